@@ -1,0 +1,17 @@
+//! Keypost's core: everything that does not need a browser.
+//!
+//! The modules here are sans-IO: time, nonces and randomness come in as arguments, and
+//! requests come out as values. Everything that touches `wasm_bindgen`, `js_sys` or `web_sys`
+//! lives under [`wasm`].
+
+pub mod accounts;
+pub mod http;
+pub mod oauth1;
+pub mod schedule;
+pub mod text;
+pub mod vault;
+pub mod wasm;
+pub mod x;
+
+/// The crate's version, which is also the extension's version (one source: Cargo.toml).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
