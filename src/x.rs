@@ -1,1 +1,536 @@
-//! (placeholder: filled in by its own change)
+//! The X API as Keypost uses it: requests built as values, responses parsed into typed
+//! results or an [`XError`] that says what the user should do.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::http::{Body, HttpRequest, HttpResponse, Method, Part};
+
+/// The production API origin.
+pub const DEFAULT_API_BASE: &str = "https://api.x.com";
+
+/// The fields `GET /2/users/me` is asked for.
+pub const USER_FIELDS: &str = "profile_image_url,verified,verified_type";
+
+/// The X account behind a set of keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct XUser {
+    /// The numeric user id.
+    pub id: String,
+    /// The display name.
+    pub name: String,
+    /// The @username, without the `@`.
+    pub username: String,
+    /// The avatar's URL, when X gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_image_url: Option<String>,
+}
+
+/// A post X accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedPost {
+    /// The post's id.
+    pub id: String,
+    /// The text as X stored it.
+    pub text: String,
+}
+
+/// What the rate-limit headers of a response said. Times are Unix seconds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimits {
+    /// `x-rate-limit-limit`
+    pub limit: Option<u64>,
+    /// `x-rate-limit-remaining`
+    pub remaining: Option<u64>,
+    /// `x-rate-limit-reset`
+    pub reset: Option<u64>,
+    /// `x-user-limit-24hour-limit`
+    pub user_24h_limit: Option<u64>,
+    /// `x-user-limit-24hour-remaining`
+    pub user_24h_remaining: Option<u64>,
+    /// `x-user-limit-24hour-reset`
+    pub user_24h_reset: Option<u64>,
+    /// `x-app-limit-24hour-limit`
+    pub app_24h_limit: Option<u64>,
+    /// `x-app-limit-24hour-remaining`
+    pub app_24h_remaining: Option<u64>,
+    /// `x-app-limit-24hour-reset`
+    pub app_24h_reset: Option<u64>,
+}
+
+impl RateLimits {
+    /// Reads the documented and the observed rate-limit headers.
+    pub fn from_response(resp: &HttpResponse) -> Self {
+        let num = |name: &str| resp.header(name).and_then(|v| v.trim().parse::<u64>().ok());
+        RateLimits {
+            limit: num("x-rate-limit-limit"),
+            remaining: num("x-rate-limit-remaining"),
+            reset: num("x-rate-limit-reset"),
+            user_24h_limit: num("x-user-limit-24hour-limit"),
+            user_24h_remaining: num("x-user-limit-24hour-remaining"),
+            user_24h_reset: num("x-user-limit-24hour-reset"),
+            app_24h_limit: num("x-app-limit-24hour-limit"),
+            app_24h_remaining: num("x-app-limit-24hour-remaining"),
+            app_24h_reset: num("x-app-limit-24hour-reset"),
+        }
+    }
+
+    /// When a 429 ends: the 24-hour reset when a 24-hour allowance is spent, else the
+    /// 15-minute window's reset.
+    pub fn retry_at(&self) -> Option<u64> {
+        if self.user_24h_remaining == Some(0) && self.user_24h_reset.is_some() {
+            return self.user_24h_reset;
+        }
+        if self.app_24h_remaining == Some(0) && self.app_24h_reset.is_some() {
+            return self.app_24h_reset;
+        }
+        self.reset
+    }
+
+    /// Whether a 24-hour allowance (rather than the 15-minute window) is what ran out.
+    pub fn daily_limit_spent(&self) -> bool {
+        self.user_24h_remaining == Some(0) || self.app_24h_remaining == Some(0)
+    }
+}
+
+/// The token's access level, from the undocumented `x-access-level` header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessLevel {
+    /// `read`: posting will fail with 403.
+    Read,
+    /// `read-write`
+    ReadWrite,
+    /// `read-write-directmessages`
+    ReadWriteDirectMessages,
+}
+
+impl AccessLevel {
+    /// Reads the header, if X sent it.
+    pub fn from_response(resp: &HttpResponse) -> Option<Self> {
+        match resp.header("x-access-level")?.trim() {
+            "read" => Some(AccessLevel::Read),
+            "read-write" => Some(AccessLevel::ReadWrite),
+            "read-write-directmessages" => Some(AccessLevel::ReadWriteDirectMessages),
+            _ => None,
+        }
+    }
+}
+
+/// Everything that can go wrong talking to X, each with its own advice in the UI.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum XError {
+    /// 401: a key is wrong, regenerated, or from another app.
+    Unauthorized,
+    /// 401 code 135: the computer's clock is off.
+    ClockSkew {
+        /// X's time from the `Date` header, Unix seconds, when present.
+        server_time: Option<u64>,
+    },
+    /// 403 `oauth1-permissions`: the app or the token is read-only.
+    ReadOnly,
+    /// 403 duplicate content.
+    Duplicate,
+    /// 403 "not permitted": usually over the length limit.
+    NotPermitted,
+    /// 403 `client-not-enrolled`: the app is not attached to a project.
+    ClientNotEnrolled,
+    /// 402: no credits left.
+    CreditsDepleted,
+    /// 429: wait until `retry_at`.
+    RateLimited {
+        /// When to try again (Unix seconds), from the headers.
+        retry_at: Option<u64>,
+        /// Whether a 24-hour allowance ran out.
+        daily: bool,
+        /// The headers, for scheduling.
+        limits: Box<RateLimits>,
+    },
+    /// 429 `usage-capped`: the monthly cap is reached.
+    UsageCapped,
+    /// 400 and other client errors X explains in `detail`.
+    BadRequest {
+        /// The HTTP status.
+        status: u16,
+        /// X's explanation (never contains a key).
+        detail: String,
+    },
+    /// 5xx: X is having trouble; try again later.
+    ServerError {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// A response that is not what X sends.
+    Unexpected {
+        /// The HTTP status.
+        status: u16,
+    },
+}
+
+impl XError {
+    /// A stable code that the UI localises (`x_` + the variant).
+    pub fn code(&self) -> &'static str {
+        match self {
+            XError::Unauthorized => "x_unauthorized",
+            XError::ClockSkew { .. } => "x_clock_skew",
+            XError::ReadOnly => "x_read_only",
+            XError::Duplicate => "x_duplicate",
+            XError::NotPermitted => "x_not_permitted",
+            XError::ClientNotEnrolled => "x_client_not_enrolled",
+            XError::CreditsDepleted => "x_credits_depleted",
+            XError::RateLimited { .. } => "x_rate_limited",
+            XError::UsageCapped => "x_usage_capped",
+            XError::BadRequest { .. } => "x_bad_request",
+            XError::ServerError { .. } => "x_server_error",
+            XError::Unexpected { .. } => "x_unexpected",
+        }
+    }
+
+    /// Whether trying the same request later can succeed without the user changing anything.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            XError::RateLimited { .. } | XError::ServerError { .. } | XError::ClockSkew { .. }
+        )
+    }
+}
+
+impl fmt::Display for XError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::error::Error for XError {}
+
+fn url(base: &str, path: &str) -> String {
+    format!("{}{}", base.trim_end_matches('/'), path)
+}
+
+fn json_request(method: Method, url: String, body: &Value) -> HttpRequest {
+    let mut req = HttpRequest::new(method, url);
+    req.body = Body::Json {
+        text: body.to_string(),
+    };
+    req
+}
+
+/// `GET /2/users/me` with the avatar field.
+pub fn users_me(base: &str) -> HttpRequest {
+    HttpRequest::new(
+        Method::Get,
+        url(
+            base,
+            &format!(
+                "/2/users/me?user.fields={}",
+                USER_FIELDS.replace(',', "%2C")
+            ),
+        ),
+    )
+}
+
+/// What one `POST /2/tweets` carries.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPost {
+    /// The text.
+    pub text: String,
+    /// The post this one replies to (a thread's previous step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
+    /// Uploaded media ids, 0 to 4.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media_ids: Vec<String>,
+}
+
+/// `POST /2/tweets` with a JSON body (not signed).
+pub fn create_post(base: &str, post: &NewPost) -> HttpRequest {
+    let mut body = serde_json::json!({ "text": post.text });
+    if let Some(reply) = &post.in_reply_to {
+        body["reply"] = serde_json::json!({ "in_reply_to_tweet_id": reply });
+    }
+    if !post.media_ids.is_empty() {
+        body["media"] = serde_json::json!({ "media_ids": post.media_ids });
+    }
+    json_request(Method::Post, url(base, "/2/tweets"), &body)
+}
+
+/// `POST /2/media/upload/initialize`.
+pub fn media_initialize(base: &str, media_type: &str, total_bytes: u64) -> HttpRequest {
+    let category = if media_type == "image/gif" {
+        "tweet_gif"
+    } else {
+        "tweet_image"
+    };
+    json_request(
+        Method::Post,
+        url(base, "/2/media/upload/initialize"),
+        &serde_json::json!({
+            "media_type": media_type,
+            "total_bytes": total_bytes,
+            "media_category": category,
+        }),
+    )
+}
+
+/// `POST /2/media/upload/{id}/append`, multipart (not signed).
+pub fn media_append(base: &str, media_id: &str, segment_index: u32, chunk: &[u8]) -> HttpRequest {
+    let mut req = HttpRequest::new(
+        Method::Post,
+        url(base, &format!("/2/media/upload/{media_id}/append")),
+    );
+    req.body = Body::Multipart {
+        parts: vec![
+            Part {
+                name: "segment_index".into(),
+                filename: None,
+                content_type: None,
+                data: segment_index.to_string().into_bytes(),
+            },
+            Part {
+                name: "media".into(),
+                filename: Some("blob".into()),
+                content_type: Some("application/octet-stream".into()),
+                data: chunk.to_vec(),
+            },
+        ],
+    };
+    req
+}
+
+/// `POST /2/media/upload/{id}/finalize`.
+pub fn media_finalize(base: &str, media_id: &str) -> HttpRequest {
+    HttpRequest::new(
+        Method::Post,
+        url(base, &format!("/2/media/upload/{media_id}/finalize")),
+    )
+}
+
+/// `GET /2/media/upload?command=STATUS&media_id={id}` (the query is signed).
+pub fn media_status(base: &str, media_id: &str) -> HttpRequest {
+    HttpRequest::new(
+        Method::Get,
+        url(
+            base,
+            &format!(
+                "/2/media/upload?command=STATUS&media_id={}",
+                crate::oauth1::percent_encode(media_id)
+            ),
+        ),
+    )
+}
+
+/// `POST /2/media/metadata` with alt text.
+pub fn media_metadata(base: &str, media_id: &str, alt_text: &str) -> HttpRequest {
+    json_request(
+        Method::Post,
+        url(base, "/2/media/metadata"),
+        &serde_json::json!({ "id": media_id, "metadata": { "alt_text": { "text": alt_text } } }),
+    )
+}
+
+/// Turns any non-2xx response into the matching [`XError`].
+pub fn classify_error(resp: &HttpResponse) -> XError {
+    let body: Value = serde_json::from_str(&resp.body).unwrap_or(Value::Null);
+    let type_suffix = body
+        .get("type")
+        .and_then(Value::as_str)
+        .and_then(|t| t.rsplit("/problems/").next().filter(|s| *s != t))
+        .unwrap_or("");
+    let detail = body
+        .get("detail")
+        .and_then(Value::as_str)
+        .or_else(|| {
+            body.get("errors")
+                .and_then(|e| e.get(0))
+                .and_then(|e| e.get("message").or_else(|| e.get("detail")))
+                .and_then(Value::as_str)
+        })
+        .unwrap_or("")
+        .to_owned();
+    let title = body.get("title").and_then(Value::as_str).unwrap_or("");
+    let reason = body.get("reason").and_then(Value::as_str).unwrap_or("");
+    let legacy_code = body
+        .get("errors")
+        .and_then(|e| e.get(0))
+        .and_then(|e| e.get("code"))
+        .and_then(Value::as_u64);
+    let lower = detail.to_ascii_lowercase();
+    match resp.status {
+        401 if legacy_code == Some(135) || lower.contains("timestamp") => XError::ClockSkew {
+            server_time: resp.header("date").and_then(parse_http_date),
+        },
+        401 => XError::Unauthorized,
+        402 => XError::CreditsDepleted,
+        403 if type_suffix == "oauth1-permissions" => XError::ReadOnly,
+        403 if reason == "client-not-enrolled" || title == "Client Forbidden" => {
+            XError::ClientNotEnrolled
+        }
+        403 if lower.contains("duplicate") => XError::Duplicate,
+        403 if lower.contains("not permitted") => XError::NotPermitted,
+        429 if type_suffix == "usage-capped" || title == "UsageCapExceeded" => XError::UsageCapped,
+        429 => {
+            let limits = RateLimits::from_response(resp);
+            XError::RateLimited {
+                retry_at: limits.retry_at(),
+                daily: limits.daily_limit_spent(),
+                limits: Box::new(limits),
+            }
+        }
+        s @ 500..=599 => XError::ServerError { status: s },
+        s @ 400..=499 if !detail.is_empty() => XError::BadRequest {
+            status: s,
+            detail: detail.chars().take(300).collect(),
+        },
+        s => XError::Unexpected { status: s },
+    }
+}
+
+fn data_of(resp: &HttpResponse) -> Result<Value, XError> {
+    if !(200..300).contains(&resp.status) {
+        return Err(classify_error(resp));
+    }
+    let body: Value = serde_json::from_str(&resp.body).map_err(|_| XError::Unexpected {
+        status: resp.status,
+    })?;
+    match body.get("data") {
+        Some(data) => Ok(data.clone()),
+        None => Err(XError::Unexpected {
+            status: resp.status,
+        }),
+    }
+}
+
+fn str_field(v: &Value, name: &str, status: u16) -> Result<String, XError> {
+    v.get(name)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or(XError::Unexpected { status })
+}
+
+/// What verifying a set of keys learned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verified {
+    /// The account.
+    pub user: XUser,
+    /// The token's access level, when X said.
+    pub access_level: Option<AccessLevel>,
+}
+
+/// Parses `GET /2/users/me`.
+pub fn parse_users_me(resp: &HttpResponse) -> Result<Verified, XError> {
+    let data = data_of(resp)?;
+    let user = XUser {
+        id: str_field(&data, "id", resp.status)?,
+        name: str_field(&data, "name", resp.status)?,
+        username: str_field(&data, "username", resp.status)?,
+        profile_image_url: data
+            .get("profile_image_url")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    };
+    Ok(Verified {
+        user,
+        access_level: AccessLevel::from_response(resp),
+    })
+}
+
+/// Parses `POST /2/tweets`.
+pub fn parse_create_post(resp: &HttpResponse) -> Result<CreatedPost, XError> {
+    let data = data_of(resp)?;
+    Ok(CreatedPost {
+        id: str_field(&data, "id", resp.status)?,
+        text: str_field(&data, "text", resp.status)?,
+    })
+}
+
+/// Media processing as `finalize` or `STATUS` reported it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Processing {
+    /// Ready to attach.
+    Succeeded,
+    /// Ask again after this many seconds.
+    Pending {
+        /// X's `check_after_secs`.
+        check_after_secs: u64,
+    },
+    /// X could not process the file.
+    Failed,
+}
+
+/// Parses `initialize`: the media id.
+pub fn parse_media_initialize(resp: &HttpResponse) -> Result<String, XError> {
+    let data = data_of(resp)?;
+    str_field(&data, "id", resp.status)
+}
+
+/// Parses `finalize` or `STATUS`.
+pub fn parse_media_processing(resp: &HttpResponse) -> Result<Processing, XError> {
+    let data = data_of(resp)?;
+    let Some(info) = data.get("processing_info") else {
+        return Ok(Processing::Succeeded);
+    };
+    let after = info
+        .get("check_after_secs")
+        .and_then(Value::as_u64)
+        .unwrap_or(1);
+    Ok(match info.get("state").and_then(Value::as_str) {
+        Some("succeeded") | None => Processing::Succeeded,
+        Some("failed") => Processing::Failed,
+        Some(_) => Processing::Pending {
+            check_after_secs: after.clamp(1, 60),
+        },
+    })
+}
+
+/// Checks any other 2xx answer (append, metadata).
+pub fn parse_ok(resp: &HttpResponse) -> Result<(), XError> {
+    if (200..300).contains(&resp.status) {
+        Ok(())
+    } else {
+        Err(classify_error(resp))
+    }
+}
+
+/// The public link to a post.
+pub fn post_url(username: &str, id: &str) -> String {
+    format!("https://x.com/{username}/status/{id}")
+}
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into Unix seconds.
+pub fn parse_http_date(s: &str) -> Option<u64> {
+    let mut parts = s.split_whitespace().skip(1);
+    let day: u64 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days)
+        .ok()
+        .map(|d| d * 86_400 + h * 3600 + m * 60 + sec)
+}

@@ -88,7 +88,10 @@ fn x_docs_request_gets_the_documented_authorization_header() {
     let signed = oauth1::authorize(&mut req, &creds, &get("oauth_nonce"), ts).expect("signs");
     assert_eq!(signed.base_string, s(&v["base_string"]));
     assert_eq!(signed.authorization, s(&v["authorization_header"]));
-    assert_eq!(req.header("authorization"), Some(s(&v["authorization_header"])));
+    assert_eq!(
+        req.header("authorization"),
+        Some(s(&v["authorization_header"]))
+    );
 }
 
 /// RFC 5849 3.4.1: duplicate keys, `+` meaning space in a form body, empty values, encoded keys.
@@ -96,9 +99,10 @@ fn x_docs_request_gets_the_documented_authorization_header() {
 fn base_string_only_vectors() {
     let data = vectors();
     for v in data["base_string_only"].as_array().expect("list") {
-        let mut all = oauth1::parse_url("http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b")
-            .expect("url")
-            .query;
+        let mut all =
+            oauth1::parse_url("http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b")
+                .expect("url")
+                .query;
         all.extend(oauth1::parse_form("c2&a3=2+q").expect("form"));
         for (k, val) in v["oauth"].as_object().expect("oauth") {
             all.push((k.clone(), s(val).to_owned()));
@@ -111,11 +115,15 @@ fn base_string_only_vectors() {
 #[test]
 fn base_uri_vectors() {
     assert_eq!(
-        oauth1::parse_url("http://EXAMPLE.COM:80/r%20v/X?id=123").expect("url").base_uri,
+        oauth1::parse_url("http://EXAMPLE.COM:80/r%20v/X?id=123")
+            .expect("url")
+            .base_uri,
         "http://example.com/r%20v/X"
     );
     assert_eq!(
-        oauth1::parse_url("https://www.example.net:8080/?q=1").expect("url").base_uri,
+        oauth1::parse_url("https://www.example.net:8080/?q=1")
+            .expect("url")
+            .base_uri,
         "https://www.example.net:8080/"
     );
 }

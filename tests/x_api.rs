@@ -1,0 +1,292 @@
+//! X API request building and response classification, with X's documented bodies and headers
+//! (see `../shared/docs/X-API.md`). Runs natively and under wasm-bindgen-test.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use keypost::http::{Body, HttpResponse, Method};
+use keypost::x::{self, AccessLevel, XError};
+
+fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        body: body.to_owned(),
+    }
+}
+
+#[test]
+fn each_documented_error_gets_its_own_code() {
+    let cases: Vec<(HttpResponse, &str)> = vec![
+        (
+            resp(
+                401,
+                &[],
+                r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#,
+            ),
+            "x_unauthorized",
+        ),
+        (
+            resp(
+                401,
+                &[("date", "Sun, 22 Nov 2026 07:48:27 GMT")],
+                r#"{"errors":[{"code":135,"message":"Timestamp out of bounds."}]}"#,
+            ),
+            "x_clock_skew",
+        ),
+        (
+            resp(
+                403,
+                &[],
+                r#"{"type":"https://api.twitter.com/2/problems/oauth1-permissions","title":"Forbidden","status":403,"detail":"Your client app is not configured with the appropriate oauth1 app permissions for this endpoint."}"#,
+            ),
+            "x_read_only",
+        ),
+        (
+            resp(
+                403,
+                &[],
+                r#"{"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403}"#,
+            ),
+            "x_duplicate",
+        ),
+        (
+            resp(
+                403,
+                &[],
+                r#"{"detail":"You are not permitted to perform this action.","status":403,"title":"Forbidden","type":"about:blank"}"#,
+            ),
+            "x_not_permitted",
+        ),
+        (
+            resp(
+                403,
+                &[],
+                r#"{"client_id":"1","required_enrollment":"Appropriate Level of API Access","registration_url":"https://developer.x.com","title":"Client Forbidden","detail":"This request must be made using an approved developer account that is enrolled in the requested endpoint.","reason":"client-not-enrolled","type":"https://api.x.com/2/problems/client-forbidden"}"#,
+            ),
+            "x_client_not_enrolled",
+        ),
+        (
+            resp(
+                402,
+                &[],
+                r#"{"title":"CreditsDepleted","detail":"Your enrolled account [123] does not have any credits to fulfill this request.","type":"https://api.x.com/2/problems/credits"}"#,
+            ),
+            "x_credits_depleted",
+        ),
+        (
+            resp(
+                429,
+                &[("x-rate-limit-reset", "1700000900")],
+                r#"{"title":"Too Many Requests","status":429}"#,
+            ),
+            "x_rate_limited",
+        ),
+        (
+            resp(
+                429,
+                &[],
+                r#"{"errors":[{"code":88,"message":"Rate limit exceeded"}]}"#,
+            ),
+            "x_rate_limited",
+        ),
+        (
+            resp(
+                429,
+                &[],
+                r#"{"type":"https://api.x.com/2/problems/usage-capped","title":"UsageCapExceeded","period":"Monthly","scope":"Product"}"#,
+            ),
+            "x_usage_capped",
+        ),
+        (resp(503, &[], "Service Unavailable"), "x_server_error"),
+        (
+            resp(
+                400,
+                &[],
+                r#"{"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","status":400}"#,
+            ),
+            "x_bad_request",
+        ),
+        (resp(418, &[], "<html>"), "x_unexpected"),
+    ];
+    for (r, code) in cases {
+        assert_eq!(
+            x::classify_error(&r).code(),
+            code,
+            "status {} body {}",
+            r.status,
+            r.body
+        );
+    }
+}
+
+#[test]
+fn rate_limit_waits_for_the_24_hour_reset_when_that_allowance_is_spent() {
+    let daily = resp(
+        429,
+        &[
+            ("x-rate-limit-limit", "200"),
+            ("x-rate-limit-remaining", "199"),
+            ("x-rate-limit-reset", "1700000900"),
+            ("x-user-limit-24hour-limit", "17"),
+            ("x-user-limit-24hour-remaining", "0"),
+            ("x-user-limit-24hour-reset", "1700050000"),
+        ],
+        r#"{"title":"Too Many Requests","status":429}"#,
+    );
+    match x::classify_error(&daily) {
+        XError::RateLimited {
+            retry_at,
+            daily,
+            limits,
+        } => {
+            assert_eq!(retry_at, Some(1_700_050_000));
+            assert!(daily);
+            assert_eq!(limits.user_24h_limit, Some(17));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let window = resp(
+        429,
+        &[
+            ("X-Rate-Limit-Reset", "1700000900"),
+            ("x-user-limit-24hour-remaining", "5"),
+            ("x-user-limit-24hour-reset", "1700050000"),
+        ],
+        "{}",
+    );
+    match x::classify_error(&window) {
+        XError::RateLimited {
+            retry_at, daily, ..
+        } => {
+            assert_eq!(retry_at, Some(1_700_000_900));
+            assert!(!daily);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn clock_skew_reports_the_server_time() {
+    let r = resp(
+        401,
+        &[("Date", "Sun, 06 Nov 1994 08:49:37 GMT")],
+        r#"{"errors":[{"code":135,"message":"Timestamp out of bounds."}]}"#,
+    );
+    assert_eq!(
+        x::classify_error(&r),
+        XError::ClockSkew {
+            server_time: Some(784_111_777)
+        }
+    );
+    assert_eq!(
+        x::parse_http_date("Sun, 22 Nov 2026 07:48:27 GMT"),
+        Some(1_795_333_707)
+    );
+    assert_eq!(x::parse_http_date("garbage"), None);
+}
+
+#[test]
+fn users_me_parses_the_account_and_access_level() {
+    let ok = resp(
+        200,
+        &[("x-access-level", "read")],
+        r#"{"data":{"id":"2244994945","name":"X Developers","username":"XDevelopers","profile_image_url":"https://pbs.twimg.com/a.png"}}"#,
+    );
+    let v = x::parse_users_me(&ok).expect("parses");
+    assert_eq!(v.user.username, "XDevelopers");
+    assert_eq!(v.user.id, "2244994945");
+    assert_eq!(v.access_level, Some(AccessLevel::Read));
+    assert_eq!(
+        x::parse_users_me(&resp(200, &[], r#"{"data":{"id":"1"}}"#))
+            .unwrap_err()
+            .code(),
+        "x_unexpected"
+    );
+    assert_eq!(
+        x::parse_users_me(&resp(200, &[], "not json"))
+            .unwrap_err()
+            .code(),
+        "x_unexpected"
+    );
+}
+
+#[test]
+fn create_post_builds_xs_json_shapes() {
+    let req = x::create_post(
+        "http://127.0.0.1:8787/",
+        &x::NewPost {
+            text: "a \"quoted\" & 漢字 😀\nline".into(),
+            in_reply_to: Some("42".into()),
+            media_ids: vec!["7".into(), "8".into()],
+        },
+    );
+    assert_eq!(req.method, Method::Post);
+    assert_eq!(req.url, "http://127.0.0.1:8787/2/tweets");
+    let Body::Json { text } = &req.body else {
+        panic!("json body")
+    };
+    let v: serde_json::Value = serde_json::from_str(text).expect("json");
+    assert_eq!(v["text"], "a \"quoted\" & 漢字 😀\nline");
+    assert_eq!(v["reply"]["in_reply_to_tweet_id"], "42");
+    assert_eq!(v["media"]["media_ids"][1], "8");
+    let plain = x::create_post(
+        "https://api.x.com",
+        &x::NewPost {
+            text: "hi".into(),
+            ..Default::default()
+        },
+    );
+    let Body::Json { text } = &plain.body else {
+        panic!("json body")
+    };
+    assert_eq!(text, r#"{"text":"hi"}"#);
+    let created = x::parse_create_post(&resp(
+        201,
+        &[],
+        r#"{"data":{"id":"1668910101351272448","text":"hi","edit_history_post_ids":["1"]}}"#,
+    ))
+    .expect("parses");
+    assert_eq!(created.id, "1668910101351272448");
+    assert_eq!(
+        x::post_url("keypost_demo", &created.id),
+        "https://x.com/keypost_demo/status/1668910101351272448"
+    );
+}
+
+#[test]
+fn media_processing_states() {
+    let pending = resp(
+        200,
+        &[],
+        r#"{"data":{"id":"1","processing_info":{"state":"in_progress","check_after_secs":3}}}"#,
+    );
+    assert_eq!(
+        x::parse_media_processing(&pending).unwrap(),
+        x::Processing::Pending {
+            check_after_secs: 3
+        }
+    );
+    let done = resp(200, &[], r#"{"data":{"id":"1","size":10}}"#);
+    assert_eq!(
+        x::parse_media_processing(&done).unwrap(),
+        x::Processing::Succeeded
+    );
+    let failed = resp(
+        200,
+        &[],
+        r#"{"data":{"id":"1","processing_info":{"state":"failed"}}}"#,
+    );
+    assert_eq!(
+        x::parse_media_processing(&failed).unwrap(),
+        x::Processing::Failed
+    );
+    let status = x::media_status("https://api.x.com", "1880028106020515840");
+    assert_eq!(
+        status.url,
+        "https://api.x.com/2/media/upload?command=STATUS&media_id=1880028106020515840"
+    );
+}
