@@ -84,7 +84,7 @@ fn random_key(rng: &mut Rng) -> String {
     let n = 1 + rng.below(12);
     let mut s = String::new();
     for _ in 0..n {
-        s.push_str(*rng.pick(&[
+        let piece: &str = rng.pick(&[
             "a",
             "b",
             "q",
@@ -98,7 +98,8 @@ fn random_key(rng: &mut Rng) -> String {
             "~",
             "media_ids",
             "user.fields",
-        ]));
+        ]);
+        s.push_str(piece);
     }
     s
 }
