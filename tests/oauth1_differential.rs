@@ -84,7 +84,7 @@ fn random_key(rng: &mut Rng) -> String {
     let n = 1 + rng.below(12);
     let mut s = String::new();
     for _ in 0..n {
-        let piece: &str = rng.pick(&[
+        let piece: &&str = rng.pick(&[
             "a",
             "b",
             "q",
