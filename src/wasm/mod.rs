@@ -1,1 +1,133 @@
-//! (placeholder)
+//! The only Rust that touches `wasm_bindgen`, `js_sys` and `web_sys`.
+//!
+//! The background service worker forwards every message from the extension's own pages to
+//! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
+
+mod error;
+pub mod platform;
+
+use std::cell::Cell;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use wasm_bindgen::prelude::*;
+
+pub use error::AppError;
+
+use crate::http::HttpRequest;
+use crate::oauth1::{self, Credentials};
+use crate::x;
+
+/// The X API origin this build talks to: `X_API_BASE` at build time, else X itself.
+pub fn api_base() -> &'static str {
+    option_env!("X_API_BASE").unwrap_or(x::DEFAULT_API_BASE)
+}
+
+/// The core's version (the extension's version).
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_owned()
+}
+
+/// Every message the extension's pages may send. Anything else is refused.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Message {
+    /// The core's version and configuration.
+    Status,
+    /// Verifies four keys with a signed `GET /2/users/me` without storing them.
+    VerifyKeys { keys: KeysInput },
+}
+
+/// The four keys as a form sends them.
+#[derive(Deserialize)]
+struct KeysInput {
+    api_key: String,
+    api_secret: String,
+    access_token: String,
+    access_token_secret: String,
+}
+
+impl std::fmt::Debug for KeysInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeysInput { <redacted> }")
+    }
+}
+
+impl KeysInput {
+    fn credentials(&self) -> Credentials<'_> {
+        Credentials {
+            consumer_key: self.api_key.trim(),
+            consumer_secret: self.api_secret.trim(),
+            token: self.access_token.trim(),
+            token_secret: self.access_token_secret.trim(),
+        }
+    }
+}
+
+/// Handles one message from an extension page and resolves to `{ok}` or `{error}`.
+#[wasm_bindgen]
+pub async fn handle_message(msg: JsValue) -> JsValue {
+    let answer = match serde_wasm_bindgen::from_value::<Message>(msg) {
+        Ok(message) => dispatch(message).await,
+        Err(_) => Err(AppError::new("unknown_message")),
+    };
+    let wrapped = match answer {
+        Ok(value) => json!({ "ok": value }),
+        Err(e) => json!({ "error": e }),
+    };
+    wrapped
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+async fn dispatch(message: Message) -> Result<Value, AppError> {
+    match message {
+        Message::Status => Ok(json!({
+            "version": crate::VERSION,
+            "api_base": api_base(),
+            "core": "ready",
+        })),
+        Message::VerifyKeys { keys } => {
+            let resp = signed_send(x::users_me(api_base()), &keys.credentials()).await?;
+            let verified = x::parse_users_me(&resp)?;
+            Ok(serde_json::to_value(verified).unwrap_or(Value::Null))
+        }
+    }
+}
+
+thread_local! {
+    /// Seconds to add to the local clock, learnt from X's `Date` header after a 401 code 135.
+    static CLOCK_OFFSET: Cell<i64> = const { Cell::new(0) };
+}
+
+fn timestamp() -> u64 {
+    let local = (platform::now_ms() / 1000) as i64;
+    u64::try_from(local + CLOCK_OFFSET.with(Cell::get)).unwrap_or(0)
+}
+
+/// Signs and sends a request; on a clock-skew 401 it retries once with X's time.
+async fn signed_send(
+    request: HttpRequest,
+    creds: &Credentials<'_>,
+) -> Result<crate::http::HttpResponse, AppError> {
+    let mut attempt = 0;
+    loop {
+        let mut req = request.clone();
+        let nonce = oauth1::nonce_from_bytes(&platform::random_bytes::<16>()?);
+        oauth1::authorize(&mut req, creds, &nonce, timestamp())?;
+        let resp = platform::send(&req).await?;
+        if resp.status == 401 && attempt == 0 {
+            if let x::XError::ClockSkew {
+                server_time: Some(server),
+            } = x::classify_error(&resp)
+            {
+                let local = (platform::now_ms() / 1000) as i64;
+                CLOCK_OFFSET.with(|c| c.set(server as i64 - local));
+                attempt += 1;
+                continue;
+            }
+        }
+        return Ok(resp);
+    }
+}

@@ -1,0 +1,223 @@
+//! The browser as the core sees it: `fetch`, the clock, randomness and `chrome.*` storage.
+//! Everything here is a thin, typed binding; decisions are made by the sans-IO core.
+
+use js_sys::{Object, Promise, Reflect, Uint8Array};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Blob, BlobPropertyBag, FormData, Headers, RequestInit, Response};
+
+use super::error::AppError;
+use crate::http::{Body, HttpRequest, HttpResponse};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(input: &web_sys::Request) -> Promise;
+
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
+    fn get_random_values(buf: &mut [u8]) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = get, catch)]
+    fn local_get(keys: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set, catch)]
+    fn local_set(items: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
+    fn local_remove(keys: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
+    fn session_get(keys: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set, catch)]
+    fn session_set(items: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = remove, catch)]
+    fn session_remove(keys: &JsValue) -> Result<Promise, JsValue>;
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Fills a buffer from the platform's CSPRNG (`crypto.getRandomValues`).
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
+    let mut buf = [0u8; N];
+    get_random_values(&mut buf).map_err(|_| AppError::new("platform_no_random"))?;
+    Ok(buf)
+}
+
+/// How long any one request may take before it is abandoned: below the service worker's
+/// 30-second limit for a pending `fetch`.
+const REQUEST_TIMEOUT_MS: u32 = 25_000;
+
+fn js_err(code: &'static str) -> impl Fn(JsValue) -> AppError {
+    move |_| AppError::new(code)
+}
+
+/// Sends a request. A network failure or timeout is `offline`/`timeout`; any HTTP status is a
+/// response for the core to classify.
+pub async fn send(req: &HttpRequest) -> Result<HttpResponse, AppError> {
+    let init = RequestInit::new();
+    init.set_method(req.method.as_str());
+    let headers = Headers::new().map_err(js_err("platform_fetch"))?;
+    for (k, v) in &req.headers {
+        headers.append(k, v).map_err(js_err("platform_fetch"))?;
+    }
+    match &req.body {
+        Body::Empty => {}
+        Body::Json { text } => {
+            headers
+                .set("content-type", "application/json")
+                .map_err(js_err("platform_fetch"))?;
+            init.set_body(&JsValue::from_str(text));
+        }
+        Body::Form { params } => {
+            headers
+                .set("content-type", "application/x-www-form-urlencoded")
+                .map_err(js_err("platform_fetch"))?;
+            let body: Vec<String> = params
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}={}",
+                        crate::oauth1::percent_encode(k),
+                        crate::oauth1::percent_encode(v)
+                    )
+                })
+                .collect();
+            init.set_body(&JsValue::from_str(&body.join("&")));
+        }
+        Body::Multipart { parts } => {
+            // The browser writes the boundary and the part headers.
+            let form = FormData::new().map_err(js_err("platform_fetch"))?;
+            for part in parts {
+                match &part.filename {
+                    Some(name) => {
+                        let bytes = Uint8Array::from(part.data.as_slice());
+                        let seq = js_sys::Array::of1(&bytes);
+                        let bag = BlobPropertyBag::new();
+                        if let Some(ct) = &part.content_type {
+                            bag.set_type(ct);
+                        }
+                        let blob = Blob::new_with_u8_array_sequence_and_options(&seq, &bag)
+                            .map_err(js_err("platform_fetch"))?;
+                        form.append_with_blob_and_filename(&part.name, &blob, name)
+                            .map_err(js_err("platform_fetch"))?;
+                    }
+                    None => {
+                        let text = String::from_utf8_lossy(&part.data);
+                        form.append_with_str(&part.name, &text)
+                            .map_err(js_err("platform_fetch"))?;
+                    }
+                }
+            }
+            init.set_body(&form);
+        }
+    }
+    init.set_headers(&headers);
+    let controller = AbortController::new().map_err(js_err("platform_fetch"))?;
+    init.set_signal(Some(&controller.signal()));
+    let request = web_sys::Request::new_with_str_and_init(&req.url, &init)
+        .map_err(js_err("platform_bad_request"))?;
+    let fired = std::rc::Rc::new(std::cell::Cell::new(false));
+    let flag = fired.clone();
+    let timeout = gloo_timers::callback::Timeout::new(REQUEST_TIMEOUT_MS, move || {
+        flag.set(true);
+        controller.abort();
+    });
+    let result = JsFuture::from(global_fetch(&request)).await;
+    drop(timeout.cancel());
+    let timed_out = fired.get();
+    let resp: Response = match result {
+        Ok(v) => v.dyn_into().map_err(js_err("platform_fetch"))?,
+        Err(_) if timed_out => return Err(AppError::new("timeout")),
+        Err(_) => return Err(AppError::new("offline")),
+    };
+    let mut header_list = Vec::new();
+    let iter = js_sys::try_iter(&resp.headers())
+        .ok()
+        .flatten()
+        .ok_or_else(|| AppError::new("platform_fetch"))?;
+    for entry in iter {
+        let entry = entry.map_err(js_err("platform_fetch"))?;
+        let pair = js_sys::Array::from(&entry);
+        if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            header_list.push((k, v));
+        }
+    }
+    let text = resp.text().map_err(js_err("platform_fetch"))?;
+    let body = match JsFuture::from(text).await {
+        Ok(v) => v.as_string().unwrap_or_default(),
+        Err(_) => return Err(AppError::new("offline")),
+    };
+    Ok(HttpResponse {
+        status: resp.status(),
+        headers: header_list,
+        body,
+    })
+}
+
+/// Which `chrome.storage` area.
+#[derive(Clone, Copy, Debug)]
+pub enum Area {
+    /// `storage.local`: on disk, survives restarts.
+    Local,
+    /// `storage.session`: in memory, survives a worker stop, empty after a browser restart.
+    Session,
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, AppError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| AppError::new("platform_storage"))
+}
+
+/// Reads one key; `None` when absent.
+pub async fn get<T: DeserializeOwned>(area: Area, key: &str) -> Result<Option<T>, AppError> {
+    let keys = JsValue::from_str(key);
+    let promise = match area {
+        Area::Local => local_get(&keys),
+        Area::Session => session_get(&keys),
+    }
+    .map_err(js_err("platform_storage"))?;
+    let items = JsFuture::from(promise)
+        .await
+        .map_err(js_err("platform_storage"))?;
+    let value = Reflect::get(&items, &keys).map_err(js_err("platform_storage"))?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    serde_wasm_bindgen::from_value(value)
+        .map(Some)
+        .map_err(|_| AppError::new("storage_malformed"))
+}
+
+/// Writes one key.
+pub async fn set<T: Serialize>(area: Area, key: &str, value: &T) -> Result<(), AppError> {
+    let items = Object::new();
+    Reflect::set(&items, &JsValue::from_str(key), &to_js(value)?)
+        .map_err(js_err("platform_storage"))?;
+    let promise = match area {
+        Area::Local => local_set(&items),
+        Area::Session => session_set(&items),
+    }
+    .map_err(js_err("platform_storage"))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(js_err("platform_storage"))?;
+    Ok(())
+}
+
+/// Removes one key.
+pub async fn remove(area: Area, key: &str) -> Result<(), AppError> {
+    let keys = JsValue::from_str(key);
+    let promise = match area {
+        Area::Local => local_remove(&keys),
+        Area::Session => session_remove(&keys),
+    }
+    .map_err(js_err("platform_storage"))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(js_err("platform_storage"))?;
+    Ok(())
+}
