@@ -297,7 +297,7 @@ export async function startSandbox({ port = 0, host = '127.0.0.1', quiet } = {})
     handle(req, res).catch((err) => {
       console.error('sandbox: internal error', err);
       if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.writeHead(500, { date: new Date(nowMs(state)).toUTCString(), 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify({ title: 'Internal Server Error', type: 'about:blank', status: 500, detail: String(err.message) }));
       }
     });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { APPS } from '../accounts.mjs';
-import { control, post, sandboxFor, signedFetch, user } from './client.mjs';
+import { control, post, sandboxFor, signedFetch, user } from '../client.mjs';
 
 const UNAUTHORIZED = { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' };
 const demo = user('keypost_demo');
@@ -218,6 +218,24 @@ test('authentication', async (t) => {
     assert.ok(!log.includes('oauth_signature'));
     assert.ok(!log.includes(demo.accessTokenSecret));
     assert.ok(!log.includes(demo.accessToken));
+  });
+
+  await t.test('GET /2/users/me allows 75 calls per 15 minutes, then 429 until the window resets', async () => {
+    await control(base, 'reset', {});
+    const second = user('keypost_second');
+    for (let i = 1; i <= 75; i++) {
+      const res = await signedFetch(base, second, { path: '/2/users/me' });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('x-rate-limit-remaining'), String(75 - i));
+    }
+    const refused = await signedFetch(base, second, { path: '/2/users/me' });
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('x-rate-limit-remaining'), '0');
+    const later = await control(base, 'clock', { offset_s: 15 * 60 + 1 });
+    const res = await signedFetch(base, second, { path: '/2/users/me', timestamp: Math.floor(later.now_ms / 1000) });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-rate-limit-remaining'), '74');
+    await control(base, 'reset', {});
   });
 
   await t.test('unknown API paths get 404', async () => {

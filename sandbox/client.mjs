@@ -1,10 +1,10 @@
-// A test client that signs requests on its own with the `oauth-1.0a` package, the way any
+// A client that signs requests on its own with the `oauth-1.0a` package, the way any
 // third-party X client would, and small helpers shared by the sandbox tests.
 
 import OAuth from 'oauth-1.0a';
 import { createHmac, randomBytes } from 'node:crypto';
-import { accountByUsername } from '../accounts.mjs';
-import { startSandbox } from '../server.mjs';
+import { accountByUsername } from './accounts.mjs';
+import { startSandbox } from './server.mjs';
 
 /** RFC 3986 percent-encoding (the library's encoder). */
 export const pct = (s) => OAuth.prototype.percentEncode(String(s));
