@@ -1,0 +1,60 @@
+// The sandbox's mutable state: its clock, accepted posts, uploaded media, nonces, faults,
+// rate-limit counters, per-account settings and the request log.
+
+import { ACCOUNTS } from './accounts.mjs';
+import { NonceCache } from './oauth.mjs';
+
+/** How many entries the request log keeps (oldest dropped first). */
+export const REQUEST_LOG_LIMIT = 5000;
+const X_EPOCH_MS = 1288834974657n;
+
+function defaultUserSettings() {
+  return new Map(ACCOUNTS.map((a) => [a.username, { limit24h: a.limit24h, premium: a.premium }]));
+}
+
+/** A fresh sandbox state. */
+export function createState() {
+  return {
+    clockOffsetMs: 0,
+    posts: [],
+    media: new Map(),
+    nonces: new NonceCache(),
+    faults: [],
+    windows: new Map(),
+    requests: [],
+    userSettings: defaultUserSettings(),
+    mediaProcessing: 'gif',
+    lastId: 0n,
+  };
+}
+
+/** Back to a fresh state (the id counter keeps going so ids never repeat). */
+export function resetState(state) {
+  state.clockOffsetMs = 0;
+  state.posts = [];
+  state.media.clear();
+  state.nonces.clear();
+  state.faults = [];
+  state.windows.clear();
+  state.requests = [];
+  state.userSettings = defaultUserSettings();
+  state.mediaProcessing = 'gif';
+}
+
+/** The sandbox clock in Unix milliseconds (real time plus the offset set by tests). */
+export function nowMs(state) {
+  return Date.now() + state.clockOffsetMs;
+}
+
+/** A 19-digit, snowflake-like id that is larger than every id handed out before. */
+export function nextId(state) {
+  let id = (BigInt(nowMs(state)) - X_EPOCH_MS) << 22n;
+  if (id <= state.lastId) id = state.lastId + 1n;
+  state.lastId = id;
+  return id.toString();
+}
+
+/** An account merged with its current settings (24-hour limit, premium). */
+export function settingsFor(state, account) {
+  return { ...account, ...state.userSettings.get(account.username) };
+}
