@@ -29,6 +29,34 @@ pub fn version() -> String {
     crate::VERSION.to_owned()
 }
 
+/// Signs one request and returns its `Authorization` header: the signer as the extension runs
+/// it, exposed so that pages (and the end-to-end tests) can check it against the sandbox.
+/// `form` is a list of `[name, value]` pairs sent as a form body; `keys` holds the four keys.
+#[wasm_bindgen]
+pub fn sign_authorization(
+    method: &str,
+    url: &str,
+    form: JsValue,
+    keys: JsValue,
+    nonce: &str,
+    timestamp: f64,
+) -> Result<String, JsValue> {
+    let err = |code: &str| JsValue::from_str(code);
+    let form: Vec<(String, String)> =
+        serde_wasm_bindgen::from_value(form).map_err(|_| err("bad_arguments"))?;
+    let keys: KeysInput = serde_wasm_bindgen::from_value(keys).map_err(|_| err("bad_arguments"))?;
+    let signed = oauth1::sign(
+        method,
+        url,
+        &form,
+        &keys.credentials(),
+        nonce,
+        timestamp as u64,
+    )
+    .map_err(|e| err(e.code()))?;
+    Ok(signed.authorization)
+}
+
 /// Every message the extension's pages may send. Anything else is refused.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -1,0 +1,17 @@
+# The README's commands. Each installs what it needs on a fresh machine.
+.PHONY: build test demo sandbox clean
+
+build:
+	bash scripts/build.sh
+
+test:
+	bash scripts/test.sh
+
+demo:
+	bash scripts/demo.sh
+
+sandbox:
+	node sandbox/server.mjs
+
+clean:
+	rm -rf dist target/wasm32-unknown-unknown/release test-results

@@ -1,0 +1,51 @@
+// Pages talk to the background core through one function, and show its errors localised.
+export async function ask(type, fields = {}) {
+  try {
+    const answer = await chrome.runtime.sendMessage({ type, ...fields });
+    return answer ?? { error: { code: 'internal' } };
+  } catch {
+    return { error: { code: 'internal' } };
+  }
+}
+
+// The localised text for an error code from the core, with its details filled in.
+export function errorText(error) {
+  const code = error?.code ?? 'internal';
+  const text = chrome.i18n.getMessage(`err_${code}`, detailArgs(error));
+  return text || chrome.i18n.getMessage('err_internal');
+}
+
+function detailArgs(error) {
+  if (!error) return [];
+  const args = [];
+  if (error.retry_at) {
+    const when = new Date(error.retry_at * 1000);
+    args.push(when.toLocaleTimeString(), relativeMinutes(error.retry_at * 1000));
+  }
+  if (error.field) args.push(fieldLabel(error.field));
+  if (error.detail) args.push(String(error.detail));
+  return args;
+}
+
+export function fieldLabel(field) {
+  return chrome.i18n.getMessage(`field_${field}`) || field;
+}
+
+export function relativeMinutes(atMs) {
+  const minutes = Math.max(1, Math.round((atMs - Date.now()) / 60000));
+  if (minutes < 90) return chrome.i18n.getMessage('inMinutes', [String(minutes)]);
+  return chrome.i18n.getMessage('inHours', [String(Math.round(minutes / 60))]);
+}
+
+// Fill every element carrying data-i18n (text) or data-i18n-*(attributes) from the locale.
+export function localize(root = document) {
+  document.documentElement.lang = chrome.i18n.getUILanguage();
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    el.textContent = chrome.i18n.getMessage(el.dataset.i18n);
+  }
+  for (const attr of ['placeholder', 'title', 'aria-label']) {
+    for (const el of root.querySelectorAll(`[data-i18n-${attr}]`)) {
+      el.setAttribute(attr, chrome.i18n.getMessage(el.dataset[`i18n${attr[0].toUpperCase()}${attr.slice(1).replace('-l', 'L')}`]));
+    }
+  }
+}

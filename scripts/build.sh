@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the extension: release wasm -> wasm-bindgen --target web -> dist/chrome (unpacked,
+# loadable with "Load unpacked") and dist/keypost-<version>.zip.
+# X_API_BASE (default https://api.x.com) sets the X API origin the build talks to; a sandbox
+# build differs from a release build in nothing else. KEYPOST_OUT puts the unpacked build
+# elsewhere (the tests build a sandbox copy into dist/sandbox-chrome and make no zip).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/tools.sh
+
+export X_API_BASE="${X_API_BASE:-https://api.x.com}"
+ensure_wasm_target
+ensure_wasm_bindgen
+ensure_node_modules
+
+version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
+log "building keypost $version for $X_API_BASE"
+cargo build --release --target wasm32-unknown-unknown --lib
+
+out="${KEYPOST_OUT:-dist/chrome}"
+rm -rf "$out"
+mkdir -p "$out"
+cp -R extension/. "$out/"
+wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" \
+  target/wasm32-unknown-unknown/release/keypost.wasm
+node scripts/manifest.mjs "$out/manifest.json" "$version" "$X_API_BASE"
+
+if [ "$out" != dist/chrome ]; then
+  log "$out ready for $X_API_BASE"
+  exit 0
+fi
+zip="dist/keypost-$version.zip"
+rm -f "$zip"
+python3 - "$out" "$zip" <<'PY'
+import os, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+    for root, _, files in os.walk(src):
+        for f in sorted(files):
+            path = os.path.join(root, f)
+            z.write(path, os.path.relpath(path, src))
+PY
+log "dist/chrome ready ($(du -sh "$out" | cut -f1)); wasm $(stat -c %s "$out/pkg/keypost_bg.wasm") bytes; $zip"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test layer, installing what is missing first:
+#   1. lint: cargo fmt --check, clippy (native and wasm32) with warnings as errors
+#   2. the sans-IO core natively (cargo test)
+#   3. the same tests compiled to wasm, under Node (wasm-bindgen-test)
+#   4. the X sandbox's own tests (node --test)
+#   5. end to end: a sandbox build of the extension in Debian's Chromium against the sandbox
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/tools.sh
+
+ensure_wasm_target
+ensure_wasm_bindgen
+ensure_node_modules
+ensure_chromium
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt clippy
+
+log "lint"
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+log "core, native"
+cargo test
+
+log "core, wasm32 under Node"
+cargo test --target wasm32-unknown-unknown
+
+log "X sandbox"
+node --test sandbox/test/
+
+log "end to end in Chromium"
+export KEYPOST_SANDBOX_PORT="${KEYPOST_SANDBOX_PORT:-18787}"
+X_API_BASE="http://127.0.0.1:$KEYPOST_SANDBOX_PORT" KEYPOST_OUT=dist/sandbox-chrome bash scripts/build.sh
+node --test --test-concurrency=1 tests/e2e/
