@@ -24,6 +24,7 @@ cp -R extension/. "$out/"
 wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" \
   target/wasm32-unknown-unknown/release/keypost.wasm
 node scripts/manifest.mjs "$out/manifest.json" "$version" "$X_API_BASE"
+node scripts/locales.mjs extension/_locales "$out"
 
 if [ "$out" != dist/chrome ]; then
   log "$out ready for $X_API_BASE"

@@ -5,6 +5,7 @@
 //! lives under [`wasm`].
 
 pub mod accounts;
+pub mod cost;
 pub mod http;
 pub mod oauth1;
 pub mod schedule;

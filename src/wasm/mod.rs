@@ -4,9 +4,8 @@
 //! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
 
 mod error;
+mod net;
 pub mod platform;
-
-use std::cell::Cell;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -14,9 +13,9 @@ use wasm_bindgen::prelude::*;
 
 pub use error::AppError;
 
-use crate::http::HttpRequest;
 use crate::oauth1::{self, Credentials};
 use crate::x;
+use net::signed_send;
 
 /// The X API origin this build talks to: `X_API_BASE` at build time, else X itself.
 pub fn api_base() -> &'static str {
@@ -121,41 +120,5 @@ async fn dispatch(message: Message) -> Result<Value, AppError> {
             let verified = x::parse_users_me(&resp)?;
             Ok(serde_json::to_value(verified).unwrap_or(Value::Null))
         }
-    }
-}
-
-thread_local! {
-    /// Seconds to add to the local clock, learnt from X's `Date` header after a 401 code 135.
-    static CLOCK_OFFSET: Cell<i64> = const { Cell::new(0) };
-}
-
-fn timestamp() -> u64 {
-    let local = (platform::now_ms() / 1000) as i64;
-    u64::try_from(local + CLOCK_OFFSET.with(Cell::get)).unwrap_or(0)
-}
-
-/// Signs and sends a request; on a clock-skew 401 it retries once with X's time.
-async fn signed_send(
-    request: HttpRequest,
-    creds: &Credentials<'_>,
-) -> Result<crate::http::HttpResponse, AppError> {
-    let mut attempt = 0;
-    loop {
-        let mut req = request.clone();
-        let nonce = oauth1::nonce_from_bytes(&platform::random_bytes::<16>()?);
-        oauth1::authorize(&mut req, creds, &nonce, timestamp())?;
-        let resp = platform::send(&req).await?;
-        if resp.status == 401 && attempt == 0 {
-            if let x::XError::ClockSkew {
-                server_time: Some(server),
-            } = x::classify_error(&resp)
-            {
-                let local = (platform::now_ms() / 1000) as i64;
-                CLOCK_OFFSET.with(|c| c.set(server as i64 - local));
-                attempt += 1;
-                continue;
-            }
-        }
-        return Ok(resp);
     }
 }
