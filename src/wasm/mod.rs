@@ -4,6 +4,7 @@
 //! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
 
 mod error;
+mod msg_core;
 mod net;
 pub mod platform;
 
@@ -15,7 +16,6 @@ pub use error::AppError;
 
 use crate::oauth1::{self, Credentials};
 use crate::x;
-use net::signed_send;
 
 /// The X API origin this build talks to: `X_API_BASE` at build time, else X itself.
 pub fn api_base() -> &'static str {
@@ -56,19 +56,17 @@ pub fn sign_authorization(
     Ok(signed.authorization)
 }
 
-/// Every message the extension's pages may send. Anything else is refused.
+/// Every message the extension's pages may send, grouped by feature; each group is tagged by
+/// `type`. Anything else is refused with `unknown_message`.
 #[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(untagged)]
 enum Message {
-    /// The core's version and configuration.
-    Status,
-    /// Verifies four keys with a signed `GET /2/users/me` without storing them.
-    VerifyKeys { keys: KeysInput },
+    Core(msg_core::Msg),
 }
 
 /// The four keys as a form sends them.
 #[derive(Deserialize)]
-struct KeysInput {
+pub struct KeysInput {
     api_key: String,
     api_secret: String,
     access_token: String,
@@ -82,7 +80,8 @@ impl std::fmt::Debug for KeysInput {
 }
 
 impl KeysInput {
-    fn credentials(&self) -> Credentials<'_> {
+    /// The keys as signing credentials, trimmed.
+    pub fn credentials(&self) -> Credentials<'_> {
         Credentials {
             consumer_key: self.api_key.trim(),
             consumer_secret: self.api_secret.trim(),
@@ -110,15 +109,6 @@ pub async fn handle_message(msg: JsValue) -> JsValue {
 
 async fn dispatch(message: Message) -> Result<Value, AppError> {
     match message {
-        Message::Status => Ok(json!({
-            "version": crate::VERSION,
-            "api_base": api_base(),
-            "core": "ready",
-        })),
-        Message::VerifyKeys { keys } => {
-            let resp = signed_send(x::users_me(api_base()), &keys.credentials()).await?;
-            let verified = x::parse_users_me(&resp)?;
-            Ok(serde_json::to_value(verified).unwrap_or(Value::Null))
-        }
+        Message::Core(m) => msg_core::handle(m).await,
     }
 }
