@@ -11,7 +11,7 @@ demo:
 	bash scripts/demo.sh
 
 sandbox:
-	node sandbox/server.mjs
+	node tests/sandbox/server.mjs
 
 clean:
 	rm -rf dist target/wasm32-unknown-unknown/release test-results

@@ -27,7 +27,7 @@ log "core, wasm32 under Node"
 cargo test --target wasm32-unknown-unknown
 
 log "X sandbox"
-node --test sandbox/test/
+node --test tests/sandbox/test/
 
 log "end to end in Chromium"
 export KEYPOST_SANDBOX_PORT="${KEYPOST_SANDBOX_PORT:-18787}"

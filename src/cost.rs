@@ -1,8 +1,8 @@
-//! What a post will cost on X's pay-per-use plan, from the price table in `data/pricing.json`.
+//! What a post will cost on X's pay-per-use plan, from the price table in `src/data/pricing.json`.
 
 use serde::{Deserialize, Serialize};
 
-const PRICES_JSON: &str = include_str!("../data/pricing.json");
+const PRICES_JSON: &str = include_str!("data/pricing.json");
 
 /// The price table (US dollars per call).
 #[derive(Clone, Debug, PartialEq, Deserialize)]

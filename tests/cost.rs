@@ -7,7 +7,7 @@ use keypost::cost::{self, PostShape};
 
 #[test]
 fn the_shipped_price_table_parses() {
-    let p = cost::prices().expect("data/pricing.json parses");
+    let p = cost::prices().expect("src/data/pricing.json parses");
     assert!(p.post > 0.0 && p.post_with_url > p.post);
 }
 

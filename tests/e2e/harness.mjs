@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startSandbox } from '../../sandbox/server.mjs';
+import { startSandbox } from '../sandbox/server.mjs';
 
 export const SANDBOX_PORT = Number(process.env.KEYPOST_SANDBOX_PORT ?? 18787);
 export const EXTENSION_DIR = resolve(process.env.KEYPOST_EXTENSION_DIR ?? 'dist/sandbox-chrome');

@@ -1,5 +1,5 @@
 // The X sandbox: a local HTTP server that behaves like the parts of X's API Keypost calls.
-// See README.md in this folder. Run directly: node sandbox/server.mjs [--port 8787]
+// See README.md in this folder. Run directly: node tests/sandbox/server.mjs [--port 8787]
 
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
