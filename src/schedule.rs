@@ -720,8 +720,9 @@ impl Queue {
         Ok(id)
     }
 
-    /// Replaces the posts of an item that is not being sent and not finished. Steps already on
-    /// X must stay as they are, and so must a step that may be on X.
+    /// Replaces the posts of an item that is waiting, needs the user, or failed (not while it is
+    /// being sent, once sent, or cancelled). Steps already on X must stay as they are, and so
+    /// must a step that may be on X.
     pub fn edit(&mut self, id: ItemId, posts: Vec<PlannedPost>) -> Result<(), ScheduleError> {
         let item = self.item_mut(id)?;
         match item.state {

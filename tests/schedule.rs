@@ -395,11 +395,21 @@ fn transient_failures_back_off_and_give_up_after_max_attempts() {
     }
 }
 
-fn rate_limited_until(outcome: Outcome, now: u64) -> u64 {
+/// Where a 429 with these headers leaves a fresh item: its retry time.
+fn rate_limited_until(
+    reset_at_s: Option<u64>,
+    remaining_24h: Option<u64>,
+    reset_24h_s: Option<u64>,
+) -> u64 {
     let mut q = Queue::new();
-    let id = q.add(text_draft("busy", now), now).unwrap();
-    q.begin(id, now).unwrap();
-    match q.complete(id, outcome, now, 0.0).unwrap() {
+    let id = q.add(text_draft("busy", T0), T0).unwrap();
+    q.begin(id, T0).unwrap();
+    let outcome = Outcome::RateLimited {
+        reset_at_s,
+        user_24h_remaining: remaining_24h,
+        user_24h_reset_s: reset_24h_s,
+    };
+    match q.complete(id, outcome, T0, 0.0).unwrap() {
         State::RetryWaiting { until_ms, code } => {
             assert_eq!(code, "rate_limited");
             until_ms
@@ -410,77 +420,41 @@ fn rate_limited_until(outcome: Outcome, now: u64) -> u64 {
 
 #[test]
 fn a_429_waits_for_the_reset_that_caused_it() {
-    let now_s = T0 / 1_000;
-    // 24-hour remaining is 0: the 24-hour reset, not the 15-minute one.
-    let until = rate_limited_until(
-        Outcome::RateLimited {
-            reset_at_s: Some(now_s + 600),
-            user_24h_remaining: Some(0),
-            user_24h_reset_s: Some(now_s + 20_000),
-        },
-        T0,
-    );
-    assert_eq!(until, (now_s + 20_000) * 1_000 + RESET_SLACK_MS);
-    // 24-hour budget left: the x-rate-limit-reset.
-    let until = rate_limited_until(
-        Outcome::RateLimited {
-            reset_at_s: Some(now_s + 600),
-            user_24h_remaining: Some(3),
-            user_24h_reset_s: Some(now_s + 20_000),
-        },
-        T0,
-    );
-    assert_eq!(until, (now_s + 600) * 1_000 + RESET_SLACK_MS);
-    // Only x-rate-limit-reset.
-    let until = rate_limited_until(
-        Outcome::RateLimited {
-            reset_at_s: Some(now_s + 60),
-            user_24h_remaining: None,
-            user_24h_reset_s: None,
-        },
-        T0,
-    );
-    assert_eq!(until, (now_s + 60) * 1_000 + RESET_SLACK_MS);
-    // 24-hour remaining 0 but no 24-hour reset: the other reset is all there is.
-    let until = rate_limited_until(
-        Outcome::RateLimited {
-            reset_at_s: Some(now_s + 60),
-            user_24h_remaining: Some(0),
-            user_24h_reset_s: None,
-        },
-        T0,
-    );
-    assert_eq!(until, (now_s + 60) * 1_000 + RESET_SLACK_MS);
-    // No header at all: the default wait.
-    let none = Outcome::RateLimited {
-        reset_at_s: None,
-        user_24h_remaining: None,
-        user_24h_reset_s: None,
-    };
-    assert_eq!(
-        rate_limited_until(none, T0),
-        T0 + DEFAULT_RATE_LIMIT_WAIT_MS
-    );
-    // A reset already past (clocks disagree): a short backoff, not "now" again and again.
-    let until = rate_limited_until(
-        Outcome::RateLimited {
-            reset_at_s: Some(now_s - 5),
-            user_24h_remaining: None,
-            user_24h_reset_s: None,
-        },
-        T0,
-    );
-    assert_eq!(until, T0 + backoff_ms(1, 0.0));
-    // A reset years ahead is not believed.
-    let until = rate_limited_until(
-        Outcome::RateLimited {
-            reset_at_s: Some(now_s + 400 * 86_400),
-            user_24h_remaining: None,
-            user_24h_reset_s: None,
-        },
-        T0,
-    );
-    assert_eq!(until, T0 + MAX_RATE_LIMIT_WAIT_MS);
+    let s = T0 / 1_000;
+    let after = |reset_s: u64| reset_s * 1_000 + RESET_SLACK_MS;
+    let cases = [
+        // 24-hour remaining is 0: the 24-hour reset, not the 15-minute one.
+        (
+            (Some(s + 600), Some(0), Some(s + 20_000)),
+            after(s + 20_000),
+        ),
+        // 24-hour budget left: x-rate-limit-reset.
+        ((Some(s + 600), Some(3), Some(s + 20_000)), after(s + 600)),
+        // Only x-rate-limit-reset.
+        ((Some(s + 60), None, None), after(s + 60)),
+        // 24-hour remaining 0 without its reset: the other reset is all there is.
+        ((Some(s + 60), Some(0), None), after(s + 60)),
+        // No header at all: the default wait.
+        ((None, None, None), T0 + DEFAULT_RATE_LIMIT_WAIT_MS),
+        (
+            (None, Some(4), Some(s + 20_000)),
+            T0 + DEFAULT_RATE_LIMIT_WAIT_MS,
+        ),
+        // A reset already past (clocks disagree): a short backoff, not "now" again and again.
+        ((Some(s - 5), None, None), T0 + backoff_ms(1, 0.0)),
+        // A reset a year ahead is not believed.
+        (
+            (Some(s + 400 * 86_400), None, None),
+            T0 + MAX_RATE_LIMIT_WAIT_MS,
+        ),
+    ];
+    for ((reset, remaining, reset_24h), expected) in cases {
+        assert_eq!(
+            rate_limited_until(reset, remaining, reset_24h),
+            expected,
+            "reset {reset:?}, 24h remaining {remaining:?}, 24h reset {reset_24h:?}"
+        );
+    }
 }
 
 #[test]
