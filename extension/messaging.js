@@ -49,3 +49,33 @@ export function localize(root = document) {
     }
   }
 }
+
+// Short for chrome.i18n.getMessage.
+export function t(key, args) {
+  return chrome.i18n.getMessage(key, args);
+}
+
+// Shows or hides an element.
+export function show(el, visible) {
+  el.hidden = !visible;
+}
+
+// "Show"/"Hide" toggles for masked inputs: buttons with class "reveal" and data-for=<input id>.
+export function bindReveal(root) {
+  for (const button of root.querySelectorAll('button.reveal')) {
+    button.addEventListener('click', () => {
+      const input = document.getElementById(button.dataset.for);
+      const reveal = input.type === 'password';
+      input.type = reveal ? 'text' : 'password';
+      button.setAttribute('aria-pressed', String(reveal));
+      button.textContent = t(reveal ? 'hide' : 'show');
+      button.setAttribute('aria-label', t(reveal ? 'hideLabel' : 'showLabel', [labelOf(input)]));
+    });
+    const input = document.getElementById(button.dataset.for);
+    button.setAttribute('aria-label', t('showLabel', [labelOf(input)]));
+  }
+}
+
+function labelOf(input) {
+  return document.querySelector(`label[for="${input.id}"]`)?.textContent ?? '';
+}

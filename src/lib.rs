@@ -9,6 +9,7 @@ pub mod cost;
 pub mod http;
 pub mod oauth1;
 pub mod schedule;
+pub mod settings;
 pub mod text;
 pub mod vault;
 pub mod wasm;

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::accounts::{AccessLevel, XUser};
 use crate::http::{Body, HttpRequest, HttpResponse, Method, Part};
 
 /// The production API origin.
@@ -13,20 +14,6 @@ pub const DEFAULT_API_BASE: &str = "https://api.x.com";
 
 /// The fields `GET /2/users/me` is asked for.
 pub const USER_FIELDS: &str = "profile_image_url,verified,verified_type";
-
-/// The X account behind a set of keys.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct XUser {
-    /// The numeric user id.
-    pub id: String,
-    /// The display name.
-    pub name: String,
-    /// The @username, without the `@`.
-    pub username: String,
-    /// The avatar's URL, when X gave one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_image_url: Option<String>,
-}
 
 /// A post X accepted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,30 +79,6 @@ impl RateLimits {
     /// Whether a 24-hour allowance (rather than the 15-minute window) is what ran out.
     pub fn daily_limit_spent(&self) -> bool {
         self.user_24h_remaining == Some(0) || self.app_24h_remaining == Some(0)
-    }
-}
-
-/// The token's access level, from the undocumented `x-access-level` header.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccessLevel {
-    /// `read`: posting will fail with 403.
-    Read,
-    /// `read-write`
-    ReadWrite,
-    /// `read-write-directmessages`
-    ReadWriteDirectMessages,
-}
-
-impl AccessLevel {
-    /// Reads the header, if X sent it.
-    pub fn from_response(resp: &HttpResponse) -> Option<Self> {
-        match resp.header("x-access-level")?.trim() {
-            "read" => Some(AccessLevel::Read),
-            "read-write" => Some(AccessLevel::ReadWrite),
-            "read-write-directmessages" => Some(AccessLevel::ReadWriteDirectMessages),
-            _ => None,
-        }
     }
 }
 
@@ -433,7 +396,9 @@ pub fn parse_users_me(resp: &HttpResponse) -> Result<Verified, XError> {
     };
     Ok(Verified {
         user,
-        access_level: AccessLevel::from_response(resp),
+        access_level: resp
+            .header("x-access-level")
+            .and_then(AccessLevel::from_header),
     })
 }
 

@@ -5,8 +5,10 @@
 
 mod error;
 mod msg_core;
+mod msg_vault;
 mod net;
 pub mod platform;
+mod session;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -58,10 +60,11 @@ pub fn sign_authorization(
 
 /// Every message the extension's pages may send, grouped by feature; each group is tagged by
 /// `type`. Anything else is refused with `unknown_message`.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(untagged)]
 enum Message {
     Core(msg_core::Msg),
+    Vault(msg_vault::Msg),
 }
 
 /// The four keys as a form sends them.
@@ -110,5 +113,15 @@ pub async fn handle_message(msg: JsValue) -> JsValue {
 async fn dispatch(message: Message) -> Result<Value, AppError> {
     match message {
         Message::Core(m) => msg_core::handle(m).await,
+        Message::Vault(m) => msg_vault::handle(m).await,
+    }
+}
+
+/// Handles a `chrome.alarms` alarm by name.
+#[wasm_bindgen]
+pub async fn on_alarm(name: String) {
+    // An alarm has no caller to answer: a failure waits for the next alarm or message.
+    if name == session::AUTOLOCK_ALARM {
+        let _ = session::on_autolock_alarm().await;
     }
 }

@@ -32,6 +32,74 @@ extern "C" {
     fn session_set(items: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = remove, catch)]
     fn session_remove(keys: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
+    fn alarms_create(name: &str, info: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear, catch)]
+    fn alarms_clear(name: &str) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = create, catch)]
+    fn notifications_create(id: &str, options: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = clear, catch)]
+    fn notifications_clear(id: &str) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "i18n"], js_name = getMessage)]
+    fn i18n_get_message(name: &str, substitutions: &JsValue) -> String;
+}
+
+/// Sets (or moves) a named alarm to fire once at `when_ms`.
+pub async fn set_alarm(name: &str, when_ms: u64) -> Result<(), AppError> {
+    let info = Object::new();
+    Reflect::set(&info, &"when".into(), &JsValue::from_f64(when_ms as f64))
+        .map_err(js_err("platform_alarms"))?;
+    let promise = alarms_create(name, &info).map_err(js_err("platform_alarms"))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(js_err("platform_alarms"))?;
+    Ok(())
+}
+
+/// Clears a named alarm (nothing happens when there is none).
+pub async fn clear_alarm(name: &str) -> Result<(), AppError> {
+    let promise = alarms_clear(name).map_err(js_err("platform_alarms"))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(js_err("platform_alarms"))?;
+    Ok(())
+}
+
+/// A localised string from the extension's `_locales`, for text the worker shows itself
+/// (notifications, context menus).
+pub fn message(name: &str, substitutions: &[&str]) -> String {
+    let subs = js_sys::Array::new();
+    for s in substitutions {
+        subs.push(&JsValue::from_str(s));
+    }
+    i18n_get_message(name, &subs)
+}
+
+/// Shows (or replaces) a basic notification with the extension's icon.
+pub async fn notify(id: &str, title: &str, text: &str) -> Result<(), AppError> {
+    let options = Object::new();
+    let set = |k: &str, v: &JsValue| Reflect::set(&options, &k.into(), v);
+    set("type", &"basic".into()).map_err(js_err("platform_notifications"))?;
+    set("iconUrl", &"icons/icon128.png".into()).map_err(js_err("platform_notifications"))?;
+    set("title", &title.into()).map_err(js_err("platform_notifications"))?;
+    set("message", &text.into()).map_err(js_err("platform_notifications"))?;
+    let promise = notifications_create(id, &options).map_err(js_err("platform_notifications"))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(js_err("platform_notifications"))?;
+    Ok(())
+}
+
+/// Removes a notification.
+pub async fn clear_notification(id: &str) -> Result<(), AppError> {
+    let promise = notifications_clear(id).map_err(js_err("platform_notifications"))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(js_err("platform_notifications"))?;
+    Ok(())
 }
 
 /// Milliseconds since the Unix epoch.
@@ -39,10 +107,16 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// Fills a buffer from the platform's CSPRNG (`crypto.getRandomValues`).
+/// Fills a buffer from the platform's CSPRNG (`crypto.getRandomValues`, at most 65,536 bytes).
+pub fn fill_random(buf: &mut [u8]) -> Result<(), AppError> {
+    get_random_values(buf).map_err(|_| AppError::new("platform_no_random"))?;
+    Ok(())
+}
+
+/// `N` random bytes from the platform's CSPRNG.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
     let mut buf = [0u8; N];
-    get_random_values(&mut buf).map_err(|_| AppError::new("platform_no_random"))?;
+    fill_random(&mut buf)?;
     Ok(buf)
 }
 

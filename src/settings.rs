@@ -1,0 +1,147 @@
+//! The user's settings, with their defaults, and the auto-lock rule.
+
+use serde::{Deserialize, Serialize};
+
+/// When the vault locks itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AutoLock {
+    /// After 5 minutes without activity.
+    #[serde(rename = "5")]
+    Minutes5,
+    /// After 15 minutes without activity.
+    #[serde(rename = "15")]
+    Minutes15,
+    /// After an hour without activity (the default).
+    #[default]
+    #[serde(rename = "60")]
+    Minutes60,
+    /// After 4 hours without activity.
+    #[serde(rename = "240")]
+    Minutes240,
+    /// Only when the browser restarts (which always locks).
+    #[serde(rename = "restart")]
+    OnRestart,
+}
+
+impl AutoLock {
+    /// The idle time after which the vault locks, if any.
+    pub fn idle_ms(self) -> Option<u64> {
+        let minutes = match self {
+            AutoLock::Minutes5 => 5,
+            AutoLock::Minutes15 => 15,
+            AutoLock::Minutes60 => 60,
+            AutoLock::Minutes240 => 240,
+            AutoLock::OnRestart => return None,
+        };
+        Some(minutes * 60_000)
+    }
+
+    /// When a vault last used at `last_active_ms` locks, if it does.
+    pub fn deadline(self, last_active_ms: u64) -> Option<u64> {
+        self.idle_ms()
+            .map(|idle| last_active_ms.saturating_add(idle))
+    }
+
+    /// Whether a vault last used at `last_active_ms` must be locked at `now_ms`.
+    pub fn expired(self, last_active_ms: u64, now_ms: u64) -> bool {
+        self.deadline(last_active_ms)
+            .is_some_and(|deadline| now_ms >= deadline)
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Everything the options page sets. Missing fields take their defaults, so older stored
+/// settings keep loading.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// When the vault locks itself.
+    #[serde(default)]
+    pub autolock: AutoLock,
+    /// Sharing a selection adds the page's title and link.
+    #[serde(default = "yes")]
+    pub share_page_link: bool,
+    /// Notify when a scheduled post is sent (failures always notify).
+    #[serde(default)]
+    pub notify_sent: bool,
+    /// Hold posts that fell due while the browser was closed until the user confirms.
+    #[serde(default)]
+    pub hold_late: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            autolock: AutoLock::default(),
+            share_page_link: true,
+            notify_sent: false,
+            hold_late: false,
+        }
+    }
+}
+
+/// A change to some settings; absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct SettingsPatch {
+    /// See [`Settings::autolock`].
+    pub autolock: Option<AutoLock>,
+    /// See [`Settings::share_page_link`].
+    pub share_page_link: Option<bool>,
+    /// See [`Settings::notify_sent`].
+    pub notify_sent: Option<bool>,
+    /// See [`Settings::hold_late`].
+    pub hold_late: Option<bool>,
+}
+
+impl Settings {
+    /// Applies a patch.
+    pub fn apply(&mut self, patch: SettingsPatch) {
+        if let Some(v) = patch.autolock {
+            self.autolock = v;
+        }
+        if let Some(v) = patch.share_page_link {
+            self.share_page_link = v;
+        }
+        if let Some(v) = patch.notify_sent {
+            self.notify_sent = v;
+        }
+        if let Some(v) = patch.hold_late {
+            self.hold_late = v;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_issue() {
+        let s: Settings = serde_json::from_str("{}").unwrap();
+        assert_eq!(s, Settings::default());
+        assert_eq!(s.autolock, AutoLock::Minutes60);
+        assert!(s.share_page_link && !s.notify_sent && !s.hold_late);
+    }
+
+    #[test]
+    fn autolock_deadlines() {
+        assert_eq!(AutoLock::Minutes5.deadline(1_000), Some(301_000));
+        assert!(!AutoLock::Minutes5.expired(1_000, 300_999));
+        assert!(AutoLock::Minutes5.expired(1_000, 301_000));
+        assert_eq!(AutoLock::OnRestart.deadline(1_000), None);
+        assert!(!AutoLock::OnRestart.expired(0, u64::MAX));
+        let s: Settings = serde_json::from_str(r#"{"autolock":"restart"}"#).unwrap();
+        assert_eq!(s.autolock, AutoLock::OnRestart);
+        assert!(serde_json::from_str::<Settings>(r#"{"autolock":"7"}"#).is_err());
+    }
+
+    #[test]
+    fn patches_change_only_what_they_name() {
+        let mut s = Settings::default();
+        s.apply(serde_json::from_str(r#"{"notify_sent":true}"#).unwrap());
+        assert!(s.notify_sent && s.share_page_link);
+        assert_eq!(s.autolock, AutoLock::Minutes60);
+    }
+}

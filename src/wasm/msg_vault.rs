@@ -1,0 +1,420 @@
+//! Vault and account messages: setup, unlock, lock, passphrase, backups, settings, and the
+//! accounts with their one verification path (the popup and the options page both use it).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::net::signed_send;
+use super::session::{self, BrowserEntropy, Open};
+use super::{AppError, api_base, platform};
+use crate::accounts::{self, AccountView, AccountsDoc, FieldProblem, Keys, KeysForm, Verification};
+use crate::oauth1::Credentials;
+use crate::settings::{Settings, SettingsPatch};
+use crate::vault::{self, KdfParams, Passphrase, VaultRecord};
+use crate::x::{self, AccessLevel};
+
+/// The Argon2id parameters new and upgraded vaults get (see the README for the measurement).
+pub const TARGET_KDF: KdfParams = KdfParams::DEFAULT;
+
+/// Vault and account messages.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Msg {
+    /// Whether a vault exists, whether it is unlocked, the settings and the accounts.
+    VaultStatus,
+    /// First run: create the vault.
+    VaultCreate {
+        /// The chosen passphrase.
+        passphrase: String,
+    },
+    /// Unlock with the passphrase.
+    VaultUnlock {
+        /// The passphrase.
+        passphrase: String,
+    },
+    /// Lock now.
+    VaultLock,
+    /// Change the passphrase (re-wraps the data key only).
+    VaultChangePassphrase {
+        /// The current passphrase.
+        old: String,
+        /// The new one.
+        new: String,
+    },
+    /// How strong a passphrase looks.
+    PassphraseStrength {
+        /// The candidate.
+        passphrase: String,
+    },
+    /// The encrypted record, for a backup file.
+    VaultExport,
+    /// Replace (or create) the vault from a backup file.
+    VaultImport {
+        /// The file's text.
+        json: String,
+        /// Replace an existing vault.
+        #[serde(default)]
+        replace: bool,
+    },
+    /// Change some settings.
+    SettingsSet {
+        /// The settings to change.
+        settings: SettingsPatch,
+    },
+    /// Add an account: check the form, verify with X, then save.
+    AccountAdd {
+        /// A name for the account.
+        #[serde(default)]
+        label: String,
+        /// The four keys as typed.
+        keys: KeysForm,
+        /// Long posts allowed.
+        #[serde(default)]
+        premium: bool,
+    },
+    /// Change an account; new keys are verified before they are saved.
+    AccountUpdate {
+        /// The account.
+        id: String,
+        /// A new label.
+        label: Option<String>,
+        /// Keys to rotate (blank fields keep the saved ones).
+        keys: Option<KeysForm>,
+        /// Long posts allowed.
+        premium: Option<bool>,
+    },
+    /// Verify a saved account again.
+    AccountVerify {
+        /// The account.
+        id: String,
+    },
+    /// Remove an account.
+    AccountRemove {
+        /// The account.
+        id: String,
+    },
+    /// Make an account the default.
+    AccountSetDefault {
+        /// The account.
+        id: String,
+    },
+}
+
+/// What the pages draw from.
+#[derive(Serialize)]
+struct VaultStatus {
+    exists: bool,
+    unlocked: bool,
+    settings: Settings,
+    accounts: Vec<AccountView>,
+    default_id: Option<String>,
+}
+
+fn err(e: impl ErrorCode) -> AppError {
+    AppError::new(e.error_code())
+}
+
+/// Anything with a stable code.
+trait ErrorCode {
+    fn error_code(&self) -> &'static str;
+}
+impl ErrorCode for vault::VaultError {
+    fn error_code(&self) -> &'static str {
+        self.code()
+    }
+}
+impl ErrorCode for accounts::AccountsError {
+    fn error_code(&self) -> &'static str {
+        self.code()
+    }
+}
+
+fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+async fn status() -> Result<Value, AppError> {
+    let settings = session::settings().await?;
+    let exists = session::record().await.map(|r| r.is_some()).unwrap_or(true);
+    let open = if exists && session::is_unlocked().await? {
+        session::open(false).await.ok()
+    } else {
+        None
+    };
+    let (accounts, default_id) = match &open {
+        Some(o) => (o.doc.views(), o.doc.default_id.clone()),
+        None => (Vec::new(), None),
+    };
+    Ok(to_value(&VaultStatus {
+        exists,
+        unlocked: open.is_some(),
+        settings,
+        accounts,
+        default_id,
+    }))
+}
+
+fn form_error(problems: Vec<FieldProblem>) -> AppError {
+    let list: Vec<Value> = problems
+        .iter()
+        .map(|p| {
+            let mut v = json!({ "field": p.field.as_str(), "problem": p.problem.code() });
+            if let accounts::Problem::SameValue { other } = p.problem {
+                v["other_field"] = json!(other.as_str());
+            }
+            v
+        })
+        .collect();
+    AppError::new("form_invalid").with("problems", list)
+}
+
+/// The outcome of checking keys with X.
+struct Checked {
+    verification: Verification,
+    warning: Option<&'static str>,
+}
+
+/// The one verification path: a signed `GET /2/users/me` with these keys.
+async fn check_with_x(keys: &Keys) -> Result<Checked, AppError> {
+    let creds = Credentials {
+        consumer_key: &keys.api_key,
+        consumer_secret: &keys.api_secret,
+        token: &keys.access_token,
+        token_secret: &keys.access_token_secret,
+    };
+    let resp = signed_send(x::users_me(api_base()), &creds).await?;
+    let at_ms = platform::now_ms();
+    match x::parse_users_me(&resp) {
+        Ok(v) => {
+            if accounts::user_id_from_access_token(&keys.access_token) != Some(v.user.id.as_str()) {
+                return Err(AppError::new("x_user_mismatch"));
+            }
+            let warning = (v.access_level == Some(AccessLevel::Read)).then_some("read_only");
+            Ok(Checked {
+                verification: Verification::Ok {
+                    user: v.user,
+                    access_level: v.access_level,
+                    at_ms,
+                },
+                warning,
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn account_answer(open: &Open, id: &str, warning: Option<&str>) -> Result<Value, AppError> {
+    let account = open
+        .doc
+        .get(id)
+        .ok_or_else(|| AppError::new("account_not_found"))?;
+    let is_default = open.doc.default_id.as_deref() == Some(id);
+    let mut answer = json!({ "account": account.view(is_default) });
+    if let Some(w) = warning {
+        answer["warning"] = json!(w);
+    }
+    Ok(answer)
+}
+
+fn new_id() -> Result<String, AppError> {
+    Ok(crate::oauth1::nonce_from_bytes(
+        &platform::random_bytes::<8>()?,
+    ))
+}
+
+/// Handles a vault or account message.
+pub async fn handle(msg: Msg) -> Result<Value, AppError> {
+    match msg {
+        Msg::VaultStatus => status().await,
+        Msg::VaultCreate { passphrase } => {
+            if session::record().await.map(|r| r.is_some()).unwrap_or(true) {
+                return Err(AppError::new("vault_exists"));
+            }
+            let passphrase = Passphrase::new(passphrase);
+            let payload = AccountsDoc::new().to_bytes().map_err(err)?;
+            let (record, dek) =
+                vault::create(&passphrase, TARGET_KDF, &payload, &mut BrowserEntropy)
+                    .map_err(err)?;
+            session::store_record(&record).await?;
+            session::begin(&dek).await?;
+            status().await
+        }
+        Msg::VaultUnlock { passphrase } => {
+            let record = session::record()
+                .await?
+                .ok_or_else(|| AppError::new("vault_missing"))?;
+            let passphrase = Passphrase::new(passphrase);
+            let unlocked = vault::unlock(&record, &passphrase, TARGET_KDF, &mut BrowserEntropy)
+                .map_err(err)?;
+            if let Some(upgraded) = &unlocked.upgraded {
+                session::store_record(upgraded).await?;
+            }
+            session::begin(&unlocked.dek).await?;
+            status().await
+        }
+        Msg::VaultLock => {
+            session::lock().await?;
+            status().await
+        }
+        Msg::VaultChangePassphrase { old, new } => {
+            let record = session::record()
+                .await?
+                .ok_or_else(|| AppError::new("vault_missing"))?;
+            let changed = vault::change_passphrase(
+                &record,
+                &Passphrase::new(old),
+                &Passphrase::new(new),
+                TARGET_KDF,
+                &mut BrowserEntropy,
+            )
+            .map_err(err)?;
+            session::store_record(&changed).await?;
+            status().await
+        }
+        Msg::PassphraseStrength { passphrase } => {
+            let s = vault::passphrase_strength(&passphrase);
+            Ok(json!({ "score": s.score, "hint": s.hint.code() }))
+        }
+        Msg::VaultExport => {
+            let record = session::record()
+                .await?
+                .ok_or_else(|| AppError::new("vault_missing"))?;
+            let date = js_sys::Date::new_0()
+                .to_iso_string()
+                .as_string()
+                .unwrap_or_default();
+            let day = date.get(..10).unwrap_or("backup");
+            Ok(
+                json!({ "file_name": format!("keypost-vault-{day}.json"), "json": record.to_json() }),
+            )
+        }
+        Msg::VaultImport { json, replace } => {
+            let record = VaultRecord::from_json(json.trim()).map_err(err)?;
+            let exists = session::record().await.map(|r| r.is_some()).unwrap_or(true);
+            if exists && !replace {
+                return Err(AppError::new("vault_exists"));
+            }
+            session::lock().await?;
+            session::store_record(&record).await?;
+            status().await
+        }
+        Msg::SettingsSet { settings } => {
+            let mut current = session::settings().await?;
+            current.apply(settings);
+            session::save_settings(&current).await?;
+            status().await
+        }
+        Msg::AccountAdd {
+            label,
+            keys,
+            premium,
+        } => {
+            let mut open = session::open(true).await?;
+            let keys = accounts::normalize_and_validate(&keys).map_err(form_error)?;
+            if let Some(existing) = open
+                .doc
+                .accounts
+                .iter()
+                .find(|a| a.keys.access_token == keys.access_token)
+            {
+                return Err(AppError::new("account_already_added").with("id", existing.id.clone()));
+            }
+            let checked = check_with_x(&keys).await?;
+            let id = new_id()?;
+            open.doc
+                .add(id.clone(), label.trim().to_owned(), keys, premium)
+                .map_err(err)?;
+            open.doc
+                .record_verification(&id, checked.verification)
+                .map_err(err)?;
+            session::save(&open).await?;
+            account_answer(&open, &id, checked.warning)
+        }
+        Msg::AccountUpdate {
+            id,
+            label,
+            keys,
+            premium,
+        } => {
+            let mut open = session::open(true).await?;
+            let current = open
+                .doc
+                .get(&id)
+                .ok_or_else(|| AppError::new("account_not_found"))?;
+            let mut warning = None;
+            if let Some(form) = keys {
+                let merged = accounts::normalize_and_validate_update(&form, &current.keys)
+                    .map_err(form_error)?;
+                if merged.api_key != current.keys.api_key
+                    || merged.api_secret != current.keys.api_secret
+                    || merged.access_token != current.keys.access_token
+                    || merged.access_token_secret != current.keys.access_token_secret
+                {
+                    // New keys are verified before they replace the saved ones.
+                    let checked = check_with_x(&merged).await?;
+                    warning = checked.warning;
+                    open.doc.update_keys(&id, merged).map_err(err)?;
+                    open.doc
+                        .record_verification(&id, checked.verification)
+                        .map_err(err)?;
+                }
+            }
+            if let Some(label) = label {
+                open.doc
+                    .set_label(&id, label.trim().to_owned())
+                    .map_err(err)?;
+            }
+            if let Some(premium) = premium {
+                open.doc.set_premium(&id, premium).map_err(err)?;
+            }
+            session::save(&open).await?;
+            account_answer(&open, &id, warning)
+        }
+        Msg::AccountVerify { id } => {
+            let mut open = session::open(true).await?;
+            let keys = open
+                .doc
+                .get(&id)
+                .ok_or_else(|| AppError::new("account_not_found"))?
+                .keys
+                .clone();
+            match check_with_x(&keys).await {
+                Ok(checked) => {
+                    open.doc
+                        .record_verification(&id, checked.verification)
+                        .map_err(err)?;
+                    session::save(&open).await?;
+                    account_answer(&open, &id, checked.warning)
+                }
+                Err(e) => {
+                    // X's verdict on the keys is remembered; a network problem is not.
+                    if e.code.starts_with("x_") {
+                        open.doc
+                            .record_verification(
+                                &id,
+                                Verification::Failed {
+                                    code: e.code.clone(),
+                                    at_ms: platform::now_ms(),
+                                },
+                            )
+                            .map_err(err)?;
+                        session::save(&open).await?;
+                    }
+                    Err(e)
+                }
+            }
+        }
+        Msg::AccountRemove { id } => {
+            let mut open = session::open(true).await?;
+            open.doc.remove(&id).map_err(err)?;
+            session::save(&open).await?;
+            status().await
+        }
+        Msg::AccountSetDefault { id } => {
+            let mut open = session::open(true).await?;
+            open.doc.set_default(&id).map_err(err)?;
+            session::save(&open).await?;
+            status().await
+        }
+    }
+}
