@@ -1,4 +1,5 @@
-//! X's character counter (twitter-text v3 weighted length) and URL detection.
+//! X's character counter (twitter-text v3 weighted length), URL detection, and splitting a
+//! long text into a numbered thread.
 //!
 //! X does not count characters: it weighs them. After NFC normalisation, code points in a few
 //! ranges (Latin, Greek, Cyrillic, Hebrew, Arabic and others up to U+10FF, some punctuation)
@@ -13,12 +14,15 @@
 mod emoji;
 mod idn;
 mod normalize;
+mod thread;
 mod tld;
 mod url;
 
 use serde::Serialize;
 
 use normalize::{Normalized, utf16_len};
+
+pub use thread::{MIN_SPLIT_LIMIT, split_thread};
 
 /// The weighted length X allows in a post.
 pub const DEFAULT_LIMIT: u32 = 280;

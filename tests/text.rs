@@ -1,4 +1,4 @@
-//! X's character counter and URL detection.
+//! X's character counter, URL detection and thread splitting.
 //!
 //! The conformance cases are twitter-text's own (`tests/data/twitter-text/`, commit in its
 //! NOTICE; the TLD cases are the build input `data/twitter-text/tlds.yml`). Every case of the
@@ -8,8 +8,8 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use keypost::text::{
-    Counted, DEFAULT_LIMIT, PREMIUM_LIMIT, UrlEntity, Weighting, count, count_with, extract_urls,
-    weighted_length,
+    Counted, DEFAULT_LIMIT, MIN_SPLIT_LIMIT, PREMIUM_LIMIT, UrlEntity, Weighting, count,
+    count_with, extract_urls, split_thread, weighted_length,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -412,4 +412,291 @@ fn urls_weigh_23_with_or_without_a_scheme() {
     );
     assert!(count("example.com", DEFAULT_LIMIT).has_url);
     assert!(!count("example.invalidtld", DEFAULT_LIMIT).has_url);
+}
+
+// ---------------------------------------------------------------- thread splitting
+
+/// A small deterministic generator (xorshift64*), so every run tests the same texts.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n as u64).unwrap()
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the",
+    "post",
+    "scheduler",
+    "keys",
+    "signature",
+    "café",
+    "naïve",
+    "re\u{301}sume\u{301}",
+    "Ünïcödé",
+    "Ελληνικά",
+    "русский",
+    "עברית",
+    "العربية",
+    "故人西辞",
+    "黄鹤楼",
+    "日本語",
+    "テスト",
+    "한국어",
+    "👨‍👩‍👧‍👦",
+    "🇯🇵",
+    "👍🏽",
+    "❤️",
+    "1️⃣",
+    "🏴󠁧󠁢󠁳󠁣󠁴󠁿",
+    "https://example.com/some/path?x=1",
+    "t.co/abcde",
+    "example.org",
+    "https://en.wikipedia.org/wiki/Rust_(programming_language)",
+    "(aside)",
+    "\"quoted\"",
+];
+const ENDINGS: &[&str] = &["", "", "", "", ",", ".", "!", "?", "。", "…"];
+const SEPARATORS: &[&str] = &[
+    " ", " ", " ", " ", " ", " ", " ", "  ", "\n", "\n\n", " \n\n ",
+];
+
+fn random_text(rng: &mut Rng, words: usize) -> String {
+    let mut text = String::new();
+    for _ in 0..words {
+        text.push_str(rng.pick(WORDS));
+        text.push_str(rng.pick(ENDINGS));
+        text.push_str(rng.pick(SEPARATORS));
+    }
+    text
+}
+
+/// A text with words too long for a post: CJK without spaces, a long hash, emoji runs.
+fn random_text_with_long_words(rng: &mut Rng, words: usize) -> String {
+    let mut text = random_text(rng, words);
+    let long = match rng.below(4) {
+        0 => "故人西辞黄鹤楼烟花三月下扬州".repeat(20 + rng.below(30)),
+        1 => "x".repeat(300 + rng.below(400)),
+        2 => "👨‍👩‍👧‍👦".repeat(150 + rng.below(100)),
+        _ => format!(
+            "{}https://example.com/{}",
+            "日本".repeat(70),
+            "q".repeat(30)
+        ),
+    };
+    let at = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .nth(rng.below(text.chars().count()))
+        .unwrap();
+    text.insert_str(at, &format!(" {long} "));
+    text
+}
+
+/// Checks what `split_thread` promises and returns the posts without their numbers.
+fn check_split(text: &str, limit: u32) -> Vec<String> {
+    let posts = split_thread(text, limit);
+    let n = posts.len();
+    assert!(n >= 1, "no posts for a non-blank text");
+    let bodies: Vec<String> = posts
+        .iter()
+        .enumerate()
+        .map(|(i, post)| {
+            let counted = count(post, limit);
+            assert!(
+                counted.valid,
+                "post {} of {n} is not valid at {limit}: {counted:?}\n{post:?}",
+                i + 1
+            );
+            let body = if n == 1 {
+                post.as_str()
+            } else {
+                let suffix = format!(" ({}/{n})", i + 1);
+                post.strip_suffix(&suffix)
+                    .unwrap_or_else(|| panic!("post {} lacks {suffix:?}: {post:?}", i + 1))
+            };
+            assert!(
+                !body.is_empty() && body.trim() == body,
+                "untrimmed body {body:?}"
+            );
+            body.to_string()
+        })
+        .collect();
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    assert_eq!(
+        squeeze(&bodies.concat()),
+        squeeze(text),
+        "characters lost or reordered"
+    );
+    bodies
+}
+
+#[test]
+fn a_text_that_fits_is_one_post_unnumbered() {
+    assert_eq!(
+        split_thread("  hello world \n", DEFAULT_LIMIT),
+        vec!["hello world"]
+    );
+    assert_eq!(split_thread(" \n ", DEFAULT_LIMIT), Vec::<String>::new());
+}
+
+#[test]
+fn paragraph_breaks_are_preferred_over_later_word_breaks() {
+    // Two paragraphs of 199 characters: the first post could take 74 more of the second.
+    let first = "word ".repeat(40).trim_end().to_string();
+    let second = "more ".repeat(40).trim_end().to_string();
+    let text = format!("{first}\n\n{second}");
+    assert_eq!(
+        split_thread(&text, DEFAULT_LIMIT),
+        vec![format!("{first} (1/2)"), format!("{second} (2/2)")]
+    );
+}
+
+#[test]
+fn sentence_ends_are_preferred_over_later_word_breaks() {
+    let sentence = format!("{}.", "word ".repeat(35).trim_end()); // 175 characters
+    let rest = "tail ".repeat(40);
+    let posts = split_thread(&format!("{sentence} {rest}"), DEFAULT_LIMIT);
+    assert_eq!(posts[0], format!("{sentence} (1/2)"));
+}
+
+#[test]
+fn a_break_too_early_is_not_preferred() {
+    // A sentence end after 20 characters would leave the post mostly empty: cut at a word.
+    let text = format!("Short sentence here. {}", "word ".repeat(100));
+    let posts = split_thread(&text, DEFAULT_LIMIT);
+    assert!(weighted_length(&posts[0]) > 250, "{:?}", posts[0]);
+}
+
+#[test]
+fn long_cjk_text_without_spaces_is_cut_between_characters() {
+    let text = "故人西辞黄鹤楼烟花三月下扬州".repeat(30); // 420 characters, weight 840
+    let bodies = check_split(&text, DEFAULT_LIMIT);
+    assert_eq!(bodies.len(), 4);
+    assert!(
+        bodies[0].chars().count() >= 135,
+        "{}",
+        bodies[0].chars().count()
+    );
+}
+
+#[test]
+fn emoji_sequences_and_urls_are_not_cut() {
+    let family = "👨‍👩‍👧‍👦";
+    for body in check_split(&family.repeat(300), DEFAULT_LIMIT) {
+        assert_eq!(body.replace(family, ""), "", "a family was cut: {body:?}");
+    }
+    let url = "https://example.com/a/path/that/is/long";
+    let text = format!("{}{url}", "日".repeat(130)); // one word: 260 + 23
+    let bodies = check_split(&text, DEFAULT_LIMIT);
+    assert_eq!(bodies, vec!["日".repeat(130), url.to_string()]);
+}
+
+#[test]
+fn numbering_widens_when_the_thread_has_ten_posts_or_more() {
+    let text = "lorem ipsum dolor sit amet ".repeat(130); // about 3,500 characters
+    let posts = split_thread(&text, DEFAULT_LIMIT);
+    assert!(posts.len() >= 10, "{}", posts.len());
+    assert!(posts[9].ends_with(&format!(" (10/{})", posts.len())));
+    check_split(&text, DEFAULT_LIMIT);
+}
+
+#[test]
+fn premium_limit_splits_only_past_25000() {
+    let text = "word ".repeat(6_000); // 29,999 characters
+    let bodies = check_split(&text, PREMIUM_LIMIT);
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(split_thread(&"word ".repeat(4_000), PREMIUM_LIMIT).len(), 1);
+}
+
+#[test]
+fn a_limit_too_small_for_numbering_returns_the_text_whole() {
+    let text = "word ".repeat(20);
+    assert_eq!(
+        split_thread(&text, MIN_SPLIT_LIMIT - 1),
+        vec![text.trim().to_string()]
+    );
+    check_split(&text, MIN_SPLIT_LIMIT);
+}
+
+#[test]
+fn a_refused_character_is_isolated_and_the_rest_still_splits() {
+    let text = format!("{}\u{FEFF} {}", "word ".repeat(60), "more ".repeat(60));
+    let posts = split_thread(&text, DEFAULT_LIMIT);
+    let invalid: Vec<&String> = posts
+        .iter()
+        .filter(|p| !count(p, DEFAULT_LIMIT).valid)
+        .collect();
+    assert_eq!(invalid, vec![&format!("\u{FEFF} (3/{})", posts.len())]);
+    let kept: String = posts
+        .concat()
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    assert_eq!(kept.len(), 4 * 120);
+}
+
+#[test]
+fn no_break_spaces_are_not_cut_at() {
+    let text = "word ".repeat(50) + &"no\u{A0}break ".repeat(10);
+    for post in split_thread(&text, DEFAULT_LIMIT) {
+        assert!(
+            !post.starts_with("break") && !post.contains("no ("),
+            "{post:?}"
+        );
+    }
+}
+
+#[test]
+fn property_random_texts_split_into_valid_posts_keeping_every_word_in_order() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for round in 0..30 {
+        let words = 20 + rng.below(180);
+        let text = random_text(&mut rng, words);
+        // Down to the smallest limit every post is valid and nothing is lost.
+        check_split(&text, MIN_SPLIT_LIMIT + rng.below(20) as u32);
+        for limit in [DEFAULT_LIMIT, 100, 50] {
+            let bodies = check_split(&text, limit);
+            // Here every word (at most a URL and a mark, 24) fits a post with its number, so
+            // every word survives whole.
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let joined = bodies.join(" ");
+            assert_eq!(
+                joined.split_whitespace().collect::<Vec<_>>(),
+                words,
+                "round {round}, limit {limit}"
+            );
+            // Every post but the last is reasonably full.
+            if limit == DEFAULT_LIMIT {
+                for body in bodies.iter().rev().skip(1) {
+                    assert!(
+                        weighted_length(body) >= 100,
+                        "round {round}: short post {body:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn property_random_texts_with_overlong_words_split_into_valid_posts() {
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    for _ in 0..30 {
+        let words = 10 + rng.below(100);
+        let text = random_text_with_long_words(&mut rng, words);
+        for limit in [DEFAULT_LIMIT, 60] {
+            check_split(&text, limit);
+        }
+    }
 }

@@ -74,6 +74,15 @@ fn element_len(text: &str) -> Option<usize> {
     Some(at)
 }
 
+/// Whether `c` never starts a new piece when text is cut: it belongs to the emoji (or the
+/// character) before it.
+pub(super) fn continues_sequence(c: char) -> bool {
+    c == ZWJ
+        || c == COMBINING_KEYCAP
+        || matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0020}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
+        || is_modifier(c)
+}
+
 fn char_at(text: &str, at: usize) -> Option<char> {
     text.get(at..).and_then(|rest| rest.chars().next())
 }
