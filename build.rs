@@ -1,5 +1,5 @@
 //! Generates the top-level-domain table for URL detection (`src/text/tld.rs`) from
-//! `data/twitter-text/tlds.yml`, twitter-text's TLD conformance suite.
+//! `src/data/twitter-text/tlds.yml`, twitter-text's TLD conformance suite.
 //!
 //! The file is a fixed, simple YAML shape (one case per TLD), so it is read line by line here
 //! instead of pulling a YAML parser into the build. Anything unexpected stops the build with the
@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-const TLDS_YML: &str = "data/twitter-text/tlds.yml";
+const TLDS_YML: &str = "src/data/twitter-text/tlds.yml";
 const URL_PREFIX: &str = "https://twitter.";
 
 fn main() {

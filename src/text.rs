@@ -8,7 +8,7 @@
 //! (`DEFAULT_LIMIT`), or more for accounts X lets post longer texts (`PREMIUM_LIMIT`).
 //!
 //! The rules, the TLD list and the conformance cases come from twitter-text (Apache-2.0, see
-//! `data/twitter-text/`). Offsets are UTF-16 code units into the text as the user typed it,
+//! `src/data/twitter-text/`). Offsets are UTF-16 code units into the text as the user typed it,
 //! because the user interface is JavaScript.
 
 mod emoji;
@@ -81,7 +81,7 @@ const LIGHT_RANGES: &[WeightRange] = &[
 
 impl Weighting {
     /// twitter-text `config/v3.json`, what X counts with today
-    /// (`data/twitter-text/config-v3.json`).
+    /// (`src/data/twitter-text/config-v3.json`).
     pub const V3: Weighting = Weighting {
         scale: 100,
         default_weight: 200,

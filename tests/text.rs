@@ -1,7 +1,7 @@
 //! X's character counter, URL detection and thread splitting.
 //!
 //! The conformance cases are twitter-text's own (`tests/data/twitter-text/`, commit in its
-//! NOTICE; the TLD cases are the build input `data/twitter-text/tlds.yml`). Every case of the
+//! NOTICE; the TLD cases are the build input `src/data/twitter-text/tlds.yml`). Every case of the
 //! sections below must pass: there are no known exceptions.
 
 #[cfg(target_arch = "wasm32")]
@@ -16,8 +16,8 @@ use serde::de::DeserializeOwned;
 
 const VALIDATE_YML: &str = include_str!("data/twitter-text/validate.yml");
 const EXTRACT_YML: &str = include_str!("data/twitter-text/extract.yml");
-const TLDS_YML: &str = include_str!("../data/twitter-text/tlds.yml");
-const CONFIG_V3_JSON: &str = include_str!("../data/twitter-text/config-v3.json");
+const TLDS_YML: &str = include_str!("../src/data/twitter-text/tlds.yml");
+const CONFIG_V3_JSON: &str = include_str!("../src/data/twitter-text/config-v3.json");
 
 #[derive(Deserialize)]
 struct Case<E> {
