@@ -1,7 +1,10 @@
 // Keypost's background service worker: wiring only. Every decision is made in the Rust core.
 // Listeners are registered synchronously at the top level, before any await, so that events
 // that wake a stopped worker are delivered; they wait for the core to initialise.
-import init, { handle_message, on_alarm, on_context_menu } from './pkg/keypost.js';
+import init, {
+  handle_message, on_alarm, on_context_menu,
+  on_worker_start, on_startup, on_installed, on_notification_click,
+} from './pkg/keypost.js';
 
 const ready = init({ module_or_path: new URL('./pkg/keypost_bg.wasm', import.meta.url) });
 
@@ -20,6 +23,16 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   ready.then(() => on_alarm(alarm.name));
 });
 
+// The schedule: alarms are only a cache of the stored queue, so every worker start reconciles
+// (recover interrupted sends, send what is due, set the one alarm).
+chrome.runtime.onStartup.addListener(() => {
+  ready.then(() => on_startup());
+});
+chrome.notifications.onClicked.addListener((id) => {
+  ready.then(() => on_notification_click(id));
+});
+ready.then(() => on_worker_start());
+
 const MENUS = [
   { id: 'share_selection', contexts: ['selection'], title: 'menuShareSelection' },
   { id: 'share_link', contexts: ['link'], title: 'menuShareLink' },
@@ -35,6 +48,7 @@ chrome.runtime.onInstalled.addListener(({ reason }) => {
       );
     }
   });
+  ready.then(() => on_installed());
   // First run: the options page walks through setup.
   if (reason === chrome.runtime.OnInstalledReason.INSTALL) chrome.runtime.openOptionsPage();
 });

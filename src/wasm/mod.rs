@@ -6,6 +6,7 @@
 mod error;
 mod msg_compose;
 mod msg_core;
+mod msg_schedule;
 mod msg_vault;
 mod net;
 pub mod platform;
@@ -67,6 +68,7 @@ enum Message {
     Core(msg_core::Msg),
     Vault(msg_vault::Msg),
     Compose(msg_compose::Msg),
+    Schedule(msg_schedule::Msg),
 }
 
 /// The four keys as a form sends them.
@@ -117,6 +119,7 @@ async fn dispatch(message: Message) -> Result<Value, AppError> {
         Message::Core(m) => msg_core::handle(m).await,
         Message::Vault(m) => msg_vault::handle(m).await,
         Message::Compose(m) => msg_compose::handle(m).await,
+        Message::Schedule(m) => msg_schedule::handle(m).await,
     }
 }
 
@@ -126,7 +129,34 @@ pub async fn on_alarm(name: String) {
     // An alarm has no caller to answer: a failure waits for the next alarm or message.
     if name == session::AUTOLOCK_ALARM {
         let _ = session::on_autolock_alarm().await;
+    } else if name == msg_schedule::ALARM {
+        msg_schedule::on_alarm().await;
     }
+}
+
+/// The worker started (its top-level code runs this): recover the schedule, send what is due,
+/// and set the alarm from the stored queue.
+#[wasm_bindgen]
+pub async fn on_worker_start() {
+    msg_schedule::on_worker_start().await;
+}
+
+/// `chrome.runtime.onStartup`: the browser started (the vault is locked).
+#[wasm_bindgen]
+pub async fn on_startup() {
+    msg_schedule::on_worker_start().await;
+}
+
+/// `chrome.runtime.onInstalled`: installed or updated.
+#[wasm_bindgen]
+pub async fn on_installed() {
+    msg_schedule::on_worker_start().await;
+}
+
+/// `chrome.notifications.onClicked`.
+#[wasm_bindgen]
+pub async fn on_notification_click(id: String) {
+    msg_schedule::on_notification_click(&id).await;
 }
 
 /// A right-click share: composes the text (selection quoted, page title and link when the

@@ -331,7 +331,7 @@ pub async fn forget_media(ids: impl IntoIterator<Item = String>) {
 
 /// Uploads one image from the media store: initialize, append in 1 MB chunks, finalize,
 /// wait for processing, then the alt text. Returns X's media id.
-async fn upload(
+pub(super) async fn upload(
     media_id: &str,
     alt: &str,
     creds: &Credentials<'_>,

@@ -250,6 +250,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
                 session::store_record(upgraded).await?;
             }
             session::begin(&unlocked.dek).await?;
+            super::msg_schedule::spawn_unlocked();
             status().await
         }
         Msg::VaultLock => {

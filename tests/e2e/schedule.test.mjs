@@ -1,0 +1,270 @@
+// Scheduled posts, end to end in Chromium against the sandbox: every post goes out exactly
+// once, in due order per account, on time (or right after the fault that held it), through
+// service-worker stops, a browser restart, a locked vault, and 429 / 503 / connection-reset
+// faults on POST /2/tweets. Unpacked extensions have no 30-second alarm floor.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { accountByUsername } from '../sandbox/accounts.mjs';
+import {
+  sandbox, launch, freshProfile, removeProfile, ask, stopWorkers, currentWorker,
+} from './harness.mjs';
+
+const PASSPHRASE = 'correct horse battery staple 42';
+const RUN = Date.now().toString(36);
+// The core marks a post late when the worker finds it more than 2 minutes overdue
+// (schedule::LATE_THRESHOLD_MS), so the browser stays closed a little longer than that.
+const LATE_THRESHOLD_MS = 120_000;
+// Upper bound of the first backoff after a 5xx or an unknown outcome (schedule::BACKOFF_BASE_MS).
+const FIRST_BACKOFF_MAX_MS = 30_000;
+const ON_TIME_MS = 5_000;
+
+let sb, profile, browser, page;
+const ids = {};
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function control(method, path, body) {
+  const r = await fetch(`${sb.url.replace(/\/$/, '')}/__sandbox/${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.equal(r.status, 200, `${method} ${path}`);
+  return r.json();
+}
+const sandboxPosts = async () => (await control('GET', 'posts')).filter((p) => p.text.includes(RUN));
+const fault = (kind, extra = {}) => control('POST', 'faults', { kind, path: '/2/tweets', method: 'POST', ...extra });
+
+async function waitFor(what, fn, timeoutMs, stepMs = 200) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(stepMs);
+  }
+}
+
+const keysOf = (a) => ({
+  api_key: a.apiKey, api_secret: a.apiSecret,
+  access_token: a.accessToken, access_token_secret: a.accessTokenSecret,
+});
+
+async function openPage() {
+  page = await browser.context.newPage();
+  await page.goto(browser.url('popup.html'));
+}
+
+async function notifications() {
+  const worker = await currentWorker(browser.context);
+  return worker.evaluate(() => chrome.notifications.getAll());
+}
+
+async function list() {
+  const answer = await ask(page, 'schedule_list');
+  assert.equal(answer.error, undefined, JSON.stringify(answer.error));
+  return answer.ok;
+}
+
+const allItems = (l) => [...l.upcoming, ...l.past];
+
+before(async () => {
+  sb = await sandbox();
+  // Room for the whole run under each account's 24-hour limit.
+  await control('POST', 'users/keypost_demo', { limit_24h: 100 });
+  await control('POST', 'users/keypost_second', { limit_24h: 100 });
+  profile = freshProfile();
+  browser = await launch(profile);
+  await openPage();
+  const created = await ask(page, 'vault_create', { passphrase: PASSPHRASE });
+  assert.equal(created.error, undefined);
+  for (const username of ['keypost_demo', 'keypost_second']) {
+    const added = await ask(page, 'account_add', { label: username, keys: keysOf(accountByUsername(username)) });
+    assert.equal(added.error, undefined, JSON.stringify(added.error));
+    ids[username] = added.ok.account.id;
+  }
+});
+
+after(async () => {
+  await browser?.context.close().catch(() => {});
+  await sb?.close();
+  if (profile) removeProfile(profile);
+});
+
+test('scheduling refuses the past and more than a year ahead, and warns above the 24-hour limit', async () => {
+  const post = [{ text: `refused ${RUN}`, media: [] }];
+  const past = await ask(page, 'schedule_add', { account_id: ids.keypost_demo, posts: post, due_at_ms: Date.now() - 3_600_000 });
+  assert.equal(past.error?.code, 'schedule_in_past');
+  const far = await ask(page, 'schedule_add', { account_id: ids.keypost_demo, posts: post, due_at_ms: Date.now() + 400 * 86_400_000 });
+  assert.equal(far.error?.code, 'schedule_too_far');
+});
+
+test('a post due while the vault is locked raises a notification, waits, and goes out right after unlock', async () => {
+  const text = `locked ${RUN}`;
+  const added = await ask(page, 'schedule_add', {
+    account_id: ids.keypost_second, posts: [{ text, media: [] }], due_at_ms: Date.now() + 2_000,
+  });
+  assert.equal(added.error, undefined, JSON.stringify(added.error));
+  assert.equal((await ask(page, 'vault_lock')).ok.unlocked, false);
+  const waiting = await waitFor('the needs-unlock state', async () => {
+    const item = allItems(await list()).find((i) => i.id === added.ok.id);
+    return item?.state.kind === 'needs_unlock' && item;
+  }, 10_000);
+  assert.ok(waiting);
+  const shown = await waitFor('the notification', async () => (await notifications()).schedule_unlock, 5_000);
+  assert.ok(shown);
+  await sleep(1_500);
+  assert.equal((await sandboxPosts()).length, 0, 'nothing goes out while locked');
+  const unlockedAt = Date.now();
+  assert.equal((await ask(page, 'vault_unlock', { passphrase: PASSPHRASE })).ok.unlocked, true);
+  const [sent] = await waitFor('the post after unlock', async () => {
+    const p = await sandboxPosts();
+    return p.length ? p : null;
+  }, ON_TIME_MS);
+  assert.equal(sent.text, text);
+  assert.ok(sent.created_at_ms - unlockedAt <= ON_TIME_MS);
+  const item = allItems(await list()).find((i) => i.id === added.ok.id);
+  assert.equal(item.state.kind, 'sent');
+  assert.equal(item.posted[0].id, sent.id);
+  assert.equal(item.posted[0].url, `https://x.com/keypost_second/status/${sent.id}`);
+  await waitFor('the notification to go', async () => !(await notifications()).schedule_unlock, 3_000);
+});
+
+test('20 posts across two accounts go out exactly once, in order, on time, through worker stops, faults and a browser restart', async () => {
+  const t0 = Date.now();
+  const plan = [];
+  for (let i = 0; i < 20; i++) {
+    const username = i % 2 === 0 ? 'keypost_demo' : 'keypost_second';
+    // 0-15 while the browser runs; 16-19 fall due while it is closed.
+    const dueAt = i < 16 ? t0 + 5_000 + i * 2_500 : t0 + 62_000 + (i - 16) * 1_000;
+    plan.push({ i, username, text: `scheduled #${i} ${RUN}`, dueAt });
+  }
+  for (const p of plan) {
+    const answer = await ask(page, 'schedule_add', {
+      account_id: ids[p.username], posts: [{ text: p.text, media: [] }], due_at_ms: p.dueAt,
+    });
+    assert.equal(answer.error, undefined, JSON.stringify(answer.error));
+    p.id = answer.ok.id;
+  }
+
+  // Faults on POST /2/tweets while the schedule runs, and the worker stopped every 3 s.
+  const faultsAt = [
+    [7_000, () => fault('503')],
+    [14_000, () => fault('reset_after_record')],
+    [22_000, () => fault('429', { reset_s: 2 })],
+  ];
+  let stops = 0;
+  const firstBatch = plan.filter((p) => p.i < 16);
+  const deadline = t0 + 60_000;
+  while (Date.now() < deadline) {
+    const elapsed = Date.now() - t0;
+    while (faultsAt.length && faultsAt[0][0] <= elapsed) await faultsAt.shift()[1]();
+    await stopWorkers(browser.context, page).then(() => stops++, () => {});
+    const seen = await sandboxPosts();
+    if (!faultsAt.length && firstBatch.every((p) => seen.some((s) => s.text === p.text))) break;
+    await sleep(3_000);
+  }
+  assert.ok(stops >= 5, `the worker was stopped ${stops} times`);
+  assert.deepEqual(await control('GET', 'faults'), [], 'every fault was met');
+
+  // Close the browser before posts 16-19 are due; start it again once they are late.
+  const closedAt = Date.now();
+  assert.ok(closedAt < plan[16].dueAt - 1_000, 'the first 16 posts were done before the restart');
+  await browser.context.close();
+  await sleep(plan[19].dueAt + LATE_THRESHOLD_MS + 3_000 - Date.now());
+  browser = await launch(profile);
+  await openPage();
+  // A restart locks the vault: the late posts wait for the unlock, and say so.
+  const held = await waitFor('the late posts to wait for unlock', async () => {
+    const items = allItems(await list());
+    const late = plan.slice(16).map((p) => items.find((i) => i.id === p.id));
+    return late.every((i) => i.state.kind === 'needs_unlock' && i.late) && late;
+  }, 10_000);
+  assert.equal(held.length, 4);
+  assert.ok((await waitFor('the unlock notification', async () => (await notifications()).schedule_unlock, 5_000)));
+  const unlockedAt = Date.now();
+  assert.equal((await ask(page, 'vault_unlock', { passphrase: PASSPHRASE })).ok.unlocked, true);
+  const posts = await waitFor('all 20 posts', async () => {
+    const p = (await sandboxPosts()).filter((s) => s.text.startsWith('scheduled #'));
+    return p.length >= 20 && p;
+  }, 10_000);
+  await sleep(1_000);
+
+  // Exactly once.
+  const final = (await sandboxPosts()).filter((s) => s.text.startsWith('scheduled #'));
+  assert.equal(final.length, 20);
+  for (const p of plan) {
+    const matches = final.filter((s) => s.text === p.text);
+    assert.equal(matches.length, 1, `${p.text} posted ${matches.length} times`);
+    assert.equal(matches[0].username, p.username);
+    p.post = matches[0];
+  }
+  assert.equal(posts.length, 20);
+
+  // The queue view agrees, and says which ones were late.
+  const items = allItems(await list());
+  for (const p of plan) {
+    const item = items.find((i) => i.id === p.id);
+    assert.equal(item.state.kind, 'sent', `${p.text}: ${JSON.stringify(item.state)}`);
+    assert.equal(item.posted.length, 1);
+    if (item.posted[0].id !== null) assert.equal(item.posted[0].id, p.post.id);
+    else assert.equal(item.posted[0].via, 'duplicate');
+    assert.equal(item.late, p.i >= 16, `${p.text} late`);
+    p.item = item;
+  }
+
+  // In due order per account; each on time, or within 5 s of the end of what held it: its own
+  // fault (a 429's reset, a 5xx or unknown outcome's first backoff), the earlier post of its
+  // account it waited behind, or the unlock after the restart.
+  const faulted = plan.filter((p) => p.item.history.some((h) => !h.outcome.startsWith('posted')));
+  assert.ok(faulted.length >= 3, `faults met ${faulted.length} items`);
+  for (const username of ['keypost_demo', 'keypost_second']) {
+    const mine = plan.filter((p) => p.username === username).sort((a, b) => a.dueAt - b.dueAt);
+    const byPosting = [...mine].sort((a, b) => a.post.created_at_ms - b.post.created_at_ms);
+    assert.deepEqual(byPosting.map((p) => p.i), mine.map((p) => p.i), `${username} in due order`);
+    let previous = null;
+    for (const p of mine) {
+      let heldUntil = p.dueAt;
+      for (const h of p.item.history) {
+        if (h.outcome === 'rate_limited') heldUntil = Math.max(heldUntil, h.at_ms + 4_000);
+        else if (!h.outcome.startsWith('posted') && h.outcome !== 'late' && h.outcome !== 'vault_locked') {
+          heldUntil = Math.max(heldUntil, h.at_ms + FIRST_BACKOFF_MAX_MS);
+        }
+      }
+      if (previous) heldUntil = Math.max(heldUntil, previous.post.created_at_ms);
+      if (p.dueAt > closedAt) heldUntil = Math.max(heldUntil, unlockedAt);
+      const at = p.post.created_at_ms;
+      assert.ok(at >= p.dueAt - 500, `${p.text} went ${p.dueAt - at} ms early`);
+      assert.ok(at - heldUntil <= ON_TIME_MS, `${p.text} went ${at - heldUntil} ms after it could`);
+      previous = p;
+    }
+  }
+});
+
+test('a plan above the 24-hour limit X last announced for the account is accepted with a warning', async () => {
+  await control('POST', 'users/keypost_second', { limit_24h: 16 });
+  // One more post, so the limit X announces with its answer is the one the worker remembers.
+  const text = `limit probe ${RUN}`;
+  const probe = await ask(page, 'schedule_add', {
+    account_id: ids.keypost_second, posts: [{ text, media: [] }], due_at_ms: Date.now() + 500,
+  });
+  assert.equal(probe.error, undefined);
+  assert.equal(probe.ok.warning, undefined);
+  await waitFor('the probe post', async () => (await sandboxPosts()).some((p) => p.text === text), 8_000);
+  await sleep(500);
+  const dayAhead = Date.now() + 3_600_000;
+  const answers = [];
+  for (let i = 0; i < 6; i++) {
+    const a = await ask(page, 'schedule_add', {
+      account_id: ids.keypost_second, posts: [{ text: `crowded ${i} ${RUN}`, media: [] }], due_at_ms: dayAhead + i * 60_000,
+    });
+    assert.equal(a.error, undefined);
+    answers.push(a.ok);
+  }
+  // 12 posts are on X for this account in the last 24 h: the 5th planned one is the 17th.
+  assert.deepEqual(answers.map((a) => Boolean(a.warning)), [false, false, false, false, true, true]);
+  assert.deepEqual(answers[4].warning, { code: 'schedule_over_24h_limit', planned: 17, limit: 16 });
+  for (const a of answers) assert.equal((await ask(page, 'schedule_cancel', { id: a.id })).error, undefined);
+  const cancelled = allItems(await list()).filter((i) => answers.some((a) => a.id === i.id));
+  assert.ok(cancelled.every((i) => i.state.kind === 'cancelled'));
+});
