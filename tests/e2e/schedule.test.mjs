@@ -130,7 +130,7 @@ test('a post due while the vault is locked raises a notification, waits, and goe
   await waitFor('the notification to go', async () => !(await notifications()).schedule_unlock, 3_000);
 });
 
-test('20 posts across two accounts go out exactly once, in order, on time, through worker stops, faults and a browser restart', async () => {
+test('20 posts across two accounts go out exactly once, in order, on time, through worker stops, faults and a browser restart', async (t) => {
   const t0 = Date.now();
   const plan = [];
   for (let i = 0; i < 20; i++) {
@@ -190,6 +190,8 @@ test('20 posts across two accounts go out exactly once, in order, on time, throu
   }, 10_000);
   await sleep(1_000);
 
+  const odd = (await control('GET', 'requests')).filter((r) => r.path === '/2/tweets' && (r.fault || r.status !== 201));
+  t.diagnostic(`unusual POST /2/tweets: ${JSON.stringify(odd.map((r) => [r.status, r.fault, r.reason, r.user]))}`);
   // Exactly once.
   const final = (await sandboxPosts()).filter((s) => s.text.startsWith('scheduled #'));
   assert.equal(final.length, 20);
