@@ -154,12 +154,13 @@ test('20 posts across two accounts go out exactly once, in order, on time, throu
     [22_000, () => fault('429', { reset_s: 2 })],
   ];
   let stops = 0;
+  const stopTimes = [];
   const firstBatch = plan.filter((p) => p.i < 16);
   const deadline = t0 + 60_000;
   while (Date.now() < deadline) {
     const elapsed = Date.now() - t0;
     while (faultsAt.length && faultsAt[0][0] <= elapsed) await faultsAt.shift()[1]();
-    await stopWorkers(browser.context, page).then(() => stops++, () => {});
+    await stopWorkers(browser.context, page).then(() => { stops++; stopTimes.push(Date.now()); }, () => {});
     const seen = await sandboxPosts();
     if (!faultsAt.length && firstBatch.every((p) => seen.some((s) => s.text === p.text))) break;
     await sleep(3_000);
@@ -215,6 +216,11 @@ test('20 posts across two accounts go out exactly once, in order, on time, throu
     p.item = item;
   }
 
+  for (const p of plan) {
+    const h = p.item.history.map((e) => `${e.outcome}@${e.at_ms - t0}`).join(' ');
+    t.diagnostic(`#${p.i} ${p.username} due ${p.dueAt - t0} posted ${p.post.created_at_ms - t0} ${h}`);
+  }
+  t.diagnostic(`stops at ${stopTimes.map((s) => s - t0).join(' ')}`);
   // In due order per account; each on time, or within 5 s of the end of what held it: its own
   // fault (a 429's reset, a 5xx or unknown outcome's first backoff), the earlier post of its
   // account it waited behind, or the unlock after the restart.
