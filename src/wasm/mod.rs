@@ -6,7 +6,7 @@
 mod error;
 mod msg_compose;
 mod msg_core;
-mod msg_schedule;
+pub mod msg_schedule;
 mod msg_vault;
 mod net;
 pub mod platform;
