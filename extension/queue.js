@@ -22,8 +22,9 @@ const REASON_KEYS = {
 let editing = null; // the id being edited or rescheduled: a refresh does not redraw under the user
 let offset = 0; // the worker's clock minus this page's
 
-function el(tag, props = {}, ...children) {
+function el(tag, { dataset, ...props } = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
+  Object.assign(node.dataset, dataset ?? {});
   for (const c of children) if (c != null) node.append(c);
   return node;
 }
@@ -189,7 +190,6 @@ async function refresh() {
   }
   const { upcoming, past, now_ms: now } = answer.ok;
   offset = now - Date.now();
-  // Items that need the user come first in the past list's place: they are "upcoming" but stuck.
   const focused = document.activeElement?.closest('li.item')?.dataset.id;
   $('upcoming').replaceChildren(...upcoming.map((i) => row(i, true)));
   $('past').replaceChildren(...past.map((i) => row(i, false)));

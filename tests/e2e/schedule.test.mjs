@@ -168,6 +168,12 @@ test('20 posts across two accounts go out exactly once, in order, on time, throu
   assert.ok(stops >= 5, `the worker was stopped ${stops} times`);
   assert.deepEqual(await control('GET', 'faults'), [], 'every fault was met');
 
+  // The sandbox has them; the queue must know too (a post whose answer was lost is only known
+  // to be on X after its retry).
+  await waitFor('the queue to know the first 16 are sent', async () => {
+    const items = allItems(await list());
+    return firstBatch.every((p) => items.find((i) => i.id === p.id)?.state.kind === 'sent');
+  }, Math.max(1_000, plan[16].dueAt - 3_000 - Date.now()));
   // Close the browser before posts 16-19 are due; start it again once they are late.
   const closedAt = Date.now();
   assert.ok(closedAt < plan[16].dueAt - 1_000, 'the first 16 posts were done before the restart');
@@ -298,7 +304,7 @@ test('the queue view lists the sent posts with links, the cancelled ones, and la
   });
   const row = view.locator(`#upcoming li.item[data-id="${added.ok.id}"]`);
   await row.waitFor();
-  assert.match(await row.locator('.countdown').textContent(), /in \d+:\d\d:\d\d/);
+  assert.match(await row.locator('.countdown').textContent(), /^in (\d+:)?\d+:\d\d$/);
   await row.getByRole('button', { name: 'Reschedule' }).focus();
   await view.keyboard.press('Enter');
   const when = view.getByLabel(/New date and time/);
