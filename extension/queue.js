@@ -21,6 +21,7 @@ const REASON_KEYS = {
 };
 let editing = null; // the id being edited or rescheduled: a refresh does not redraw under the user
 let offset = 0; // the worker's clock minus this page's
+let last = null; // the last schedule_list answer
 
 function el(tag, { dataset, ...props } = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -90,7 +91,7 @@ function editForm(item) {
     el('label', { htmlFor: id, textContent: t('queueEditLabel') }), area,
     el('div', { className: 'actions' },
       el('button', { type: 'submit', className: 'primary', textContent: t('queueSave') }),
-      button('queueCancelEdit', () => { editing = null; refresh(); })));
+      button('queueCancelEdit', () => { editing = null; draw(); refresh(); })));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const texts = area.value.split(/\n\s*---\s*\n/);
@@ -108,7 +109,7 @@ function rescheduleForm(item) {
     el('label', { htmlFor: id, textContent: `${t('queueNewTime')} (${zone})` }), input,
     el('div', { className: 'actions' },
       el('button', { type: 'submit', className: 'primary', textContent: t('queueReschedule') }),
-      button('queueCancelEdit', () => { editing = null; refresh(); })));
+      button('queueCancelEdit', () => { editing = null; draw(); refresh(); })));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const due = new Date(input.value).getTime(); // datetime-local is read in the local zone
@@ -164,8 +165,8 @@ function row(item, upcoming) {
   const actions = el('div', { className: 'actions' });
   const canChange = ['scheduled', 'retry_waiting', 'needs_unlock', 'needs_confirmation', 'failed'].includes(kind);
   if (upcoming && canChange) {
-    actions.append(button('queueEdit', () => { editing = `e${item.id}`; refresh(); }));
-    actions.append(button('queueReschedule', () => { editing = `r${item.id}`; refresh(); }));
+    actions.append(button('queueEdit', () => { editing = `e${item.id}`; draw(); }));
+    actions.append(button('queueReschedule', () => { editing = `r${item.id}`; draw(); }));
   }
   if (['scheduled', 'retry_waiting'].includes(kind) || (kind === 'needs_confirmation' && item.state.reason === 'late')) {
     actions.append(button('queuePostNow', () => act('schedule_post_now', { id: item.id })));
@@ -181,6 +182,7 @@ function row(item, upcoming) {
   return li;
 }
 
+// Fetches the queue, unless the user is editing an item (a redraw would take their input away).
 async function refresh() {
   if (editing) return;
   const answer = await ask('schedule_list');
@@ -188,15 +190,23 @@ async function refresh() {
     message(errorText(answer.error), 'error');
     return;
   }
-  const { upcoming, past, now_ms: now } = answer.ok;
-  offset = now - Date.now();
+  last = answer.ok;
+  offset = last.now_ms - Date.now();
+  draw();
+}
+
+function draw() {
+  if (!last) return;
+  const { upcoming, past } = last;
   const focused = document.activeElement?.closest('li.item')?.dataset.id;
   $('upcoming').replaceChildren(...upcoming.map((i) => row(i, true)));
   $('past').replaceChildren(...past.map((i) => row(i, false)));
   show($('upcoming-empty'), upcoming.length === 0);
   show($('past-empty'), past.length === 0);
   show($('unlock-hint'), upcoming.some((i) => i.state.kind === 'needs_unlock'));
-  if (focused) document.querySelector(`li.item[data-id="${focused}"] button`)?.focus();
+  const form = editing && document.querySelector('form.inline textarea, form.inline input');
+  if (form) form.focus();
+  else if (focused) document.querySelector(`li.item[data-id="${focused}"] button`)?.focus();
 }
 
 function tick() {
