@@ -61,3 +61,61 @@ export async function ask(page, type, fields = {}) {
 export function removeProfile(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
+
+// ----- compose helpers (popup tests and the demo) -----
+import { deflateSync } from 'node:zlib'; // hoisted like every import
+
+// The sandbox's control interface: GET or POST /__sandbox/<route>; answers its JSON.
+export async function control(sb, route, body) {
+  const init = body === undefined ? {} : {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  };
+  const r = await fetch(`${sb.url.replace(/\/$/, '')}/__sandbox/${route}`, init);
+  return r.json();
+}
+
+// The posts the sandbox accepted, in order.
+export async function sandboxPosts(sb) {
+  const answer = await control(sb, 'posts');
+  return answer.posts ?? answer;
+}
+
+// A small, valid RGB PNG of one colour (no dependency: zlib + CRC-32 from node).
+export function makePng(width, height, [r, g, b]) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const byte of buf) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+// The four keys of a sandbox demo account, in the shape the core takes.
+export function keysOf(account) {
+  return {
+    api_key: account.apiKey, api_secret: account.apiSecret,
+    access_token: account.accessToken, access_token_secret: account.accessTokenSecret,
+  };
+}
