@@ -363,6 +363,7 @@ function renderPosts() {
   const n = draft.posts.length;
   draft.posts.forEach((post, i) => list.append(postItem(post, i, n)));
   show($('split'), n === 1);
+  $('split').disabled = !draft.posts[0].text.trim();
   $('add-post').textContent = t(n === 1 ? 'popupMakeThread' : 'popupAddPost');
   updateCounts();
 }
@@ -402,6 +403,7 @@ function postItem(post, i, n) {
   area.placeholder = i === 0 ? t('popupPlaceholder') : '';
   area.addEventListener('input', () => {
     draft.posts[i].text = area.value;
+    if (i === 0) $('split').disabled = !area.value.trim();
     clearResult();
     updateCounts();
     changed();
@@ -754,7 +756,8 @@ async function send(resume = false) {
   await saveNow();
   sending = true;
   setSending(true);
-  clearResult();
+  show($('result'), false);
+  show($('failure'), false);
   const steps = draft.posts.length;
   showProgress({ active: true, step: resume && failure ? failure.error.step ?? 0 : 0, steps, phase: 'posting', uploaded_bytes: 0, total_bytes: 0 });
   const answer = resume
