@@ -1,7 +1,7 @@
 // Keypost's background service worker: wiring only. Every decision is made in the Rust core.
 // Listeners are registered synchronously at the top level, before any await, so that events
 // that wake a stopped worker are delivered; they wait for the core to initialise.
-import init, { handle_message, on_alarm } from './pkg/keypost.js';
+import init, { handle_message, on_alarm, on_context_menu } from './pkg/keypost.js';
 
 const ready = init({ module_or_path: new URL('./pkg/keypost_bg.wasm', import.meta.url) });
 
@@ -20,7 +20,46 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   ready.then(() => on_alarm(alarm.name));
 });
 
+const MENUS = [
+  { id: 'share_selection', contexts: ['selection'], title: 'menuShareSelection' },
+  { id: 'share_link', contexts: ['link'], title: 'menuShareLink' },
+  { id: 'share_page', contexts: ['page'], title: 'menuSharePage' },
+];
+
 chrome.runtime.onInstalled.addListener(({ reason }) => {
+  chrome.contextMenus.removeAll(() => {
+    for (const m of MENUS) {
+      chrome.contextMenus.create(
+        { id: m.id, contexts: m.contexts, title: chrome.i18n.getMessage(m.title) },
+        () => void chrome.runtime.lastError, // an existing id is not an error worth reporting
+      );
+    }
+  });
   // First run: the options page walks through setup.
   if (reason === chrome.runtime.OnInstalledReason.INSTALL) chrome.runtime.openOptionsPage();
 });
+
+// Opens the composer: the toolbar popup where Chrome allows it, else a small window.
+async function openComposer() {
+  try {
+    await chrome.action.openPopup();
+  } catch {
+    await chrome.windows.create({ url: 'popup.html?window=1', type: 'popup', width: 460, height: 680 });
+  }
+}
+
+// Right-click share: the core composes the text; the composer picks it up when it opens.
+async function share(info, tab) {
+  await ready;
+  const answer = await on_context_menu(info, tab ?? {});
+  if (answer?.ok) await openComposer();
+  return answer;
+}
+
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  share(info, tab);
+});
+
+// The end-to-end tests call the same handler Chrome calls (headless Chromium cannot open
+// native context menus).
+globalThis.keypostShare = share;

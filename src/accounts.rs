@@ -486,7 +486,8 @@ impl fmt::Display for AccountsError {
 
 impl std::error::Error for AccountsError {}
 
-/// Id of the verification failure recorded when X's user id differs from the token's.
+/// Code recorded (as [`AccountStatus::NeedsAttention`]) when X's user id differs from the
+/// Access Token's digits.
 pub const TOKEN_USER_MISMATCH: &str = "token_user_mismatch";
 
 /// The vault's payload: every account and which one is the default.

@@ -5,11 +5,13 @@
 //! lives under [`wasm`].
 
 pub mod accounts;
+pub mod compose;
 pub mod cost;
 pub mod http;
 pub mod oauth1;
 pub mod schedule;
 pub mod settings;
+pub mod share;
 pub mod text;
 pub mod vault;
 pub mod wasm;

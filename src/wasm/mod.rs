@@ -4,6 +4,7 @@
 //! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
 
 mod error;
+mod msg_compose;
 mod msg_core;
 mod msg_vault;
 mod net;
@@ -65,6 +66,7 @@ pub fn sign_authorization(
 enum Message {
     Core(msg_core::Msg),
     Vault(msg_vault::Msg),
+    Compose(msg_compose::Msg),
 }
 
 /// The four keys as a form sends them.
@@ -114,6 +116,7 @@ async fn dispatch(message: Message) -> Result<Value, AppError> {
     match message {
         Message::Core(m) => msg_core::handle(m).await,
         Message::Vault(m) => msg_vault::handle(m).await,
+        Message::Compose(m) => msg_compose::handle(m).await,
     }
 }
 
@@ -123,5 +126,67 @@ pub async fn on_alarm(name: String) {
     // An alarm has no caller to answer: a failure waits for the next alarm or message.
     if name == session::AUTOLOCK_ALARM {
         let _ = session::on_autolock_alarm().await;
+    }
+}
+
+/// A right-click share: composes the text (selection quoted, page title and link when the
+/// setting says so) and keeps it for the composer. Resolves to `{ok}` or `{error}`.
+#[wasm_bindgen]
+pub async fn on_context_menu(info: JsValue, tab: JsValue) -> JsValue {
+    let wrapped = match msg_compose::share(info, tab).await {
+        Ok(()) => json!({ "ok": {} }),
+        Err(e) => json!({ "error": e }),
+    };
+    wrapped
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// X's weighted length of a text for an account (premium: 25,000 instead of 280), for the
+/// composer's live counter.
+#[wasm_bindgen]
+pub fn count_text(text: &str, premium: bool) -> JsValue {
+    to_js(&crate::text::count(
+        text,
+        crate::compose::limit_for(premium),
+    ))
+}
+
+/// Splits a long text into numbered posts that each fit the account's limit.
+#[wasm_bindgen]
+pub fn split_thread(text: &str, premium: bool) -> Vec<String> {
+    crate::text::split_thread(text, crate::compose::limit_for(premium))
+}
+
+/// The estimated X API cost of posting: `posts` is `[{text, media, alt_texts}]`.
+#[wasm_bindgen]
+pub fn estimate_cost(posts: JsValue) -> JsValue {
+    #[derive(Deserialize)]
+    struct Shape {
+        #[serde(default)]
+        text: String,
+        #[serde(default)]
+        media: u32,
+        #[serde(default)]
+        alt_texts: u32,
+    }
+    let posts: Vec<Shape> = serde_wasm_bindgen::from_value(posts).unwrap_or_default();
+    let shapes: Vec<crate::cost::PostShape> = posts
+        .iter()
+        .map(|p| crate::cost::PostShape {
+            has_url: !crate::text::extract_urls(&p.text).is_empty(),
+            media: p.media,
+            alt_texts: p.alt_texts,
+        })
+        .collect();
+    match crate::cost::prices() {
+        Some(prices) => to_js(&crate::cost::estimate(&prices, &shapes)),
+        None => JsValue::NULL,
     }
 }

@@ -1,0 +1,200 @@
+//! Checks a post (or a thread) before anything is sent, and the sent-post history.
+
+use serde::{Deserialize, Serialize};
+
+use crate::text;
+
+/// Image types X accepts for posts.
+pub const IMAGE_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "image/gif"];
+/// The largest image X accepts, in bytes.
+pub const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
+/// Images per post.
+pub const MAX_IMAGES: usize = 4;
+/// Alt text length, in characters.
+pub const MAX_ALT_CHARS: usize = 1000;
+/// The chunk size for media uploads.
+pub const CHUNK_BYTES: usize = 1024 * 1024;
+/// Sent posts kept per account.
+pub const HISTORY_PER_ACCOUNT: usize = 100;
+
+/// One image of a post, as the composer describes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaInput {
+    /// The image's key in the page's media store.
+    pub media_id: String,
+    /// Alt text (may be empty).
+    #[serde(default)]
+    pub alt: String,
+}
+
+/// One post of a thread.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostInput {
+    /// The text.
+    #[serde(default)]
+    pub text: String,
+    /// Its images.
+    #[serde(default)]
+    pub media: Vec<MediaInput>,
+}
+
+/// Why a post cannot be sent as it is. `step` is the 0-based post of the thread.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ComposeError {
+    /// Nothing to send.
+    NoPosts,
+    /// A post with neither text nor images.
+    Empty {
+        /// Which post.
+        step: usize,
+    },
+    /// Over the account's weighted-length limit.
+    TooLong {
+        /// Which post.
+        step: usize,
+        /// Its weighted length.
+        length: u32,
+        /// The limit.
+        limit: u32,
+    },
+    /// More than four images.
+    TooManyImages {
+        /// Which post.
+        step: usize,
+    },
+    /// Alt text over 1,000 characters.
+    AltTooLong {
+        /// Which post.
+        step: usize,
+    },
+}
+
+impl ComposeError {
+    /// A stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ComposeError::NoPosts | ComposeError::Empty { .. } => "post_empty",
+            ComposeError::TooLong { .. } => "post_too_long",
+            ComposeError::TooManyImages { .. } => "media_too_many",
+            ComposeError::AltTooLong { .. } => "media_alt_too_long",
+        }
+    }
+
+    /// The post it is about.
+    pub fn step(&self) -> Option<usize> {
+        match self {
+            ComposeError::NoPosts => None,
+            ComposeError::Empty { step }
+            | ComposeError::TooLong { step, .. }
+            | ComposeError::TooManyImages { step }
+            | ComposeError::AltTooLong { step } => Some(*step),
+        }
+    }
+}
+
+/// The weighted-length limit for an account.
+pub fn limit_for(premium: bool) -> u32 {
+    if premium {
+        text::PREMIUM_LIMIT
+    } else {
+        text::DEFAULT_LIMIT
+    }
+}
+
+/// Checks every post of a thread against X's rules for this account.
+pub fn validate(posts: &[PostInput], premium: bool) -> Result<(), ComposeError> {
+    if posts.is_empty() {
+        return Err(ComposeError::NoPosts);
+    }
+    let limit = limit_for(premium);
+    for (step, post) in posts.iter().enumerate() {
+        if post.text.trim().is_empty() && post.media.is_empty() {
+            return Err(ComposeError::Empty { step });
+        }
+        if !post.text.trim().is_empty() {
+            let counted = text::count(&post.text, limit);
+            if counted.weighted_length > limit {
+                return Err(ComposeError::TooLong {
+                    step,
+                    length: counted.weighted_length,
+                    limit,
+                });
+            }
+        }
+        if post.media.len() > MAX_IMAGES {
+            return Err(ComposeError::TooManyImages { step });
+        }
+        if post
+            .media
+            .iter()
+            .any(|m| m.alt.chars().count() > MAX_ALT_CHARS)
+        {
+            return Err(ComposeError::AltTooLong { step });
+        }
+    }
+    Ok(())
+}
+
+/// Why an image is refused before any upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageError {
+    /// Not JPEG, PNG, WEBP or GIF.
+    Type,
+    /// Over 5 MB.
+    TooLarge,
+    /// Empty file.
+    Empty,
+}
+
+impl ImageError {
+    /// A stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImageError::Type => "media_type",
+            ImageError::TooLarge => "media_too_large",
+            ImageError::Empty => "media_empty",
+        }
+    }
+}
+
+/// Checks an image's type and size.
+pub fn check_image(media_type: &str, bytes: u64) -> Result<(), ImageError> {
+    if !IMAGE_TYPES.contains(&media_type) {
+        return Err(ImageError::Type);
+    }
+    if bytes == 0 {
+        return Err(ImageError::Empty);
+    }
+    if bytes > MAX_IMAGE_BYTES {
+        return Err(ImageError::TooLarge);
+    }
+    Ok(())
+}
+
+/// One sent post in the history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentPost {
+    /// The account that posted.
+    pub account_id: String,
+    /// Its @username.
+    pub username: String,
+    /// The post id.
+    pub id: String,
+    /// Its link.
+    pub url: String,
+    /// The text.
+    pub text: String,
+    /// When, Unix milliseconds.
+    pub at_ms: u64,
+}
+
+/// Adds a sent post at the front, keeping at most [`HISTORY_PER_ACCOUNT`] per account.
+pub fn remember(history: &mut Vec<SentPost>, post: SentPost) {
+    history.insert(0, post);
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    history.retain(|p| {
+        let n = seen.entry(p.account_id.clone()).or_insert(0);
+        *n += 1;
+        *n <= HISTORY_PER_ACCOUNT
+    });
+}
