@@ -605,7 +605,7 @@ function updateCounts() {
     if (!c.valid || empty) allValid = false;
     if (over) overAny = true;
   });
-  $('post').disabled = sending || !allValid || !account();
+  $('post').disabled = sending || isResumable() || !allValid || !account();
   $('post').dataset.blocked = overAny ? 'over_limit' : (!allValid ? 'invalid' : '');
   // Say it once when a post goes over the limit or comes back, not on every keystroke.
   const state = overAny ? 'over' : 'ok';
@@ -753,11 +753,11 @@ async function send(resume = false) {
   if (!resume && $('post').disabled) return;
   const a = account();
   if (!a) return;
-  await saveNow();
   sending = true;
   setSending(true);
   show($('result'), false);
   show($('failure'), false);
+  await saveNow();
   const steps = draft.posts.length;
   showProgress({ active: true, step: resume && failure ? failure.error.step ?? 0 : 0, steps, phase: 'posting', uploaded_bytes: 0, total_bytes: 0 });
   const answer = resume
@@ -792,6 +792,7 @@ async function succeeded(ok) {
   clearThumbs();
   draft = emptyDraft(draft.account_id);
   renderPosts();
+  setSending(false);
   const result = $('result');
   result.replaceChildren();
   const head = document.createElement('p');
@@ -841,9 +842,34 @@ function showFailure(error, steps) {
     where.append(p, postedLinks(posted));
   }
   show(where, posted.length > 0);
-  show($('resume'), posted.length > 0 && steps > 1);
+  const resumable = isResumable();
+  show($('resume'), resumable);
+  show($('discard-rest'), resumable);
+  show($('failure-locked'), resumable);
   show(box, true);
+  setSending(false);
 }
+
+// A thread that failed after some of it is on X continues from what the worker kept (the
+// outbox): edits would not reach it, and posting it anew would repeat what is already on X. So
+// the composer stays read-only until the rest is resumed or discarded.
+function isResumable() {
+  return Boolean(failure && failure.steps > 1 && (failure.error.posted ?? []).length > 0);
+}
+
+$('discard-rest').addEventListener('click', async () => {
+  failure = null;
+  await chrome.storage.session.remove(FAILURE_KEY).catch(() => {});
+  clearTimeout(saveTimer);
+  dirty = false;
+  await ask('draft_clear');
+  clearThumbs();
+  draft = emptyDraft(draft.account_id);
+  show($('failure'), false);
+  renderPosts();
+  setSending(false);
+  $('text-0').focus();
+});
 
 function clearResult() {
   show($('result'), false);
@@ -851,12 +877,14 @@ function clearResult() {
 }
 
 function setSending(on) {
-  $('compose-fields').disabled = on;
-  $('account-picker').disabled = on;
-  $('post').disabled = on;
+  const locked = on || isResumable();
+  $('compose-fields').disabled = locked;
+  $('account-picker').disabled = locked;
+  $('post').disabled = locked;
   $('post').setAttribute('aria-busy', String(on));
   $('resume').disabled = on;
-  if (!on) updateCounts();
+  $('discard-rest').disabled = on;
+  if (!on && $('text-0')) updateCounts();
 }
 
 function showProgress(p) {

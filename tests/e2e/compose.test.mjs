@@ -20,7 +20,7 @@ before(async () => {
   profile = freshProfile();
   browser = await launch(profile);
   setup = await browser.context.newPage();
-  await setup.goto(browser.url('options.html'));
+  await goto(setup, browser.url('options.html'));
   assert.ok((await ask(setup, 'vault_create', { passphrase: PASSPHRASE })).ok);
   for (const username of ['keypost_demo', 'keypost_readonly', 'keypost_second']) {
     const answer = await ask(setup, 'account_add', { label: '', keys: keysOf(accountByUsername(username)), premium: false });
@@ -50,9 +50,23 @@ afterEach(async () => {
 async function openPopup() {
   const p = await browser.context.newPage();
   await p.setViewportSize({ width: 420, height: 900 });
-  await p.goto(browser.url('popup.html'));
+  await goto(p, browser.url('popup.html'));
   await p.locator('#text-0').waitFor();
   return p;
+}
+
+// On install the worker opens the options page, and Chrome may put it in the tab a test has
+// just opened: navigate again when that interrupts.
+async function goto(p, url) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await p.goto(url);
+      return;
+    } catch (err) {
+      if (attempt >= 2 || !/interrupted by another navigation/.test(err.message)) throw err;
+      await p.waitForTimeout(200);
+    }
+  }
 }
 
 async function reopen() {
@@ -315,6 +329,9 @@ test('a failed second step shows what was posted, and Resume posts the rest with
   await reopen();
   assert.deepEqual(await Promise.all([0, 1, 2].map((i) => page.inputValue(`#text-${i}`))), texts);
   await page.locator('#resume').waitFor();
+  // Resume sends what failed as it was: until then the thread cannot be edited or posted anew.
+  assert.equal(await page.locator('#text-1').isDisabled(), true);
+  assert.equal(await page.locator('#post').isDisabled(), true);
   failing = false;
   await page.click('#resume');
   assert.equal(await outcome(), 'posted');
@@ -324,6 +341,55 @@ test('a failed second step shows what was posted, and Resume posts the rest with
   assert.equal(posts[2].reply_to, posts[1].id);
   assert.equal(await page.locator('#result a').count(), 3);
   assert.deepEqual(await storedDraftText(), []);
+});
+
+test('"Discard the rest" after a failed step gives back an empty composer', async () => {
+  let seen = 0;
+  await browser.context.route('**/2/tweets', async (route) => {
+    seen += 1;
+    if (seen >= 2) return route.fulfill({ status: 503, contentType: 'application/json', body: '{"title":"Service Unavailable","status":503}' });
+    return route.continue();
+  });
+  await page.click('#add-post');
+  await page.fill('#text-0', 'Discard 1/2');
+  await page.fill('#text-1', 'Discard 2/2');
+  await page.click('#post');
+  assert.equal(await outcome(), 'failed');
+  await page.click('#discard-rest');
+  await page.locator('#failure').waitFor({ state: 'hidden' });
+  assert.equal(await page.locator('li.post').count(), 1);
+  assert.equal(await page.inputValue('#text-0'), '');
+  assert.equal(await page.locator('#text-0').isDisabled(), false);
+  assert.deepEqual(await storedDraftText(), []);
+  await reopen();
+  assert.equal(await page.locator('#resume').isVisible(), false);
+  assert.deepEqual((await sandboxPosts(sb)).map((p) => p.text), ['Discard 1/2']);
+});
+
+test('while sending, the progress shows the upload bytes and the step', async () => {
+  // A 1.1 MB image (1,200,000 bytes of data) goes up in two 1 MB chunks; every call is slowed so each state can be seen.
+  const image = Buffer.concat([makePng(4, 4, [9, 9, 9]), Buffer.alloc(1_200_000, 7)]);
+  await page.setInputFiles('#file-input', { name: 'big.png', mimeType: 'image/png', buffer: image });
+  await page.locator('li.thumb').waitFor();
+  await page.fill('#text-0', 'progress, step one');
+  await page.click('#add-post');
+  await page.fill('#text-1', 'progress, step two');
+  await control(sb, 'faults', { kind: 'delay', path: '/2/media/upload', count: 3, delay_ms: 700 });
+  await control(sb, 'faults', { kind: 'delay', path: '/2/tweets', count: 2, delay_ms: 700 });
+  await page.click('#post');
+  assert.equal(await page.locator('#post').isDisabled(), true);
+  assert.equal(await page.locator('#text-0').isDisabled(), true);
+  const text = () => page.locator('#progress-text').textContent();
+  await page.waitForFunction(() => /Uploading images: 1\.0 MB of 1\.1 MB \(post 1 of 2\)/
+    .test(document.getElementById('progress-text').textContent));
+  assert.ok(await page.locator('#progress-bar').evaluate((b) => b.value > 0 && b.value < b.max));
+  await page.waitForFunction(() => /Posting 2 of 2/.test(document.getElementById('progress-text').textContent));
+  assert.match(await text(), /Posting 2 of 2/);
+  assert.equal(await page.locator('#send-status').getAttribute('aria-live'), 'polite');
+  assert.equal(await outcome(), 'posted');
+  assert.equal(await page.locator('#progress').isVisible(), false);
+  const posts = await sandboxPosts(sb);
+  assert.equal(posts[0].media[0].bytes, image.length);
 });
 
 test('closing and reopening the popup keeps the draft', async () => {
