@@ -1,6 +1,6 @@
 // Shared end-to-end machinery: the X sandbox on the port the test build points at, and
 // Debian's Chromium with the built extension loaded, driven through playwright-core.
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -24,6 +24,9 @@ export async function launch(profileDir, { extraArgs = [] } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`no extension build at ${EXTENSION_DIR}: run the test command, which builds it`);
   }
+  // A fresh profile installs the extension, whose first run opens the options page: wait for
+  // that tab so a test's own navigation never races it.
+  const fresh = readdirSync(profileDir).length === 0;
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -36,7 +39,17 @@ export async function launch(profileDir, { extraArgs = [] } = {}) {
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
-  return { context, worker, extensionId, url: (path) => `chrome-extension://${extensionId}/${path}` };
+  let firstRunPage = null;
+  if (fresh) {
+    const isOptions = (p) => p.url().startsWith(`chrome-extension://${extensionId}/options.html`);
+    firstRunPage = context.pages().find(isOptions)
+      ?? (await context.waitForEvent('page', { predicate: isOptions, timeout: 10_000 }).catch(() => null));
+    await firstRunPage?.waitForLoadState('domcontentloaded').catch(() => {});
+  }
+  return {
+    context, worker, extensionId, firstRunPage,
+    url: (path) => `chrome-extension://${extensionId}/${path}`,
+  };
 }
 
 // The current service worker (a stopped worker comes back as a new one).
