@@ -314,7 +314,9 @@ async function loadDraft() {
     last.text = last.text.trim() ? `${last.text.replace(/\s+$/, '')}\n\n${share}` : share;
     shared = true;
   }
-  const stash = (await chrome.storage.session.get(FAILURE_KEY).catch(() => ({})))[FAILURE_KEY];
+  // The core's outbox knows a half-posted thread even after a browser restart.
+  const stash = answer.ok?.failure
+    ?? (await chrome.storage.session.get(FAILURE_KEY).catch(() => ({})))[FAILURE_KEY];
   // A failure stays resumable only while its draft does.
   failure = stored ? (stash ?? null) : null;
   if (!failure && stash) chrome.storage.session.remove(FAILURE_KEY).catch(() => {});
