@@ -167,7 +167,10 @@ async fn unfinished() -> Result<Option<Value>, AppError> {
             AppError::new("interrupted")
                 .with("step", outbox.posted.len())
                 .with("steps", steps)
-                .with("posted", serde_json::to_value(&outbox.posted).unwrap_or(Value::Null)),
+                .with(
+                    "posted",
+                    serde_json::to_value(&outbox.posted).unwrap_or(Value::Null),
+                ),
         )
         .unwrap_or(Value::Null),
     };
