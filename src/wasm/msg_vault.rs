@@ -458,3 +458,32 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_target_is_allowed_for_new_records_and_above_the_owasp_minimum() {
+        assert_eq!(TARGET_KDF.check_for_new_record(), Ok(()));
+        assert!(TARGET_KDF.is_at_least(&KdfParams::OWASP_MIN));
+    }
+
+    #[test]
+    fn a_rewrap_raises_weaker_parameters_and_never_lowers_stronger_ones() {
+        assert_eq!(stronger_of(KdfParams::OWASP_MIN, TARGET_KDF), TARGET_KDF);
+        let stronger = KdfParams {
+            m_kib: 98_304,
+            t: 2,
+            p: 4,
+        };
+        assert_eq!(
+            stronger_of(stronger, TARGET_KDF),
+            KdfParams {
+                m_kib: 98_304,
+                t: TARGET_KDF.t,
+                p: TARGET_KDF.p,
+            }
+        );
+    }
+}
