@@ -505,6 +505,13 @@ test('export: the backup file is the encrypted record', async () => {
 
 test('a browser restart locks; the passphrase unlocks the same accounts', async () => {
   const profile = profiles[0];
+  // The browser is closed while a typed passphrase is shown in clear: Chrome keeps a page's
+  // state for session restore, and must have kept no secret field's value (profile scan below).
+  const settings = section('settings');
+  await settings.getByLabel('Current passphrase', { exact: true }).fill(PASS2);
+  await settings.getByRole('button', { name: 'Show Current passphrase', exact: true }).click();
+  assert.equal(await page.locator('#pass-old').getAttribute('type'), 'text');
+  await page.waitForTimeout(1500); // longer than Chrome's delay before it records page state
   await A.context.close();
   A = await start(profile);
   // An extension loaded from the command line is installed again at each launch, so its
