@@ -37,4 +37,8 @@ KEYPOST_DEMO_PORT="$KEYPOST_SANDBOX_PORT" KEYPOST_DEMO_HEADLESS=1 bash scripts/d
 
 log "end to end in Chromium"
 X_API_BASE="http://127.0.0.1:$KEYPOST_SANDBOX_PORT" KEYPOST_OUT=dist/sandbox-chrome bash scripts/build.sh
+rm -rf target/e2e-profiles
 node --test --test-concurrency=1 tests/e2e/
+
+log "every profile the end-to-end tests used, scanned for keys and passphrases"
+node --test tests/e2e-final/

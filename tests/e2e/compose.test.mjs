@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { APPS, accountByUsername } from '../sandbox/accounts.mjs';
 import { creditsDepleted } from '../sandbox/problems.mjs';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, currentWorker, control, sandboxPosts, makePng, keysOf,
+  sandbox, launch, freshProfile, removeProfile, ask, currentWorker, control, sandboxPosts, makePng, keysOf, PASSPHRASES,
 } from './harness.mjs';
 
-const PASSPHRASE = 'a popup test passphrase, 42';
+const PASSPHRASE = PASSPHRASES.popup;
 let sb, browser, profile, setup, page;
 const ids = {};
 

@@ -1,7 +1,6 @@
 // Shared end-to-end machinery: the X sandbox on the port the test build points at, and
 // Debian's Chromium with the built extension loaded, driven through playwright-core.
-import { mkdtempSync, rmSync, existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startSandbox } from '../sandbox/server.mjs';
@@ -14,8 +13,19 @@ export async function sandbox() {
   return startSandbox({ port: SANDBOX_PORT, quiet: true });
 }
 
+// Every profile the end-to-end tests use lives here and is kept until the final scan
+// (tests/e2e-final/) has read every byte of it for keys and passphrases.
+export const PROFILE_ROOT = resolve('target/e2e-profiles');
+
+// The passphrases the tests type, so the final scan knows what must never be on disk.
+export const PASSPHRASES = {
+  popup: 'a popup test passphrase, 42',
+  schedule: 'schedule test passphrase 7',
+};
+
 export function freshProfile() {
-  return mkdtempSync(join(tmpdir(), 'keypost-profile-'));
+  mkdirSync(PROFILE_ROOT, { recursive: true });
+  return mkdtempSync(join(PROFILE_ROOT, 'profile-'));
 }
 
 // Launches Chromium with the extension on a profile directory (kept across relaunches so a
@@ -71,8 +81,9 @@ export async function ask(page, type, fields = {}) {
   return page.evaluate(([t, f]) => chrome.runtime.sendMessage({ type: t, ...f }), [type, fields]);
 }
 
+// Profiles under PROFILE_ROOT stay for the final scan; any other is removed.
 export function removeProfile(dir) {
-  rmSync(dir, { recursive: true, force: true });
+  if (!resolve(dir).startsWith(PROFILE_ROOT)) rmSync(dir, { recursive: true, force: true });
 }
 
 // ----- compose helpers (popup tests and the demo) -----
