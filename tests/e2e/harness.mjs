@@ -1,6 +1,6 @@
 // Shared end-to-end machinery: the X sandbox on the port the test build points at, and
 // Debian's Chromium with the built extension loaded, driven through playwright-core.
-import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, readFileSync, lstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startSandbox } from '../sandbox/server.mjs';
@@ -142,4 +142,30 @@ export function keysOf(account) {
     api_key: account.apiKey, api_secret: account.apiSecret,
     access_token: account.accessToken, access_token_secret: account.accessTokenSecret,
   };
+}
+
+// Reads every file under `dirs` as raw bytes and reports where any secret occurs, in UTF-8 or
+// UTF-16LE. Hits name the file and the secret's number, never the secret.
+export function scanForSecrets(dirs, secrets) {
+  const needles = secrets.flatMap((x) => [Buffer.from(x, 'utf8'), Buffer.from(x, 'utf16le')]);
+  const result = { files: 0, bytes: 0, hits: [] };
+  const walk = (root, dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const st = lstatSync(path);
+      if (st.isSymbolicLink()) continue;
+      if (st.isDirectory()) {
+        walk(root, path);
+        continue;
+      }
+      const data = readFileSync(path);
+      result.files += 1;
+      result.bytes += data.length;
+      needles.forEach((n, i) => {
+        if (data.includes(n)) result.hits.push(`${path.slice(root.length)} (secret #${i >> 1})`);
+      });
+    }
+  };
+  for (const d of dirs) walk(d, d);
+  return result;
 }

@@ -5,12 +5,12 @@
 // every byte of every profile directory used for any key or passphrase.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, readdirSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountByUsername } from '../sandbox/accounts.mjs';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, stopWorkers, currentWorker,
+  sandbox, launch, freshProfile, removeProfile, ask, stopWorkers, currentWorker, scanForSecrets,
 } from './harness.mjs';
 
 // The strings a person reads, from the English locale the test browser runs in.
@@ -597,28 +597,7 @@ test('an older record with weaker KDF parameters is upgraded to the target after
 });
 
 test('no profile file holds any key or passphrase, in UTF-8 or UTF-16', () => {
-  const needles = SECRETS.flatMap((s) => [Buffer.from(s, 'utf8'), Buffer.from(s, 'utf16le')]);
-  let files = 0;
-  let bytes = 0;
-  const hits = [];
-  const walk = (dir) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      const st = lstatSync(path);
-      if (st.isSymbolicLink()) continue;
-      if (st.isDirectory()) {
-        walk(path);
-        continue;
-      }
-      const data = readFileSync(path);
-      files++;
-      bytes += data.length;
-      needles.forEach((n, i) => {
-        if (data.includes(n)) hits.push(`${path.slice(dir.length)} #${i}`);
-      });
-    }
-  };
-  for (const p of profiles) walk(p);
+  const { files, bytes, hits } = scanForSecrets(profiles, SECRETS);
   console.log(`scanned ${files} files, ${bytes} bytes in ${profiles.length} profiles for ${SECRETS.length} secrets`);
   assert.ok(files > 50 && bytes > 1_000_000, 'the profiles look empty: nothing was scanned');
   // Only positions are reported, never the secrets themselves.
