@@ -11,6 +11,14 @@ let editing = null; // account id being edited, or 'new'
 localize();
 bindReveal(document);
 
+// Every call to the core goes through here: an answer "locked" (auto-lock struck, or another
+// page locked) redraws the page as locked, so the next step is the unlock form.
+async function call(type, fields) {
+  const answer = await ask(type, fields);
+  if (answer.error?.code === 'locked' && state?.unlocked) await refresh();
+  return answer;
+}
+
 async function refresh(next) {
   const answer = next ? { ok: next } : await ask('vault_status');
   if (answer.error) {
@@ -23,13 +31,17 @@ async function refresh(next) {
 
 function render() {
   $('core-status').dataset.state = 'ready';
-  $('core-status').textContent = t('vaultState', [state.exists ? (state.unlocked ? 'unlocked' : 'locked') : 'none']);
+  $('core-status').textContent = t(state.exists ? (state.unlocked ? 'vaultUnlocked' : 'vaultLocked') : 'vaultNone');
+  $('core-status').dataset.vault = state.exists ? (state.unlocked ? 'unlocked' : 'locked') : 'none';
   show($('setup'), !state.exists);
   show($('unlock'), state.exists && !state.unlocked);
   show($('accounts'), state.unlocked);
   show($('settings'), state.unlocked);
   show($('lock'), state.unlocked);
-  if (!state.unlocked) closeEditor();
+  if (!state.unlocked) {
+    closeEditor();
+    for (const id of ['pass-old', 'pass-new', 'pass-confirm']) $(id).value = '';
+  }
   if (state.unlocked) {
     renderAccounts();
     renderSettings();
@@ -62,25 +74,37 @@ function busy(button, on) {
   button.setAttribute('aria-busy', String(on));
 }
 
+// Masks every revealed secret of a form again (after it is submitted), so a passphrase or key
+// is not left on screen as plain text.
+function remask(form) {
+  for (const button of form.querySelectorAll('button.reveal[aria-pressed="true"]')) button.click();
+}
+
+// The strength of a passphrase being chosen, as the core estimates it.
+function bindStrength(inputId, meterId, textId) {
+  let timer;
+  const input = $(inputId);
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const pass = input.value;
+      if (!pass) {
+        $(meterId).value = 0;
+        $(textId).textContent = '';
+        return;
+      }
+      const answer = await ask('passphrase_strength', { passphrase: pass });
+      if (answer.ok && input.value === pass) {
+        $(meterId).value = answer.ok.score;
+        const hint = answer.ok.hint ? t(`strengthHint_${answer.ok.hint}`).trim() : '';
+        $(textId).textContent = t('strengthLabel', [t(`strength${answer.ok.score}`)]) + (hint ? ` ${hint}` : '');
+      }
+    }, 150);
+  });
+}
+
 // ----- setup -----
-let strengthTimer;
-$('setup-pass').addEventListener('input', () => {
-  clearTimeout(strengthTimer);
-  strengthTimer = setTimeout(async () => {
-    const pass = $('setup-pass').value;
-    if (!pass) {
-      $('setup-meter').value = 0;
-      $('setup-strength').textContent = '';
-      return;
-    }
-    const answer = await ask('passphrase_strength', { passphrase: pass });
-    if (answer.ok) {
-      $('setup-meter').value = answer.ok.score;
-      $('setup-strength').textContent = t(`strength${answer.ok.score}`) +
-        (answer.ok.hint ? ` ${t(`strengthHint_${answer.ok.hint}`)}` : '');
-    }
-  }, 150);
-});
+bindStrength('setup-pass', 'setup-meter', 'setup-strength');
 
 $('setup-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -93,8 +117,11 @@ $('setup-form').addEventListener('submit', async (e) => {
   showProgressNote(t('creatingVault'));
   const answer = await ask('vault_create', { passphrase: pass });
   busy(button, false);
+  remask($('setup-form'));
   $('setup-pass').value = '';
   $('setup-confirm').value = '';
+  $('setup-meter').value = 0;
+  $('setup-strength').textContent = '';
   if (answer.error) return setError($('setup-error'), answer.error);
   hidePageMessage();
   await refresh(answer.ok);
@@ -115,6 +142,7 @@ $('unlock-form').addEventListener('submit', async (e) => {
   setError($('unlock-error'), null);
   const answer = await ask('vault_unlock', { passphrase: $('unlock-pass').value });
   busy(button, false);
+  remask($('unlock-form'));
   if (answer.error) {
     setError($('unlock-error'), answer.error);
     $('unlock-pass').select();
@@ -207,20 +235,20 @@ async function verifyAccount(id, button, li) {
   note.textContent = t('verifying');
   note.dataset.kind = 'note';
   show(note, true);
-  const answer = await ask('account_verify', { id });
+  const answer = await call('account_verify', { id });
   busy(button, false);
   await refresh();
   const fresh = document.querySelector(`li.account[data-id="${CSS.escape(id)}"] .message`);
   if (!fresh) return;
   fresh.dataset.kind = answer.error ? 'error' : (answer.ok.warning ? 'warning' : 'ok');
   fresh.textContent = answer.error ? errorText(answer.error)
-    : answer.ok.warning ? errorText({ code: `warn_${answer.ok.warning}` })
+    : answer.ok.warning ? t(`warn_${answer.ok.warning}`)
       : t('verifiedAs', [answer.ok.account.user?.username ?? '']);
   show(fresh, true);
 }
 
 async function setDefault(id) {
-  const answer = await ask('account_set_default', { id });
+  const answer = await call('account_set_default', { id });
   if (answer.error) return showPageError(answer.error);
   await refresh(answer.ok);
 }
@@ -228,7 +256,7 @@ async function setDefault(id) {
 async function removeAccount(account) {
   const who = account.user ? `@${account.user.username}` : (account.label || t('unnamedAccount'));
   if (!confirm(t('confirmRemove', [who]))) return;
-  const answer = await ask('account_remove', { id: account.id });
+  const answer = await call('account_remove', { id: account.id });
   if (answer.error) return showPageError(answer.error);
   await refresh(answer.ok);
 }
@@ -260,12 +288,14 @@ function closeEditor() {
   for (const f of FIELDS) $(`acc-${f}`).value = '';
 }
 
-function markField(field, problem) {
+// Marks a field with its problems (a value can have two: in the wrong field and pasted twice).
+function markField(field, problems) {
   const input = $(`acc-${field}`);
   const err = $(`err-${field}`);
-  input.setAttribute('aria-invalid', String(Boolean(problem)));
-  err.textContent = problem ? problemText(problem) : '';
-  show(err, Boolean(problem));
+  const list = problems ?? [];
+  input.setAttribute('aria-invalid', String(list.length > 0));
+  err.textContent = list.map(problemText).join(' ');
+  show(err, list.length > 0);
 }
 
 function problemText(p) {
@@ -275,6 +305,17 @@ function problemText(p) {
 }
 
 $('account-cancel').addEventListener('click', closeEditor);
+$('add-account').addEventListener('click', () => openEditor('new'));
+
+// An error from adding or changing an account, with what the keys themselves suggest.
+function accountErrorText(error, sent) {
+  let text = errorText(error);
+  if (error.likely) text += ` ${t(`likely_${error.likely}`)}`;
+  if (editing !== 'new' && sent.length && error.code !== 'form_invalid') {
+    text += ` ${t('keysNotChanged', [sent.map(fieldLabel).join(', ')])}`;
+  }
+  return text;
+}
 
 $('account-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -290,28 +331,35 @@ $('account-form').addEventListener('submit', async (e) => {
   $('account-progress').textContent = t('verifyingWithX');
   show($('account-progress'), true);
   const fields = { label: $('acc-label').value.trim(), premium: $('acc-premium').checked };
+  const sent = editing === 'new' ? [] : Object.keys(keys);
+  const verified = editing === 'new' || sent.length > 0;
   const answer = editing === 'new'
-    ? await ask('account_add', { ...fields, keys })
-    : await ask('account_update', { id: editing, ...fields, ...(Object.keys(keys).length ? { keys } : {}) });
+    ? await call('account_add', { ...fields, keys })
+    : await call('account_update', { id: editing, ...fields, ...(sent.length ? { keys } : {}) });
   busy(button, false);
   show($('account-progress'), false);
   if (answer.error) {
+    if (!editing) return; // locked meanwhile: the page now asks for the passphrase
     if (answer.error.code === 'form_invalid') {
-      for (const p of answer.error.problems ?? []) markField(p.field, p);
+      const problems = answer.error.problems ?? [];
+      for (const f of FIELDS) markField(f, problems.filter((p) => p.field === f));
       const first = answer.error.problems?.[0];
       if (first) $(`acc-${first.field}`).focus();
     }
-    setError($('account-error'), answer.error);
+    const el = $('account-error');
+    el.textContent = accountErrorText(answer.error, sent);
+    show(el, true);
     return;
   }
+  remask($('account-form'));
   const saved = answer.ok.account;
   closeEditor();
   await refresh();
   const note = document.querySelector(`li.account[data-id="${CSS.escape(saved.id)}"] .message`);
   if (note) {
     note.dataset.kind = answer.ok.warning ? 'warning' : 'ok';
-    note.textContent = answer.ok.warning ? errorText({ code: `warn_${answer.ok.warning}` })
-      : t('verifiedAs', [saved.user?.username ?? '']);
+    note.textContent = answer.ok.warning ? t(`warn_${answer.ok.warning}`)
+      : verified ? t('verifiedAs', [saved.user?.username ?? '']) : t('settingsSaved');
     show(note, true);
   }
 });
@@ -326,7 +374,7 @@ function renderSettings() {
 }
 
 async function saveSettings(partial) {
-  const answer = await ask('settings_set', { settings: partial });
+  const answer = await call('settings_set', { settings: partial });
   if (answer.error) return showPageError(answer.error);
   state = answer.ok;
   showPageNote(t('settingsSaved'));
@@ -336,21 +384,43 @@ $('share-page-link').addEventListener('change', (e) => saveSettings({ share_page
 $('notify-sent').addEventListener('change', (e) => saveSettings({ notify_sent: e.target.checked }));
 $('hold-late').addEventListener('change', (e) => saveSettings({ hold_late: e.target.checked }));
 
+bindStrength('pass-new', 'pass-meter', 'pass-strength');
+
 $('passphrase-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const err = $('passphrase-error');
-  if (!$('pass-new').value) return setError(err, { code: 'empty_passphrase' });
-  if ($('pass-new').value !== $('pass-confirm').value) return setError(err, { code: 'passphrase_mismatch' });
-  const answer = await ask('vault_change_passphrase', { old: $('pass-old').value, new: $('pass-new').value });
-  if (answer.error) return setError(err, answer.error);
-  for (const id of ['pass-old', 'pass-new', 'pass-confirm']) $(id).value = '';
+  if (!$('pass-old').value) {
+    $('pass-old').focus();
+    return setError(err, { code: 'current_passphrase_missing' });
+  }
+  if (!$('pass-new').value) {
+    $('pass-new').focus();
+    return setError(err, { code: 'empty_passphrase' });
+  }
+  if ($('pass-new').value !== $('pass-confirm').value) {
+    $('pass-confirm').focus();
+    return setError(err, { code: 'passphrase_mismatch' });
+  }
+  const button = $('passphrase-save');
+  busy(button, true);
   setError(err, null);
+  const answer = await call('vault_change_passphrase', { old: $('pass-old').value, new: $('pass-new').value });
+  busy(button, false);
+  remask($('passphrase-form'));
+  if (answer.error) {
+    setError(err, answer.error);
+    if (answer.error.code === 'vault_wrong_passphrase') $('pass-old').select();
+    return;
+  }
+  for (const id of ['pass-old', 'pass-new', 'pass-confirm']) $(id).value = '';
+  $('pass-meter').value = 0;
+  $('pass-strength').textContent = '';
   showPageNote(t('passphraseChanged'));
 });
 
 // ----- backups -----
 $('export').addEventListener('click', async () => {
-  const answer = await ask('vault_export');
+  const answer = await call('vault_export');
   if (answer.error) return showPageError(answer.error);
   const blob = new Blob([answer.ok.json], { type: 'application/json' });
   const a = document.createElement('a');

@@ -21,7 +21,7 @@ out="${KEYPOST_OUT:-dist/chrome}"
 rm -rf "$out"
 mkdir -p "$out"
 cp -R extension/. "$out/"
-wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" \
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/pkg" \
   target/wasm32-unknown-unknown/release/keypost.wasm
 node scripts/manifest.mjs "$out/manifest.json" "$version" "$X_API_BASE"
 node scripts/locales.mjs extension/_locales "$out"

@@ -4,7 +4,8 @@
 #   2. the sans-IO core natively (cargo test)
 #   3. the same tests compiled to wasm, under Node (wasm-bindgen-test)
 #   4. the X sandbox's own tests (node --test)
-#   5. end to end: a sandbox build of the extension in Debian's Chromium against the sandbox
+#   5. the headless demo walk (make demo), then end to end: a sandbox build of the extension
+#      in Debian's Chromium against the sandbox
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/tools.sh
@@ -29,7 +30,15 @@ cargo test --target wasm32-unknown-unknown
 log "X sandbox"
 node --test tests/sandbox/test/
 
-log "end to end in Chromium"
 export KEYPOST_SANDBOX_PORT="${KEYPOST_SANDBOX_PORT:-18787}"
+log "make demo, headless (the scripted walk must succeed)"
+KEYPOST_DEMO_PORT="$KEYPOST_SANDBOX_PORT" KEYPOST_DEMO_HEADLESS=1 bash scripts/demo.sh >target/demo.log 2>&1 \
+  || { cat target/demo.log; exit 1; }
+
+log "end to end in Chromium"
 X_API_BASE="http://127.0.0.1:$KEYPOST_SANDBOX_PORT" KEYPOST_OUT=dist/sandbox-chrome bash scripts/build.sh
+rm -rf target/e2e-profiles
 node --test --test-concurrency=1 tests/e2e/
+
+log "every profile the end-to-end tests used, scanned for keys and passphrases"
+node --test tests/e2e-final/

@@ -99,13 +99,17 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             if share.is_some() {
                 platform::remove(Area::Session, SHARE_KEY).await?;
             }
-            Ok(json!({ "draft": draft, "share": share }))
+            Ok(json!({ "draft": draft, "share": share, "failure": unfinished().await? }))
         }
         Msg::DraftSave { draft } => {
             platform::set(Area::Local, DRAFT_KEY, &draft).await?;
             Ok(json!({}))
         }
         Msg::DraftClear => {
+            // Discarding the draft also gives up the rest of a half-posted thread.
+            if !RUNNING.with(Cell::get) {
+                platform::remove(Area::Local, OUTBOX_KEY).await?;
+            }
             clear_draft().await?;
             Ok(json!({}))
         }
@@ -145,6 +149,32 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             Ok(json!({ "items": items }))
         }
     }
+}
+
+/// A thread that did not finish: the failure `post_send` answered, or, when the worker was
+/// stopped in the middle, an `interrupted` one. `None` when nothing waits.
+async fn unfinished() -> Result<Option<Value>, AppError> {
+    if RUNNING.with(Cell::get) {
+        return Ok(None);
+    }
+    let Some(outbox) = platform::get::<Outbox>(Area::Local, OUTBOX_KEY).await? else {
+        return Ok(None);
+    };
+    let steps = outbox.posts.len();
+    let error = match outbox.failed {
+        Some(error) => error,
+        None => serde_json::to_value(
+            AppError::new("interrupted")
+                .with("step", outbox.posted.len())
+                .with("steps", steps)
+                .with(
+                    "posted",
+                    serde_json::to_value(&outbox.posted).unwrap_or(Value::Null),
+                ),
+        )
+        .unwrap_or(Value::Null),
+    };
+    Ok(Some(json!({ "error": error, "steps": steps })))
 }
 
 async fn clear_draft() -> Result<(), AppError> {

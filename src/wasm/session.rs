@@ -5,7 +5,7 @@
 //! so a worker restart stays unlocked and a browser restart always locks.
 
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
+use zeroize::Zeroize;
 
 use super::AppError;
 use super::platform::{self, Area};
@@ -37,9 +37,21 @@ impl Entropy for BrowserEntropy {
     }
 }
 
+/// The data key as base64 text, wiped from memory when dropped.
+#[derive(Serialize, Deserialize)]
+#[serde(transparent)]
+struct DekText(String);
+
+impl Drop for DekText {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+/// What `storage.session` holds while unlocked.
 #[derive(Serialize, Deserialize)]
 struct StoredSession {
-    dek: String,
+    dek: DekText,
     last_active_ms: u64,
 }
 
@@ -87,9 +99,10 @@ pub async fn store_record(record: &VaultRecord) -> Result<(), AppError> {
 /// Starts a session with this data key.
 pub async fn begin(dek: &Dek) -> Result<(), AppError> {
     let now = platform::now_ms();
-    let encoded: Zeroizing<String> = dek.to_base64();
+    // Moved out of its zeroizing buffer, not copied, so only one copy needs wiping.
+    let mut encoded = dek.to_base64();
     let stored = StoredSession {
-        dek: encoded.to_string(),
+        dek: DekText(std::mem::take(&mut *encoded)),
         last_active_ms: now,
     };
     platform::set(Area::Session, SESSION_KEY, &stored).await?;
@@ -135,7 +148,7 @@ pub async fn open(touch: bool) -> Result<Open, AppError> {
     let Some(s) = platform::get::<StoredSession>(Area::Session, SESSION_KEY).await? else {
         return Err(AppError::new("locked"));
     };
-    let dek = Dek::from_base64(&s.dek).map_err(|_| AppError::new("locked"))?;
+    let dek = Dek::from_base64(&s.dek.0).map_err(|_| AppError::new("locked"))?;
     let Some(record) = record().await? else {
         lock().await?;
         return Err(AppError::new("vault_missing"));

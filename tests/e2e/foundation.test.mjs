@@ -62,6 +62,25 @@ test('the same request signed with a wrong secret gets X\'s 401 shape', async ()
   assert.ok(!JSON.stringify(answer).includes(demo.apiSecret.slice(0, 12)));
 });
 
+test('a computer clock 15 minutes off is corrected from X\'s Date header', async () => {
+  const demo = accountByUsername('keypost_demo');
+  const clock = (offset_s) => fetch(`${sb.url}/__sandbox/clock`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offset_s }),
+  });
+  await clock(900);
+  try {
+    const answer = await ask(page, 'verify_keys', { keys: keysOf(demo) });
+    assert.equal(answer.error, undefined);
+    assert.equal(answer.ok.user.username, 'keypost_demo');
+    const log = await (await fetch(`${sb.url}/__sandbox/requests`)).json();
+    const [first, second] = log.slice(-2);
+    assert.equal(first.status, 401, 'the first try is refused for its timestamp');
+    assert.equal(second.status, 200, 'the retry with X\'s time is accepted');
+  } finally {
+    await clock(0);
+  }
+});
+
 test('messages of unknown type are refused', async () => {
   const answer = await ask(page, 'drop_tables');
   assert.equal(answer.error.code, 'unknown_message');

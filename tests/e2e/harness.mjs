@@ -1,7 +1,6 @@
 // Shared end-to-end machinery: the X sandbox on the port the test build points at, and
 // Debian's Chromium with the built extension loaded, driven through playwright-core.
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, readFileSync, lstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startSandbox } from '../sandbox/server.mjs';
@@ -14,8 +13,19 @@ export async function sandbox() {
   return startSandbox({ port: SANDBOX_PORT, quiet: true });
 }
 
+// Every profile the end-to-end tests use lives here and is kept until the final scan
+// (tests/e2e-final/) has read every byte of it for keys and passphrases.
+export const PROFILE_ROOT = resolve('target/e2e-profiles');
+
+// The passphrases the tests type, so the final scan knows what must never be on disk.
+export const PASSPHRASES = {
+  popup: 'a popup test passphrase, 42',
+  schedule: 'schedule test passphrase 7',
+};
+
 export function freshProfile() {
-  return mkdtempSync(join(tmpdir(), 'keypost-profile-'));
+  mkdirSync(PROFILE_ROOT, { recursive: true });
+  return mkdtempSync(join(PROFILE_ROOT, 'profile-'));
 }
 
 // Launches Chromium with the extension on a profile directory (kept across relaunches so a
@@ -24,6 +34,9 @@ export async function launch(profileDir, { extraArgs = [] } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`no extension build at ${EXTENSION_DIR}: run the test command, which builds it`);
   }
+  // A fresh profile installs the extension, whose first run opens the options page: wait for
+  // that tab so a test's own navigation never races it.
+  const fresh = readdirSync(profileDir).length === 0;
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -36,7 +49,17 @@ export async function launch(profileDir, { extraArgs = [] } = {}) {
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
-  return { context, worker, extensionId, url: (path) => `chrome-extension://${extensionId}/${path}` };
+  let firstRunPage = null;
+  if (fresh) {
+    const isOptions = (p) => p.url().startsWith(`chrome-extension://${extensionId}/options.html`);
+    firstRunPage = context.pages().find(isOptions)
+      ?? (await context.waitForEvent('page', { predicate: isOptions, timeout: 10_000 }).catch(() => null));
+    await firstRunPage?.waitForLoadState('domcontentloaded').catch(() => {});
+  }
+  return {
+    context, worker, extensionId, firstRunPage,
+    url: (path) => `chrome-extension://${extensionId}/${path}`,
+  };
 }
 
 // The current service worker (a stopped worker comes back as a new one).
@@ -58,6 +81,91 @@ export async function ask(page, type, fields = {}) {
   return page.evaluate(([t, f]) => chrome.runtime.sendMessage({ type: t, ...f }), [type, fields]);
 }
 
+// Profiles under PROFILE_ROOT stay for the final scan; any other is removed.
 export function removeProfile(dir) {
-  rmSync(dir, { recursive: true, force: true });
+  if (!resolve(dir).startsWith(PROFILE_ROOT)) rmSync(dir, { recursive: true, force: true });
+}
+
+// ----- compose helpers (popup tests and the demo) -----
+import { deflateSync } from 'node:zlib'; // hoisted like every import
+
+// The sandbox's control interface: GET or POST /__sandbox/<route>; answers its JSON.
+export async function control(sb, route, body) {
+  const init = body === undefined ? {} : {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  };
+  const r = await fetch(`${sb.url.replace(/\/$/, '')}/__sandbox/${route}`, init);
+  return r.json();
+}
+
+// The posts the sandbox accepted, in order.
+export async function sandboxPosts(sb) {
+  const answer = await control(sb, 'posts');
+  return answer.posts ?? answer;
+}
+
+// A small, valid RGB PNG of one colour (no dependency: zlib + CRC-32 from node).
+export function makePng(width, height, [r, g, b]) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const byte of buf) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+// The four keys of a sandbox demo account, in the shape the core takes.
+export function keysOf(account) {
+  return {
+    api_key: account.apiKey, api_secret: account.apiSecret,
+    access_token: account.accessToken, access_token_secret: account.accessTokenSecret,
+  };
+}
+
+// Reads every file under `dirs` as raw bytes and reports where any secret occurs, in UTF-8 or
+// UTF-16LE. Hits name the file and the secret's number, never the secret.
+export function scanForSecrets(dirs, secrets) {
+  const needles = secrets.flatMap((x) => [Buffer.from(x, 'utf8'), Buffer.from(x, 'utf16le')]);
+  const result = { files: 0, bytes: 0, hits: [] };
+  const walk = (root, dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const st = lstatSync(path);
+      if (st.isSymbolicLink()) continue;
+      if (st.isDirectory()) {
+        walk(root, path);
+        continue;
+      }
+      const data = readFileSync(path);
+      result.files += 1;
+      result.bytes += data.length;
+      needles.forEach((n, i) => {
+        if (data.includes(n)) result.hits.push(`${path.slice(root.length)} (secret #${i >> 1})`);
+      });
+    }
+  };
+  for (const d of dirs) walk(d, d);
+  return result;
 }

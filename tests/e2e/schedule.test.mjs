@@ -6,10 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { accountByUsername } from '../sandbox/accounts.mjs';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, stopWorkers, currentWorker,
+  sandbox, launch, freshProfile, removeProfile, ask, stopWorkers, currentWorker, keysOf, PASSPHRASES,
 } from './harness.mjs';
 
-const PASSPHRASE = 'correct horse battery staple 42';
+// The final profile scan (tests/e2e-final/) checks this passphrase never reaches the disk.
+const PASSPHRASE = PASSPHRASES.schedule;
 const RUN = Date.now().toString(36);
 // The core marks a post late when the worker finds it more than 2 minutes overdue
 // (schedule::LATE_THRESHOLD_MS), so the browser stays closed a little longer than that.
@@ -45,11 +46,6 @@ async function waitFor(what, fn, timeoutMs, stepMs = 200) {
   }
 }
 
-const keysOf = (a) => ({
-  api_key: a.apiKey, api_secret: a.apiSecret,
-  access_token: a.accessToken, access_token_secret: a.accessTokenSecret,
-});
-
 async function openPage() {
   page = await browser.context.newPage();
   await page.goto(browser.url('popup.html'));
@@ -75,6 +71,9 @@ before(async () => {
   await control('POST', 'users/keypost_second', { limit_24h: 100 });
   profile = freshProfile();
   browser = await launch(profile);
+  // The first-run options page asks the worker on every storage change; the tests here want
+  // only alarms (and their own messages) to wake it.
+  await browser.firstRunPage?.close();
   await openPage();
   const created = await ask(page, 'vault_create', { passphrase: PASSPHRASE });
   assert.equal(created.error, undefined);

@@ -1,0 +1,89 @@
+//! The wasm exports that need no browser, called as JavaScript calls them, under Node.
+#![cfg(target_arch = "wasm32")]
+
+use keypost::wasm;
+use serde_json::{Value, json};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// Plain objects and arrays, as pages send them (not ES `Map`s).
+fn js(v: &Value) -> JsValue {
+    use serde::Serialize;
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("to js")
+}
+
+fn rust(v: JsValue) -> Value {
+    serde_wasm_bindgen::from_value(v).expect("from js")
+}
+
+#[test]
+fn counter_export_matches_the_core() {
+    let v = rust(wasm::count_text("see https://example.com 漢字", false));
+    assert_eq!(v["weighted_length"], 4 + 23 + 1 + 4);
+    assert_eq!(v["has_url"], true);
+    let over = rust(wasm::count_text(&"a".repeat(300), false));
+    assert_eq!(over["valid"], false);
+    assert_eq!(over["over_limit_from_utf16"], 280);
+    assert_eq!(
+        rust(wasm::count_text(&"a".repeat(300), true))["valid"],
+        true
+    );
+}
+
+#[test]
+fn thread_and_cost_exports() {
+    let parts = wasm::split_thread(&"word ".repeat(120), false);
+    assert!(parts.len() >= 3);
+    assert!(parts[0].ends_with(&format!("(1/{})", parts.len())));
+    let cost = rust(wasm::estimate_cost(js(
+        &json!([{ "text": "hi" }, { "text": "x.com", "media": 1, "alt_texts": 1 }]),
+    )));
+    assert_eq!(cost["micro_usd"], 15_000 + 200_000 + 5_000);
+    assert_eq!(cost["has_url"], true);
+}
+
+#[test]
+fn sign_export_reproduces_the_x_docs_header() {
+    let keys = json!({
+        "api_key": "xvz1evFS4wEEPTGEFPHBog",
+        "api_secret": "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+        "access_token": "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
+        "access_token_secret": "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+    });
+    let form = json!([
+        ["include_entities", "true"],
+        [
+            "status",
+            "Hello Ladies + Gentlemen, a signed OAuth request!"
+        ]
+    ]);
+    let header = wasm::sign_authorization(
+        "POST",
+        "https://api.twitter.com/1.1/statuses/update.json",
+        js(&form),
+        js(&keys),
+        "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg",
+        1_318_622_958.0,
+    )
+    .expect("signs");
+    assert!(
+        header.contains(r#"oauth_signature="hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D""#),
+        "{header}"
+    );
+    let bad = wasm::sign_authorization("GET", "not a url", js(&json!([])), js(&keys), "n", 1.0);
+    assert_eq!(
+        bad.unwrap_err().as_string().as_deref(),
+        Some("oauth_invalid_url")
+    );
+}
+
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn messages_are_checked_before_anything_runs() {
+    let unknown = rust(wasm::handle_message(js(&json!({ "type": "drop_tables" }))).await);
+    assert_eq!(unknown["error"]["code"], "unknown_message");
+    let malformed = rust(wasm::handle_message(js(&json!({ "type": "verify_keys" }))).await);
+    assert_eq!(malformed["error"]["code"], "unknown_message");
+    let status = rust(wasm::handle_message(js(&json!({ "type": "status" }))).await);
+    assert_eq!(status["ok"]["version"], keypost::VERSION);
+}
