@@ -1006,3 +1006,77 @@ async function loadHistory() {
 [core, mediaStore] = await Promise.all([coreReady, mediaReady]);
 $('core-status').textContent = core ? '' : t('popupCoreMissing');
 await refresh();
+
+// ----- scheduling from the composer -----
+// The time is the user's local time (datetime-local); the core refuses the past and more than
+// a year ahead, and warns when the account's 24-hour limit would be exceeded.
+const scheduleAt = $('schedule-at');
+$('schedule-tz').textContent = t('popupScheduleTz', [Intl.DateTimeFormat().resolvedOptions().timeZone]);
+
+function localInputValue(ms) {
+  const d = new Date(ms);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+$('schedule-hour').addEventListener('click', () => {
+  scheduleAt.value = localInputValue(Math.ceil((Date.now() + 3_600_000) / 60_000) * 60_000);
+});
+$('schedule-morning').addEventListener('click', () => {
+  const d = new Date();
+  d.setDate(d.getDate() + 1);
+  d.setHours(9, 0, 0, 0);
+  scheduleAt.value = localInputValue(d.getTime());
+});
+
+function scheduleNote(kind, nodes) {
+  const el = $('schedule-message');
+  el.dataset.kind = kind;
+  el.replaceChildren(...nodes);
+  show(el, true);
+}
+
+$('schedule').addEventListener('click', async () => {
+  const a = account();
+  if (!a || sending) return;
+  if (!scheduleAt.value) {
+    scheduleNote('error', [t('popupScheduleNoTime')]);
+    scheduleAt.focus();
+    return;
+  }
+  if ($('post').dataset.blocked) {
+    scheduleNote('error', [errorText({ code: 'post_too_long' })]);
+    return;
+  }
+  const due = new Date(scheduleAt.value).getTime();
+  await saveNow();
+  const button = $('schedule');
+  button.disabled = true;
+  const answer = await ask('schedule_add', {
+    account_id: a.id,
+    due_at_ms: due,
+    posts: draft.posts.map((p) => ({ text: p.text, media: p.media.map((m) => ({ media_id: m.media_id, alt: m.alt })) })),
+  });
+  button.disabled = false;
+  if (answer.error) {
+    if (answer.error.code === 'locked') await refresh();
+    scheduleNote('error', [errorText(answer.error)]);
+    return;
+  }
+  // The draft's images now belong to the scheduled post: keep them in the media store.
+  clearTimeout(saveTimer);
+  dirty = false;
+  await ask('draft_clear', { keep_media: true });
+  clearThumbs();
+  draft = emptyDraft(draft.account_id);
+  renderPosts();
+  const when = new Date(due).toLocaleString();
+  const nodes = [t('popupScheduled', [when, `@${a.user?.username ?? ''}`])];
+  const warn = answer.ok.warning;
+  if (warn?.code === 'schedule_over_24h_limit') {
+    nodes.push(document.createElement('br'), t('popupScheduleOverLimit', [String(warn.planned), String(warn.limit)]));
+  }
+  scheduleNote(warn ? 'warning' : 'ok', nodes);
+  scheduleAt.value = '';
+  $('text-0').focus();
+});

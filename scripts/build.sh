@@ -22,7 +22,7 @@ rm -rf "$out"
 mkdir -p "$out"
 cp -R extension/. "$out/"
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/pkg" \
-  target/wasm32-unknown-unknown/release/keypost.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/keypost.wasm"
 node scripts/manifest.mjs "$out/manifest.json" "$version" "$X_API_BASE"
 node scripts/locales.mjs extension/_locales "$out"
 

@@ -39,8 +39,13 @@ pub enum Msg {
         /// The draft.
         draft: Value,
     },
-    /// Discards the draft and its images.
-    DraftClear,
+    /// Discards the draft and, unless `keep_media` (the images now belong to a scheduled post),
+    /// its images.
+    DraftClear {
+        /// Keep the images in the media store.
+        #[serde(default)]
+        keep_media: bool,
+    },
     /// Posts one post or a thread.
     PostSend {
         /// The account.
@@ -105,12 +110,16 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             platform::set(Area::Local, DRAFT_KEY, &draft).await?;
             Ok(json!({}))
         }
-        Msg::DraftClear => {
+        Msg::DraftClear { keep_media } => {
             // Discarding the draft also gives up the rest of a half-posted thread.
             if !RUNNING.with(Cell::get) {
                 platform::remove(Area::Local, OUTBOX_KEY).await?;
             }
-            clear_draft().await?;
+            if keep_media {
+                platform::remove(Area::Local, DRAFT_KEY).await?;
+            } else {
+                clear_draft().await?;
+            }
             Ok(json!({}))
         }
         Msg::PostSend { account_id, posts } => {

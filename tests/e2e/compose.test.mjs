@@ -478,3 +478,38 @@ test('a share is appended to a draft that has text', async () => {
   assert.ok(text.startsWith('my own words first'), text);
   assert.ok(text.includes('https://example.net/x?y=1'), text);
 });
+
+test('scheduling from the composer: the past is refused, a time 4 s ahead goes out then, the draft is cleared', async () => {
+  const setAt = (ms) => page.evaluate((at) => {
+    const d = new Date(at);
+    const pad = (n) => String(n).padStart(2, '0');
+    const input = document.getElementById('schedule-at');
+    input.value = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  }, ms);
+  await page.fill('#text-0', 'Scheduled from the popup 🕒');
+  await page.locator('#schedule-box summary').click();
+  assert.match(await page.locator('#schedule-tz').textContent(), /time zone/);
+  await setAt(Date.now() - 3_600_000);
+  await page.click('#schedule');
+  await page.locator('#schedule-message[data-kind=error]').waitFor();
+  assert.match(await page.locator('#schedule-message').textContent(), /past/i);
+  assert.deepEqual(await storedDraftText(), ['Scheduled from the popup 🕒'], 'a refusal keeps the draft');
+  // "In one hour" fills a time an hour ahead.
+  await page.click('#schedule-hour');
+  const inHour = new Date(await page.inputValue('#schedule-at')).getTime();
+  assert.ok(Math.abs(inHour - (Date.now() + 3_600_000)) < 120_000);
+  const due = Date.now() + 4_000;
+  await setAt(due);
+  await page.click('#schedule');
+  await page.locator('#schedule-message[data-kind=ok], #schedule-message[data-kind=warning]').waitFor();
+  assert.equal(await page.inputValue('#text-0'), '');
+  let posts = [];
+  for (let i = 0; i < 60 && posts.length === 0; i++) {
+    await page.waitForTimeout(500);
+    posts = await sandboxPosts(sb);
+  }
+  assert.deepEqual(posts.map((p) => p.text), ['Scheduled from the popup 🕒']);
+  // Seconds in the input are whole, so the post may leave up to a second before `due`.
+  assert.ok(posts[0].created_at_ms >= due - 1_000 && posts[0].created_at_ms <= due + 5_000,
+    `sent ${posts[0].created_at_ms - due} ms after its time`);
+});
