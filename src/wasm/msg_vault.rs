@@ -15,11 +15,7 @@ use crate::x::{self, AccessLevel};
 
 /// The Argon2id parameters new and upgraded vaults get: the strongest of the measured sets
 /// that unlocks within about 250 ms in the extension's service worker (README, "Vault").
-pub const TARGET_KDF: KdfParams = KdfParams {
-    m_kib: 47_104,
-    t: 3,
-    p: 1,
-};
+pub const TARGET_KDF: KdfParams = KdfParams::DEFAULT;
 
 /// The parameters a record is re-wrapped with: never weaker than it already is, in memory or
 /// in passes, and at least the target.
