@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { accountByUsername } from '../sandbox/accounts.mjs';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, stopWorkers, currentWorker, keysOf, PASSPHRASES,
+  sandbox, launch, freshProfile, removeProfile, ask, stopWorkers, currentWorker, keysOf, PASSPHRASES, makePng,
 } from './harness.mjs';
 
 // The final profile scan (tests/e2e-final/) checks this passphrase never reaches the disk.
@@ -317,4 +317,38 @@ test('the queue view lists the sent posts with links, the cancelled ones, and la
   await row.getByRole('button', { name: 'Cancel post' }).click();
   await waitFor('the cancel', async () => allItems(await list()).find((i) => i.id === added.ok.id).state.kind === 'cancelled', 3_000);
   await view.close();
+});
+
+test('a scheduled post with two images goes out with their alt text, and the images leave the browser', async () => {
+  const images = [makePng(6, 4, [200, 30, 30]), makePng(3, 7, [30, 30, 200])];
+  const stored = await page.evaluate(async (pngs) => {
+    const { putMedia } = await import('./media-store.js');
+    const out = [];
+    for (const [i, b64] of pngs.entries()) {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      out.push((await putMedia(new File([bytes], `img${i}.png`, { type: 'image/png' }))).media_id);
+    }
+    return out;
+  }, images.map((b) => b.toString('base64')));
+  const text = `with images ${RUN}`;
+  const due = Date.now() + 3_000;
+  const added = await ask(page, 'schedule_add', {
+    account_id: ids.keypost_demo,
+    due_at_ms: due,
+    posts: [{ text, media: [{ media_id: stored[0], alt: 'a red block' }, { media_id: stored[1], alt: 'a blue block' }] }],
+  });
+  assert.equal(added.error, undefined, JSON.stringify(added.error));
+  const post = await waitFor('the post with images', async () => (await sandboxPosts()).find((p) => p.text === text), 30_000);
+  assert.deepEqual(post.media.map((m) => m.alt_text), ['a red block', 'a blue block']);
+  assert.deepEqual(post.media.map((m) => m.bytes), images.map((b) => b.length));
+  assert.ok(post.created_at_ms <= due + ON_TIME_MS, `sent ${post.created_at_ms - due} ms after its time`);
+  // Once on X, the images are no longer kept in the browser.
+  const left = await waitFor('the images to be forgotten', async () => {
+    const found = await page.evaluate(async (ids) => {
+      const { getMedia } = await import('./media-store.js');
+      return Promise.all(ids.map((id) => getMedia(id)));
+    }, stored);
+    return found.every((f) => f === null) ? 'gone' : null;
+  }, 10_000);
+  assert.equal(left, 'gone');
 });
