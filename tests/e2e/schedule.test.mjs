@@ -352,3 +352,21 @@ test('a scheduled post with two images goes out with their alt text, and the ima
   }, 10_000);
   assert.equal(left, 'gone');
 });
+
+test('with "notify me when sent" on, a sent scheduled post raises a notification; off, it does not', async () => {
+  const schedule = async (text) => {
+    const added = await ask(page, 'schedule_add', {
+      account_id: ids.keypost_second, due_at_ms: Date.now() + 2_000, posts: [{ text, media: [] }],
+    });
+    assert.equal(added.error, undefined, JSON.stringify(added.error));
+    await waitFor(text, async () => (await sandboxPosts()).some((p) => p.text === text), 30_000);
+    return added.ok.id;
+  };
+  assert.equal((await ask(page, 'settings_set', { settings: { notify_sent: true } })).error, undefined);
+  const loud = await schedule(`notify on ${RUN}`);
+  await waitFor('the sent notification', async () => Object.keys(await notifications()).includes(`schedule_item_${loud}`), 10_000);
+  assert.equal((await ask(page, 'settings_set', { settings: { notify_sent: false } })).error, undefined);
+  const quiet = await schedule(`notify off ${RUN}`);
+  await sleep(1_500);
+  assert.ok(!Object.keys(await notifications()).includes(`schedule_item_${quiet}`));
+});
