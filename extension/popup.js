@@ -105,8 +105,11 @@ async function refresh(next) {
   }
   const wasUnlocked = vault?.unlocked;
   vault = answer.ok;
+  // After an unlock the draft comes back before the composer shows, never an empty one first.
+  const justUnlocked = vault.unlocked && vault.accounts.length && !wasUnlocked;
+  if (justUnlocked) await loadDraft();
   renderVault();
-  if (vault.unlocked && vault.accounts.length && !wasUnlocked) await loadDraft();
+  if (justUnlocked && !$('compose').hidden) focusFirstPost(false);
 }
 
 function renderVault() {
