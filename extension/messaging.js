@@ -79,3 +79,18 @@ export function bindReveal(root) {
 function labelOf(input) {
   return document.querySelector(`label[for="${input.id}"]`)?.textContent ?? '';
 }
+
+// One line for an account's state, the same in the popup and the options page.
+export function accountStatusText(account) {
+  const s = account.status;
+  if (s.state === 'verified') return s.access_level === 'read' ? t('statusReadOnly') : t('statusVerified');
+  if (s.state === 'needs_attention') return `${t('statusNeedsAttention')}: ${errorText({ code: s.code })}`;
+  return t('statusUnverified');
+}
+
+// Shows an error from the core in a message element.
+export function showError(el, error) {
+  el.textContent = errorText(error);
+  el.dataset.kind = 'error';
+  show(el, true);
+}

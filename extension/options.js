@@ -1,7 +1,7 @@
 // The options page: first-run setup, unlock, accounts (add, verify, edit, remove, default),
 // auto-lock and other settings, passphrase change, and encrypted backups. All decisions are
 // the core's; this file shows its answers.
-import { ask, errorText, localize, fieldLabel, bindReveal, show, t } from './messaging.js';
+import { ask, errorText, localize, fieldLabel, bindReveal, show, t, accountStatusText, showError } from './messaging.js';
 
 const $ = (id) => document.getElementById(id);
 const FIELDS = ['api_key', 'api_secret', 'access_token', 'access_token_secret'];
@@ -51,10 +51,7 @@ function render() {
 }
 
 function showPageError(error) {
-  const el = $('page-message');
-  el.textContent = errorText(error);
-  el.dataset.kind = 'error';
-  show(el, true);
+  showError($('page-message'), error);
 }
 
 function showPageNote(text) {
@@ -159,15 +156,6 @@ $('lock').addEventListener('click', async () => {
 });
 
 // ----- accounts -----
-function statusText(account) {
-  const s = account.status;
-  if (s.state === 'verified') {
-    return s.access_level === 'read' ? t('statusReadOnly') : t('statusVerified');
-  }
-  if (s.state === 'needs_attention') return `${t('statusNeedsAttention')}: ${errorText({ code: s.code })}`;
-  return t('statusUnverified');
-}
-
 function renderAccounts() {
   const list = $('account-list');
   list.replaceChildren();
@@ -196,7 +184,7 @@ function renderAccounts() {
     keys.textContent = t('maskedKeys', [account.masked.api_key, account.masked.access_token]);
     const status = document.createElement('span');
     status.className = 'status';
-    status.textContent = statusText(account);
+    status.textContent = accountStatusText(account);
     who.append(name, ' ', handle, document.createElement('br'), status, document.createElement('br'), keys);
     if (account.is_default) {
       const badge = document.createElement('span');

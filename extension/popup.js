@@ -2,7 +2,7 @@
 // account, write a post or a thread with X's own counting, add images with alt text, post,
 // follow the progress, resume a failed thread, and see what was sent. Every decision (counting,
 // splitting, signing, posting, storing) is the core's; this file shows its answers.
-import { ask, errorText, localize, bindReveal, show, t } from './messaging.js';
+import { ask, errorText, localize, bindReveal, show, t, accountStatusText, showError } from './messaging.js';
 
 const $ = (id) => document.getElementById(id);
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'];
@@ -137,17 +137,7 @@ function renderVault() {
 }
 
 function pageError(error) {
-  const el = $('page-message');
-  el.textContent = errorText(error);
-  el.dataset.kind = 'error';
-  show(el, true);
-}
-
-function statusText(a) {
-  const s = a.status;
-  if (s.state === 'verified') return s.access_level === 'read' ? t('statusReadOnly') : t('statusVerified');
-  if (s.state === 'needs_attention') return `${t('statusNeedsAttention')}: ${errorText({ code: s.code })}`;
-  return t('statusUnverified');
+  showError($('page-message'), error);
 }
 
 function stateOf(a) {
@@ -186,7 +176,7 @@ function renderAccountState() {
   const a = account();
   if (!a) return;
   const el = $('account-state');
-  el.textContent = statusText(a);
+  el.textContent = accountStatusText(a);
   $('account-state-row').dataset.state = stateOf(a);
 }
 
