@@ -6,9 +6,11 @@
 # elsewhere (the tests build a sandbox copy into dist/sandbox-chrome and make no zip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/tools.sh
 . scripts/tools.sh
 
 export X_API_BASE="${X_API_BASE:-https://api.x.com}"
+require_prereqs
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_node_modules

@@ -9,8 +9,10 @@
 # KEYPOST_DEMO_PORT (default 8787) moves the sandbox; KEYPOST_DEMO_HEADLESS=1 forces the walk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/tools.sh
 . scripts/tools.sh
 
+require_prereqs
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_node_modules

@@ -1,40 +1,127 @@
-# Installs what Keypost's build and tests need, when it is missing. Sourced by build.sh and
-# test.sh so that both work on a fresh machine; each step is skipped when already satisfied.
+# shellcheck shell=bash
+# Installs what Keypost's build and tests need, when it is missing. Sourced by build.sh,
+# test.sh and demo.sh so that each works on a fresh machine; each step is skipped when already
+# satisfied. Every probe here is written so that a missing tool is an answer, not an exit:
+# the callers run under `set -euo pipefail`, where `$(missing-tool ...)` would end the script.
+#
+# Assumed present (checked by require_prereqs, which says how to get what is missing):
+#   rustup with a stable toolchain (cargo, rustc), Node.js 20 or later with npm, Python 3;
+#   apt-get (Debian/Ubuntu) for Chromium, only for the commands that run a browser.
+# Installed by these functions when missing:
+#   the wasm32-unknown-unknown target (rustup), the wasm-bindgen CLI of the exact crate
+#   version (cargo install), the npm packages (npm ci), Debian's Chromium (apt-get),
+#   the shell linter (apt-get package shellcheck, for make test only).
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-ensure_wasm_target() {
-  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-    log "installing the wasm32-unknown-unknown target"
-    rustup target add wasm32-unknown-unknown
+# Stops with a message that names what failed and what to run by hand.
+die() {
+  printf '\033[1;31mkeypost: %s\033[0m\n' "$*" >&2
+  exit 1
+}
+
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+
+# Where `cargo install` puts binaries: $CARGO_INSTALL_ROOT/bin, else $CARGO_HOME/bin, else
+# ~/.cargo/bin. It is put first on PATH so a tool installed a moment ago is found even when
+# the user's shell never had that folder on PATH.
+cargo_bin_dir() { printf '%s/bin' "${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}"; }
+case ":$PATH:" in
+  *":$(cargo_bin_dir):"*) ;;
+  *) PATH="$(cargo_bin_dir):$PATH" ;;
+esac
+export PATH
+
+require_prereqs() {
+  local missing=()
+  have_cmd cargo || missing+=("cargo (Rust): install rustup from rustup.rs, then 'rustup default stable'")
+  have_cmd rustup || missing+=("rustup: the wasm target is added with it; see rustup.rs")
+  have_cmd python3 || missing+=("python3: 'apt-get install python3' (it packs the zip)")
+  if have_cmd node; then
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+    [ "${major:-0}" -ge 20 ] 2>/dev/null \
+      || missing+=("Node.js 20 or later (found $(node --version 2>/dev/null || echo '?')): 'apt-get install nodejs' or nodejs.org")
+  else
+    missing+=("Node.js 20 or later: 'apt-get install nodejs npm' or nodejs.org")
+  fi
+  have_cmd npm || missing+=("npm: 'apt-get install npm' (it comes with Node.js from nodejs.org)")
+  if [ "${#missing[@]}" -gt 0 ]; then
+    local m
+    for m in "${missing[@]}"; do printf '\033[1;31mkeypost: missing %s\033[0m\n' "$m" >&2; done
+    die "install the prerequisites above, then run the command again"
   fi
 }
 
-# The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+ensure_wasm_target() {
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    log "installing the Rust target wasm32-unknown-unknown (the core is compiled to WebAssembly)"
+    rustup target add wasm32-unknown-unknown \
+      || die "could not add the wasm32 target; run by hand: rustup target add wasm32-unknown-unknown"
+  fi
+}
+
+# The version of the wasm-bindgen crate in Cargo.lock: the CLI must be exactly that version.
+wasm_bindgen_wanted() {
+  awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock
+}
+
+# The version the wasm-bindgen CLI on PATH reports, or nothing when there is none.
+wasm_bindgen_found() {
+  if have_cmd wasm-bindgen; then
+    wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true
+  fi
+}
+
 ensure_wasm_bindgen() {
   local want have
-  want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
-  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
-  if [ "$have" != "$want" ]; then
-    log "installing wasm-bindgen-cli $want (a few minutes on 2 cores)"
-    # No --locked: the registry mirror lacks some locked transitive versions.
-    cargo install wasm-bindgen-cli --version "$want"
+  want=$(wasm_bindgen_wanted)
+  [ -n "$want" ] || die "Cargo.lock names no wasm-bindgen version; run 'cargo generate-lockfile'"
+  have=$(wasm_bindgen_found)
+  if [ "$have" = "$want" ] && have_cmd wasm-bindgen-test-runner; then
+    return 0
   fi
+  log "installing wasm-bindgen-cli $want into $(cargo_bin_dir) (it turns the compiled core into the" \
+    "extension's JavaScript glue and runs the wasm tests; found: ${have:-none}; a few minutes on 2 cores)"
+  # No --locked: the registry mirror lacks some locked transitive versions.
+  cargo install --force wasm-bindgen-cli --version "$want" \
+    || die "installing wasm-bindgen-cli failed; run by hand: cargo install wasm-bindgen-cli --version $want"
+  hash -r
+  have=$(wasm_bindgen_found)
+  [ "$have" = "$want" ] \
+    || die "wasm-bindgen-cli $want was installed but '$(command -v wasm-bindgen || echo wasm-bindgen)' reports '${have:-nothing}'; put $(cargo_bin_dir) first on PATH"
 }
 
 ensure_node_modules() {
   if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing npm packages (npm ci)"
-    npm ci --no-audit --no-fund
+    log "installing the npm packages (npm ci): playwright-core drives Chromium in the tests, oauth-1.0a and twitter-text are the references the tests compare with"
+    npm ci --no-audit --no-fund || die "npm ci failed; run by hand: npm ci"
   fi
 }
 
+# Installs Debian packages (as root, or through sudo).
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    have_cmd sudo || die "installing $* needs root; run by hand as root: apt-get install $*"
+    sudo="sudo"
+  fi
+  have_cmd apt-get || die "apt-get not found: install $* with your system's package manager"
+  $sudo apt-get update -qq || die "apt-get update failed; run by hand: apt-get update"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null \
+    || die "installing $* failed; run by hand: apt-get install $*"
+}
+
 ensure_chromium() {
-  if ! command -v chromium >/dev/null 2>&1; then
-    log "installing Debian's Chromium"
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  if ! have_cmd chromium; then
+    log "installing Debian's Chromium (the demo and the end-to-end tests run the extension in it)"
+    apt_install chromium
+  fi
+}
+
+ensure_shellcheck() {
+  if ! have_cmd shellcheck; then
+    log "installing shellcheck (lints the build and test scripts)"
+    apt_install shellcheck
   fi
 }
