@@ -1,44 +1,111 @@
 #!/usr/bin/env bash
-# Runs every test layer, installing what is missing first:
-#   1. lint: cargo fmt --check, clippy (native and wasm32) with warnings as errors
+# make test: every test layer, installing what is missing first.
+#   0. (KEYPOST_FRESH_CHECK=1, as CI sets it) a clean clone builds with no wasm-bindgen CLI and
+#      no node_modules, installing them for real (scripts/fresh-check.sh)
+#   1. lint: cargo fmt --check, clippy (native and wasm32) with warnings as errors, shellcheck
 #   2. the sans-IO core natively (cargo test)
 #   3. the same tests compiled to wasm, under Node (wasm-bindgen-test)
 #   4. the X sandbox's own tests (node --test)
 #   5. the headless demo walk (make demo), then end to end: a sandbox build of the extension
-#      in Debian's Chromium against the sandbox
+#      in Debian's Chromium against the sandbox, then a byte scan of every profile it used
+# Every layer runs even when an earlier one failed (so one run shows every failure), except
+# that nothing runs in Chromium without a build. The last line is "N passed, N failed",
+# counted over every layer's own tests (a lint step or the demo walk counts as one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/tools.sh
 . scripts/tools.sh
 
+require_prereqs
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_node_modules
 ensure_chromium
-rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt clippy
+ensure_shellcheck
+if ! rustup component list --installed 2>/dev/null | grep -q '^rustfmt'; then
+  log "installing rustfmt and clippy"
+  rustup component add rustfmt clippy || die "run by hand: rustup component add rustfmt clippy"
+fi
 
-log "lint"
-cargo fmt --all -- --check
-cargo clippy --all-targets -- -D warnings
-cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+logs=target/test-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+passed=0
+failed=0
+report=()
 
-log "core, native"
-cargo test
+# Counts what a log says passed and failed: cargo's and wasm-bindgen-test's "test result:"
+# lines, and node's TAP "# pass"/"# fail" lines.
+count() {
+  awk '
+    /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+    /^# pass / { p += $3 }
+    /^# fail / { f += $3 }
+    END { printf "%d %d\n", p, f }
+  ' "$1"
+}
 
-log "core, wasm32 under Node"
-cargo test --target wasm32-unknown-unknown
+# layer NAME COMMAND...: runs a layer, its output shown and kept in $logs/NAME.log, and adds
+# its counts. A layer that failed without a failed test (a compile error, a crash) counts as
+# one failure; one that passed without counting any test counts as one pass (a lint step).
+layer() {
+  local name=$1 status=0 p f
+  shift
+  log "$name"
+  "$@" 2>&1 | tee "$logs/$name.log"
+  status=${PIPESTATUS[0]}
+  read -r p f < <(count "$logs/$name.log")
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  if [ "$status" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then p=1; fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  report+=("$(printf '%-28s %6d passed %4d failed%s' "$name" "$p" "$f" "$([ "$status" -ne 0 ] && echo '  (exit '"$status"')')")")
+  return "$status"
+}
 
-log "X sandbox"
-node --test tests/sandbox/test/
+# node's test runner: a readable report on the terminal, TAP in the log for the counts.
+node_tests() {
+  local tap=$1 status=0
+  shift
+  node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$tap" "$@" || status=$?
+  grep -E '^# (pass|fail) ' "$tap" || true
+  return "$status"
+}
+
+if [ "${KEYPOST_FRESH_CHECK:-0}" = 1 ]; then
+  layer fresh-machine-build bash scripts/fresh-check.sh || true
+fi
+
+layer cargo-fmt cargo fmt --all -- --check || true
+layer clippy-native cargo clippy --all-targets -- -D warnings || true
+layer clippy-wasm32 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings || true
+layer shellcheck shellcheck -x scripts/*.sh .ci/run || true
+
+layer core-native cargo test || true
+layer core-wasm32 cargo test --target wasm32-unknown-unknown || true
+layer x-sandbox node_tests "$logs/sandbox.tap" tests/sandbox/test/ || true
 
 export KEYPOST_SANDBOX_PORT="${KEYPOST_SANDBOX_PORT:-18787}"
-log "make demo, headless (the scripted walk must succeed)"
-KEYPOST_DEMO_PORT="$KEYPOST_SANDBOX_PORT" KEYPOST_DEMO_HEADLESS=1 bash scripts/demo.sh >target/demo.log 2>&1 \
-  || { cat target/demo.log; exit 1; }
+demo_walk() {
+  KEYPOST_DEMO_PORT="$KEYPOST_SANDBOX_PORT" KEYPOST_DEMO_HEADLESS=1 bash scripts/demo.sh
+}
+layer demo-walk demo_walk || true
 
-log "end to end in Chromium"
-X_API_BASE="http://127.0.0.1:$KEYPOST_SANDBOX_PORT" KEYPOST_OUT=dist/sandbox-chrome bash scripts/build.sh
-rm -rf target/e2e-profiles
-node --test --test-concurrency=1 tests/e2e/
+e2e() {
+  X_API_BASE="http://127.0.0.1:$KEYPOST_SANDBOX_PORT" KEYPOST_OUT=dist/sandbox-chrome bash scripts/build.sh \
+    || return 1
+  rm -rf target/e2e-profiles
+  node_tests "$logs/e2e.tap" --test-concurrency=1 tests/e2e/
+}
+if layer end-to-end e2e; then
+  layer profile-scan node_tests "$logs/scan.tap" tests/e2e-final/ || true
+else
+  report+=("profile-scan                 skipped: the end-to-end layer failed")
+  failed=$((failed + 1))
+fi
 
-log "every profile the end-to-end tests used, scanned for keys and passphrases"
-node --test tests/e2e-final/
+log "summary"
+printf '%s\n' "${report[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
