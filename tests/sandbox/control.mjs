@@ -6,7 +6,9 @@ import { describeMedia, PROCESSING_MODES } from './media.mjs';
 import { nowMs, resetState } from './state.mjs';
 
 /** Kinds of injected fault. */
-export const FAULT_KINDS = ['429', '503', 'delay', 'reset', 'reset_after_record', 'rate_limit_24h'];
+// reset_after_record and 503_after_record let the request through (a post is recorded) and then
+// cut the connection or answer 503: X's answers that leave the outcome unknown.
+export const FAULT_KINDS = ['429', '503', 'delay', 'reset', 'reset_after_record', '503_after_record', 'rate_limit_24h'];
 const DEFAULT_RESET_S = { 429: 2, rate_limit_24h: 3600 };
 
 function ok(body) {

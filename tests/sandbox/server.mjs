@@ -87,7 +87,7 @@ function claimedAccount(headers) {
 
 /**
  * Answer an injected fault that replaces the response, or null for faults that let the
- * request through (delay, reset_after_record).
+ * request through (delay, reset_after_record, 503_after_record).
  */
 function faultResponse(state, fault, req, method, path) {
   const claimed = claimedAccount(req.headers);
@@ -248,6 +248,7 @@ export async function startSandbox({ port = 0, host = '127.0.0.1', quiet } = {})
 
     let response;
     let destroyAfter = false;
+    let unavailableAfter = false;
     if (path.startsWith('/__sandbox/')) {
       response = handleControl(state, method, path.slice('/__sandbox/'.length), body);
     } else if (method === 'GET' && /^\/avatars\/\d{1,19}\.png$/.test(path)) {
@@ -267,6 +268,7 @@ export async function startSandbox({ port = 0, host = '127.0.0.1', quiet } = {})
         }
         if (fault.kind === 'delay') await sleep(fault.delay_ms);
         destroyAfter = fault.kind === 'reset_after_record';
+        unavailableAfter = fault.kind === '503_after_record';
         response = faultResponse(state, fault, req, method, path);
       }
       if (!response) {
@@ -282,6 +284,10 @@ export async function startSandbox({ port = 0, host = '127.0.0.1', quiet } = {})
       }
     }
 
+    if (unavailableAfter) {
+      entry.processed_status = response.status;
+      response = serviceUnavailable();
+    }
     if (destroyAfter) {
       entry.processed_status = response.status;
       log(entry);

@@ -83,6 +83,19 @@ test('faults', async (t) => {
     assert.equal((await control(base, 'posts')).length, 1, 'exactly once');
   });
 
+  await t.test('503_after_record: the post is recorded, then X answers 503; a resend is a duplicate', async () => {
+    await control(base, 'faults', { kind: '503_after_record', count: 1, path: '/2/tweets' });
+    const first = await post(base, demo, 'recorded, then 503');
+    assert.equal(first.status, 503);
+    assert.deepEqual((await control(base, 'posts')).map((p) => p.text), ['recorded, then 503']);
+    const [entry] = await control(base, 'requests');
+    assert.deepEqual([entry.fault, entry.status, entry.processed_status], ['503_after_record', 503, 201]);
+    const resend = await post(base, demo, 'recorded, then 503');
+    assert.equal(resend.status, 403);
+    assert.match(resend.body.detail, /duplicate content/);
+    assert.equal((await control(base, 'posts')).length, 1, 'exactly once');
+  });
+
   await t.test('rate_limit_24h: 429 with the 24-hour remaining at 0 and a far reset', async () => {
     await control(base, 'faults', { kind: 'rate_limit_24h', count: 1, reset_s: 7200 });
     const res = await post(base, demo, 'over the daily limit');
