@@ -48,9 +48,11 @@ chrome.runtime.onInstalled.addListener(({ reason }) => {
       );
     }
   });
-  ready.then(() => on_installed());
-  // First run: the options page walks through setup.
-  if (reason === chrome.runtime.OnInstalledReason.INSTALL) chrome.runtime.openOptionsPage();
+  // First run: the options page walks through setup, while there is no vault yet (Chromium
+  // reports an unpacked extension as installed at every launch).
+  ready.then(() => on_installed()).then((needsSetup) => {
+    if (needsSetup && reason === chrome.runtime.OnInstalledReason.INSTALL) chrome.runtime.openOptionsPage();
+  });
 });
 
 // Opens the composer: the toolbar popup where Chrome allows it, else a small window.

@@ -147,10 +147,13 @@ pub async fn on_startup() {
     msg_schedule::on_worker_start().await;
 }
 
-/// `chrome.runtime.onInstalled`: installed or updated.
+/// `chrome.runtime.onInstalled`: installed or updated. Answers whether the setup page should
+/// open: only while no vault exists. Chromium reports an unpacked extension as newly
+/// installed at every launch, so "reason = install" alone would reopen setup every time.
 #[wasm_bindgen]
-pub async fn on_installed() {
+pub async fn on_installed() -> bool {
     msg_schedule::on_worker_start().await;
+    matches!(session::record_exists().await, Ok(false))
 }
 
 /// `chrome.notifications.onClicked`.

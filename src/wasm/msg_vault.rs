@@ -248,6 +248,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
     match msg {
         Msg::VaultStatus => status().await,
         Msg::VaultCreate { passphrase } => {
+            let vault_lock = session::write_lock().await;
             if session::record().await.map(|r| r.is_some()).unwrap_or(true) {
                 return Err(AppError::new("vault_exists"));
             }
@@ -258,9 +259,11 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
                     .map_err(err)?;
             session::store_record(&record).await?;
             session::begin(&dek).await?;
+            drop(vault_lock);
             status().await
         }
         Msg::VaultUnlock { passphrase } => {
+            let vault_lock = session::write_lock().await;
             let record = session::record()
                 .await?
                 .ok_or_else(|| AppError::new("vault_missing"))?;
@@ -271,6 +274,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
                 session::store_record(upgraded).await?;
             }
             session::begin(&unlocked.dek).await?;
+            drop(vault_lock);
             super::msg_schedule::spawn_unlocked();
             status().await
         }
@@ -279,6 +283,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             status().await
         }
         Msg::VaultChangePassphrase { old, new } => {
+            let vault_lock = session::write_lock().await;
             let record = session::record()
                 .await?
                 .ok_or_else(|| AppError::new("vault_missing"))?;
@@ -293,6 +298,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             )
             .map_err(err)?;
             session::store_record(&changed).await?;
+            drop(vault_lock);
             status().await
         }
         Msg::PassphraseStrength { passphrase } => {
@@ -314,146 +320,185 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         }
         Msg::VaultImport { json, replace } => {
             let record = VaultRecord::from_json(json.trim()).map_err(err)?;
+            let vault_lock = session::write_lock().await;
             let exists = session::record().await.map(|r| r.is_some()).unwrap_or(true);
             if exists && !replace {
                 return Err(AppError::new("vault_exists"));
             }
             session::lock().await?;
             session::store_record(&record).await?;
+            drop(vault_lock);
             status().await
         }
         Msg::SettingsSet { settings } => {
-            let mut current = session::settings().await?;
-            current.apply(settings);
-            session::save_settings(&current).await?;
+            session::change_settings(|current| current.apply(settings)).await?;
             status().await
         }
         Msg::AccountAdd {
             label,
             keys,
             premium,
-        } => {
-            let mut open = session::open(true).await?;
-            let keys = accounts::normalize_and_validate(&keys).map_err(form_error)?;
-            if let Some(existing) = open
-                .doc
-                .accounts
-                .iter()
-                .find(|a| a.keys.access_token == keys.access_token)
-            {
-                return Err(AppError::new("account_already_added").with("id", existing.id.clone()));
-            }
-            let checked = check_with_x(&keys).await?;
-            let id = new_id()?;
-            open.doc
-                .add(id.clone(), label.trim().to_owned(), keys, premium)
-                .map_err(err)?;
-            open.doc
-                .record_verification(&id, checked.verification)
-                .map_err(err)?;
-            session::save(&open).await?;
-            account_answer(&open, &id, checked.warning)
-        }
+        } => account_add(label, keys, premium).await,
         Msg::AccountUpdate {
             id,
             label,
             keys,
             premium,
-        } => {
-            let mut open = session::open(true).await?;
-            let current = open
-                .doc
-                .get(&id)
-                .ok_or_else(|| AppError::new("account_not_found"))?;
-            let mut warning = None;
-            let typed = keys.as_ref().is_some_and(|form| {
-                [
-                    &form.api_key,
-                    &form.api_secret,
-                    &form.access_token,
-                    &form.access_token_secret,
-                ]
-                .iter()
-                .any(|v| !accounts::normalize_field(v).is_empty())
-            });
-            if let Some(form) = keys.filter(|_| typed) {
-                let merged = accounts::normalize_and_validate_update(&form, &current.keys)
-                    .map_err(form_error)?;
-                if let Some(other) = open
-                    .doc
-                    .accounts
-                    .iter()
-                    .find(|a| a.id != id && a.keys.access_token == merged.access_token)
-                {
-                    return Err(AppError::new("account_already_added").with("id", other.id.clone()));
-                }
-                // Keys typed in are verified ("Save and verify"), and replace the saved ones
-                // only when X accepts them: a refusal leaves the account as it was.
-                let checked = check_with_x(&merged).await?;
-                warning = checked.warning;
-                open.doc.update_keys(&id, merged).map_err(err)?;
-                open.doc
-                    .record_verification(&id, checked.verification)
-                    .map_err(err)?;
-            }
-            if let Some(label) = label {
-                open.doc
-                    .set_label(&id, label.trim().to_owned())
-                    .map_err(err)?;
-            }
-            if let Some(premium) = premium {
-                open.doc.set_premium(&id, premium).map_err(err)?;
-            }
-            session::save(&open).await?;
-            account_answer(&open, &id, warning)
-        }
-        Msg::AccountVerify { id } => {
-            let mut open = session::open(true).await?;
-            let keys = open
-                .doc
-                .get(&id)
-                .ok_or_else(|| AppError::new("account_not_found"))?
-                .keys
-                .clone();
-            match check_with_x(&keys).await {
-                Ok(checked) => {
-                    open.doc
-                        .record_verification(&id, checked.verification)
-                        .map_err(err)?;
-                    session::save(&open).await?;
-                    account_answer(&open, &id, checked.warning)
-                }
-                Err(e) => {
-                    // X's verdict on the keys is remembered; a network problem is not.
-                    if e.code.starts_with("x_") {
-                        open.doc
-                            .record_verification(
-                                &id,
-                                Verification::Failed {
-                                    code: e.code.clone(),
-                                    at_ms: platform::now_ms(),
-                                },
-                            )
-                            .map_err(err)?;
-                        session::save(&open).await?;
-                    }
-                    Err(e)
-                }
-            }
-        }
+        } => account_update(id, label, keys, premium).await,
+        Msg::AccountVerify { id } => account_verify(id).await,
         Msg::AccountRemove { id } => {
-            let mut open = session::open(true).await?;
-            open.doc.remove(&id).map_err(err)?;
-            session::save(&open).await?;
+            session::change(true, |open| open.doc.remove(&id).map_err(err)).await?;
             status().await
         }
         Msg::AccountSetDefault { id } => {
-            let mut open = session::open(true).await?;
-            open.doc.set_default(&id).map_err(err)?;
-            session::save(&open).await?;
+            session::change(true, |open| open.doc.set_default(&id).map_err(err)).await?;
             status().await
         }
     }
+}
+
+/// The access token already saved under another account than `except`, if any.
+fn already_added(open: &Open, keys: &Keys, except: Option<&str>) -> Result<(), AppError> {
+    match open
+        .doc
+        .accounts
+        .iter()
+        .find(|a| Some(a.id.as_str()) != except && a.keys.access_token == keys.access_token)
+    {
+        Some(existing) => {
+            Err(AppError::new("account_already_added").with("id", existing.id.clone()))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Adds an account: the keys are checked with X first (the vault is not held while X is
+/// asked), then the account is added to the vault as it is at that moment.
+async fn account_add(label: String, keys: KeysForm, premium: bool) -> Result<Value, AppError> {
+    let keys = accounts::normalize_and_validate(&keys).map_err(form_error)?;
+    // A quick refusal before asking X; checked again under the lock below.
+    already_added(&session::open(true).await?, &keys, None)?;
+    let checked = check_with_x(&keys).await?;
+    let id = new_id()?;
+    let ((), open) = session::change(true, |open| {
+        already_added(open, &keys, None)?;
+        open.doc
+            .add(id.clone(), label.trim().to_owned(), keys, premium)
+            .map_err(err)?;
+        open.doc
+            .record_verification(&id, checked.verification)
+            .map_err(err)
+    })
+    .await?;
+    account_answer(&open, &id, checked.warning)
+}
+
+/// Whether the page typed any key (an update with blank key fields keeps the saved keys).
+fn typed_any(form: &KeysForm) -> bool {
+    [
+        &form.api_key,
+        &form.api_secret,
+        &form.access_token,
+        &form.access_token_secret,
+    ]
+    .iter()
+    .any(|v| !accounts::normalize_field(v).is_empty())
+}
+
+/// Updates an account's label, tier, or keys. Typed keys are verified with X first and replace
+/// the saved ones only when X accepts them; they are applied only if the saved keys are still
+/// the ones the typed ones were merged with (else `account_changed`: nothing is overwritten).
+async fn account_update(
+    id: String,
+    label: Option<String>,
+    keys: Option<KeysForm>,
+    premium: Option<bool>,
+) -> Result<Value, AppError> {
+    let mut verified = None;
+    if let Some(form) = keys.filter(typed_any) {
+        let open = session::open(true).await?;
+        let current = open
+            .doc
+            .get(&id)
+            .ok_or_else(|| AppError::new("account_not_found"))?
+            .keys
+            .clone();
+        let merged =
+            accounts::normalize_and_validate_update(&form, &current).map_err(form_error)?;
+        already_added(&open, &merged, Some(&id))?;
+        drop(open);
+        let checked = check_with_x(&merged).await?;
+        verified = Some((current, merged, checked));
+    }
+    let warning = verified.as_ref().and_then(|(_, _, c)| c.warning);
+    let ((), open) = session::change(true, |open| {
+        let saved = &open
+            .doc
+            .get(&id)
+            .ok_or_else(|| AppError::new("account_not_found"))?
+            .keys;
+        if let Some((before, merged, checked)) = verified {
+            if *saved != before {
+                return Err(AppError::new("account_changed"));
+            }
+            already_added(open, &merged, Some(&id))?;
+            open.doc.update_keys(&id, merged).map_err(err)?;
+            open.doc
+                .record_verification(&id, checked.verification)
+                .map_err(err)?;
+        }
+        if let Some(label) = label {
+            open.doc
+                .set_label(&id, label.trim().to_owned())
+                .map_err(err)?;
+        }
+        if let Some(premium) = premium {
+            open.doc.set_premium(&id, premium).map_err(err)?;
+        }
+        Ok(())
+    })
+    .await?;
+    account_answer(&open, &id, warning)
+}
+
+/// Checks an account's saved keys with X and records the verdict, if the account still has
+/// those keys when X answers (a key change made meanwhile is not stamped with this verdict).
+async fn account_verify(id: String) -> Result<Value, AppError> {
+    let keys = session::open(true)
+        .await?
+        .doc
+        .get(&id)
+        .ok_or_else(|| AppError::new("account_not_found"))?
+        .keys
+        .clone();
+    let result = check_with_x(&keys).await;
+    let verdict = match &result {
+        Ok(checked) => Some(checked.verification.clone()),
+        // X's verdict on the keys is remembered; a network problem is not.
+        Err(e) if e.code.starts_with("x_") => Some(Verification::Failed {
+            code: e.code.clone(),
+            at_ms: platform::now_ms(),
+        }),
+        Err(_) => None,
+    };
+    let open = match verdict {
+        Some(verification) => {
+            session::change(true, |open| {
+                let still_same = open.doc.get(&id).is_some_and(|a| a.keys == keys);
+                if still_same {
+                    open.doc
+                        .record_verification(&id, verification)
+                        .map_err(err)?;
+                }
+                Ok(())
+            })
+            .await?
+            .1
+        }
+        None => session::open(true).await?,
+    };
+    let checked = result?;
+    account_answer(&open, &id, checked.warning)
 }
 
 #[cfg(test)]

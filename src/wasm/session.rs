@@ -17,8 +17,12 @@ use crate::vault::{self, Dek, Entropy, VaultRecord};
 pub const VAULT_KEY: &str = "vault";
 /// `storage.local` key of the settings.
 pub const SETTINGS_KEY: &str = "settings";
-/// `storage.session` key of the unlocked session.
+/// `storage.session` key of the unlocked session (the data key). Only unlocking writes it and
+/// only locking removes it: activity is recorded beside it, so a request that counts as
+/// activity can never bring back a key that "Lock now" or auto-lock removed meanwhile.
 const SESSION_KEY: &str = "session";
+/// `storage.session` key of the time of the last user activity (ms since the epoch).
+const ACTIVE_KEY: &str = "session_active";
 /// The alarm that locks the vault after inactivity.
 pub const AUTOLOCK_ALARM: &str = "autolock";
 
@@ -52,7 +56,14 @@ impl Drop for DekText {
 #[derive(Serialize, Deserialize)]
 struct StoredSession {
     dek: DekText,
-    last_active_ms: u64,
+}
+
+/// The last activity recorded, or `None` (a session from before the split key counts as
+/// idle since the epoch, so it locks at once unless auto-lock waits for a restart).
+async fn last_active_ms() -> Result<u64, AppError> {
+    Ok(platform::get::<u64>(Area::Session, ACTIVE_KEY)
+        .await?
+        .unwrap_or(0))
 }
 
 /// What an unlocked vault gives a handler.
@@ -72,11 +83,27 @@ pub async fn settings() -> Result<Settings, AppError> {
         .unwrap_or_default())
 }
 
+/// The settings' one owner: a change reads, applies and stores under this lock.
+static SETTINGS_WRITE: async_lock::Mutex<()> = async_lock::Mutex::new(());
+
+/// Applies `change` to the stored settings and stores them, serialised with every other
+/// settings change, and re-arms auto-lock for them.
+pub async fn change_settings(change: impl FnOnce(&mut Settings)) -> Result<Settings, AppError> {
+    let _guard = SETTINGS_WRITE.lock().await;
+    let mut current = settings().await?;
+    change(&mut current);
+    save_settings(&current).await?;
+    Ok(current)
+}
+
 /// Stores the settings and re-arms auto-lock for them.
-pub async fn save_settings(settings: &Settings) -> Result<(), AppError> {
+async fn save_settings(settings: &Settings) -> Result<(), AppError> {
     platform::set(Area::Local, SETTINGS_KEY, settings).await?;
-    if let Some(s) = platform::get::<StoredSession>(Area::Session, SESSION_KEY).await? {
-        arm_autolock(settings, s.last_active_ms).await?;
+    if platform::get::<StoredSession>(Area::Session, SESSION_KEY)
+        .await?
+        .is_some()
+    {
+        arm_autolock(settings, last_active_ms().await?).await?;
     }
     Ok(())
 }
@@ -91,6 +118,13 @@ pub async fn record() -> Result<Option<VaultRecord>, AppError> {
         .map_err(|e| AppError::new(e.code()))
 }
 
+/// Whether a vault record is stored (damaged or not), without parsing it.
+pub async fn record_exists() -> Result<bool, AppError> {
+    Ok(platform::get::<String>(Area::Local, VAULT_KEY)
+        .await?
+        .is_some())
+}
+
 /// Stores a vault record.
 pub async fn store_record(record: &VaultRecord) -> Result<(), AppError> {
     platform::set(Area::Local, VAULT_KEY, &record.to_json()).await
@@ -103,8 +137,8 @@ pub async fn begin(dek: &Dek) -> Result<(), AppError> {
     let mut encoded = dek.to_base64();
     let stored = StoredSession {
         dek: DekText(std::mem::take(&mut *encoded)),
-        last_active_ms: now,
     };
+    platform::set(Area::Session, ACTIVE_KEY, &now).await?;
     platform::set(Area::Session, SESSION_KEY, &stored).await?;
     arm_autolock(&settings().await?, now).await
 }
@@ -112,6 +146,7 @@ pub async fn begin(dek: &Dek) -> Result<(), AppError> {
 /// Ends the session: the data key leaves `storage.session`.
 pub async fn lock() -> Result<(), AppError> {
     platform::remove(Area::Session, SESSION_KEY).await?;
+    platform::remove(Area::Session, ACTIVE_KEY).await?;
     platform::clear_alarm(AUTOLOCK_ALARM).await
 }
 
@@ -125,13 +160,16 @@ async fn arm_autolock(settings: &Settings, last_active_ms: u64) -> Result<(), Ap
 /// Whether a session exists and has not expired (an expired one is ended here, in case its
 /// alarm was missed).
 pub async fn is_unlocked() -> Result<bool, AppError> {
-    let Some(s) = platform::get::<StoredSession>(Area::Session, SESSION_KEY).await? else {
+    if platform::get::<StoredSession>(Area::Session, SESSION_KEY)
+        .await?
+        .is_none()
+    {
         return Ok(false);
-    };
+    }
     if settings()
         .await?
         .autolock
-        .expired(s.last_active_ms, platform::now_ms())
+        .expired(last_active_ms().await?, platform::now_ms())
     {
         lock().await?;
         return Ok(false);
@@ -163,23 +201,42 @@ pub async fn open(touch: bool) -> Result<Open, AppError> {
     };
     let doc = AccountsDoc::from_bytes(&payload).map_err(|e| AppError::new(e.code()))?;
     if touch {
+        // Only the activity time is written: the data key is never written back, so a lock
+        // that lands during this call stays locked.
         let now = platform::now_ms();
-        platform::set(
-            Area::Session,
-            SESSION_KEY,
-            &StoredSession {
-                dek: s.dek,
-                last_active_ms: now,
-            },
-        )
-        .await?;
+        platform::set(Area::Session, ACTIVE_KEY, &now).await?;
         arm_autolock(&settings().await?, now).await?;
     }
     Ok(Open { record, dek, doc })
 }
 
+/// The vault record's one owner: every change to it (create, unlock's KDF upgrade, passphrase
+/// change, import, every account change) holds this lock from reading the record to storing
+/// it, with no network wait in between, so no change is made to a copy read before another
+/// change completed. (A trap cannot leave it held: the background drops the module.)
+static VAULT_WRITE: async_lock::Mutex<()> = async_lock::Mutex::new(());
+
+/// Holds the vault write lock for a change that reads and stores the record itself.
+pub async fn write_lock() -> async_lock::MutexGuard<'static, ()> {
+    VAULT_WRITE.lock().await
+}
+
+/// Changes the accounts: under the write lock, opens the stored record, applies `change` and
+/// stores the resealed record. `change` is synchronous: anything that waits on X happens
+/// before, and `change` re-checks what it relied on against the record as it is now.
+pub async fn change<T>(
+    touch: bool,
+    change: impl FnOnce(&mut Open) -> Result<T, AppError>,
+) -> Result<(T, Open), AppError> {
+    let _guard = write_lock().await;
+    let mut open = open(touch).await?;
+    let value = change(&mut open)?;
+    save(&open).await?;
+    Ok((value, open))
+}
+
 /// Seals the accounts again and stores the record.
-pub async fn save(open: &Open) -> Result<(), AppError> {
+async fn save(open: &Open) -> Result<(), AppError> {
     let payload = open.doc.to_bytes().map_err(|e| AppError::new(e.code()))?;
     let record = vault::reseal(&open.record, &open.dek, &payload, &mut BrowserEntropy)
         .map_err(|e| AppError::new(e.code()))?;
@@ -189,10 +246,8 @@ pub async fn save(open: &Open) -> Result<(), AppError> {
 /// Handles the auto-lock alarm: locks when the idle time has really passed.
 pub async fn on_autolock_alarm() -> Result<(), AppError> {
     // is_unlocked() ends an expired session itself; a live one re-arms for its deadline.
-    if is_unlocked().await?
-        && let Some(s) = platform::get::<StoredSession>(Area::Session, SESSION_KEY).await?
-    {
-        arm_autolock(&settings().await?, s.last_active_ms).await?;
+    if is_unlocked().await? {
+        arm_autolock(&settings().await?, last_active_ms().await?).await?;
     }
     Ok(())
 }

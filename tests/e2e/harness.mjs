@@ -34,9 +34,6 @@ export async function launch(profileDir, { extraArgs = [] } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`no extension build at ${EXTENSION_DIR}: run the test command, which builds it`);
   }
-  // A fresh profile installs the extension, whose first run opens the options page: wait for
-  // that tab so a test's own navigation never races it.
-  const fresh = readdirSync(profileDir).length === 0;
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -49,8 +46,15 @@ export async function launch(profileDir, { extraArgs = [] } = {}) {
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
+  // Chromium fires onInstalled (reason "install") at every launch of an unpacked extension,
+  // and the extension then opens its setup page while no vault exists. That tab can take
+  // over a page a test is navigating, so after every launch (not only the first) wait for it
+  // whenever it is due: it is due exactly when the profile holds no vault.
+  const hasVault = await worker
+    .evaluate(async () => (await chrome.storage.local.get('vault')).vault !== undefined)
+    .catch(() => false);
   let firstRunPage = null;
-  if (fresh) {
+  if (!hasVault) {
     const isOptions = (p) => p.url().startsWith(`chrome-extension://${extensionId}/options.html`);
     firstRunPage = context.pages().find(isOptions)
       ?? (await context.waitForEvent('page', { predicate: isOptions, timeout: 10_000 }).catch(() => null));
