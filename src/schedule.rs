@@ -965,6 +965,25 @@ impl Queue {
         Ok(step)
     }
 
+    /// [`Queue::begin`] for a step the caller prepared (uploaded its media) from an earlier
+    /// [`Queue::next_step`]: refused with [`ScheduleError::StepChanged`], changing nothing,
+    /// when the item's next step is no longer exactly `prepared` (it was edited meanwhile), so
+    /// X never receives content the user already changed.
+    pub fn begin_prepared(
+        &mut self,
+        prepared: &SendStep,
+        now_ms: u64,
+    ) -> Result<SendStep, ScheduleError> {
+        let id = prepared.item_id;
+        let item = self.get(id).ok_or(ScheduleError::NotFound { id })?;
+        if let Ok(current) = item.send_step()
+            && current != *prepared
+        {
+            return Err(ScheduleError::StepChanged { id });
+        }
+        self.begin(id, now_ms)
+    }
+
     /// Records what became of the request begun for an item, and returns its new state.
     /// `jitter` is a random number in `0..=1` that spreads retries.
     pub fn complete(

@@ -197,6 +197,73 @@ fn next_wake_is_the_earliest_waiting_time_whatever_else_is_there() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
+fn an_edit_made_while_a_step_is_prepared_is_what_gets_sent() {
+    // The worker reads the next step, uploads its image (slow), then begins. An edit that
+    // lands during the upload must not let the prepared (stale) content go to X.
+    let mut q = Queue::new();
+    let id = q
+        .add(
+            Draft {
+                account_id: ACCOUNT.to_owned(),
+                posts: vec![media_post("typo here")],
+                due_at_ms: T0,
+            },
+            T0,
+        )
+        .unwrap();
+    let prepared = q.next_step(id).unwrap();
+    q.edit(id, vec![media_post("typo fixed")]).unwrap();
+    assert_eq!(
+        q.begin_prepared(&prepared, T0),
+        Err(ScheduleError::StepChanged { id })
+    );
+    assert_eq!(
+        kind(&q, id),
+        StateKind::Scheduled,
+        "nothing changed: still due"
+    );
+    assert!(!ScheduleError::StepChanged { id }.changes_queue());
+    assert!(ScheduleError::StepChanged { id }.is_not_sendable_now());
+    // Prepared again from what the queue holds now, it goes out with the edit.
+    let again = q.next_step(id).unwrap();
+    let begun = q.begin_prepared(&again, T0).unwrap();
+    assert_eq!(begun.text, "typo fixed");
+    assert_eq!(kind(&q, id), StateKind::Sending);
+    // And while it is Sending, no edit gets in.
+    assert_eq!(
+        code(q.edit(id, vec![media_post("too late")])),
+        "schedule_illegal_transition"
+    );
+    q.complete(id, posted("9"), T0 + 1, 0.5).unwrap();
+    assert_eq!(
+        q.get(id).unwrap().posts[0].text,
+        "typo fixed",
+        "the queue records what X got"
+    );
+}
+
+#[test]
+fn only_a_needs_confirmation_refusal_changes_the_queue() {
+    let id = ItemId(1);
+    assert!(
+        ScheduleError::NeedsConfirmation {
+            id,
+            reason: ConfirmReason::UnknownOutcome
+        }
+        .changes_queue()
+    );
+    assert!(!ScheduleError::NotDue { id, at_ms: T0 }.changes_queue());
+    assert!(!ScheduleError::NotFound { id }.changes_queue());
+    // A stored queue that cannot be read is a fault that stops a run, not "nothing to send".
+    assert!(
+        !ScheduleError::Corrupt {
+            detail: String::new()
+        }
+        .is_not_sendable_now()
+    );
+}
+
+#[test]
 fn a_post_goes_scheduled_sending_sent() {
     let mut q = Queue::new();
     let id = q.add(text_draft("hello", T0 + 1_000), T0).unwrap();

@@ -100,6 +100,15 @@ fn failures_without_an_answer_are_unknown_unless_nothing_left() {
         outcome_of_send_error(&offline, false),
         Outcome::Transient { .. }
     ));
+    // X answered but the answer could not be read: the request was processed, so even a
+    // browser that now says it is offline cannot make it "not sent".
+    let unreadable = AppError::new("response_unreadable").with("status", 201);
+    for online in [true, false] {
+        assert!(matches!(
+            outcome_of_send_error(&unreadable, online),
+            Outcome::Unknown { .. }
+        ));
+    }
     assert!(matches!(
         outcome_before_request(&AppError::new("x_server_error")),
         Outcome::Transient { .. }

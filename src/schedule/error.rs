@@ -125,6 +125,12 @@ pub enum ScheduleError {
         /// What the user must decide.
         reason: ConfirmReason,
     },
+    /// The item was changed (edited) after its step was prepared: what was prepared (its
+    /// media uploaded) is no longer what the queue holds, so it must be prepared again.
+    StepChanged {
+        /// The item.
+        id: ItemId,
+    },
     /// This answer does not settle this kind of question.
     InvalidResolution {
         /// The question the item waits on.
@@ -155,9 +161,28 @@ impl ScheduleError {
             ScheduleError::PostedStepChanged { .. } => "schedule_posted_step_changed",
             ScheduleError::PostIdRequired => "schedule_post_id_required",
             ScheduleError::NeedsConfirmation { .. } => "schedule_needs_confirmation",
+            ScheduleError::StepChanged { .. } => "schedule_step_changed",
             ScheduleError::InvalidResolution { .. } => "schedule_invalid_resolution",
             ScheduleError::Corrupt { .. } => "schedule_corrupt",
         }
+    }
+
+    /// Whether the refusal itself changed the queue, so that the caller must persist it
+    /// like a success (only [`ScheduleError::NeedsConfirmation`] does).
+    pub fn changes_queue(&self) -> bool {
+        matches!(self, ScheduleError::NeedsConfirmation { .. })
+    }
+
+    /// Whether the refusal only means "nothing to send for this item now" (it was cancelled,
+    /// rescheduled, edited or sent meanwhile), as opposed to a fault that must stop a run.
+    pub fn is_not_sendable_now(&self) -> bool {
+        matches!(
+            self,
+            ScheduleError::NotFound { .. }
+                | ScheduleError::NotDue { .. }
+                | ScheduleError::IllegalTransition { .. }
+                | ScheduleError::StepChanged { .. }
+        )
     }
 }
 
@@ -203,6 +228,9 @@ impl fmt::Display for ScheduleError {
             }
             ScheduleError::NeedsConfirmation { id, reason } => {
                 write!(f, "item {id} needs confirmation ({})", reason.as_str())
+            }
+            ScheduleError::StepChanged { id } => {
+                write!(f, "item {id} was edited while it was being prepared")
             }
             ScheduleError::InvalidResolution { reason } => {
                 write!(f, "that answer does not settle {}", reason.as_str())

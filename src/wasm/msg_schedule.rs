@@ -208,16 +208,30 @@ async fn persist(queue: &Queue) -> Result<(), AppError> {
     platform::set(Area::Local, QUEUE_KEY, &json).await
 }
 
-/// Loads the queue, applies `change`, and persists it when the change succeeded, all under the
-/// lock.
+/// Loads the queue, applies `change`, and persists it when the change succeeded or when the
+/// core's refusal itself moved an item (`NeedsConfirmation`), all under the lock. The outer
+/// error is a storage fault; the inner one is the core's refusal.
+async fn try_with_queue<T>(
+    change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
+) -> Result<Result<T, ScheduleError>, AppError> {
+    let _lock = QueueLock::acquire().await;
+    let mut queue = load().await?;
+    let result = change(&mut queue, platform::now_ms());
+    if result
+        .as_ref()
+        .err()
+        .is_none_or(ScheduleError::changes_queue)
+    {
+        persist(&queue).await?;
+    }
+    Ok(result)
+}
+
+/// [`try_with_queue`] with the core's refusal as the error.
 async fn with_queue<T>(
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
 ) -> Result<T, AppError> {
-    let _lock = QueueLock::acquire().await;
-    let mut queue = load().await?;
-    let value = change(&mut queue, platform::now_ms()).map_err(schedule_err)?;
-    persist(&queue).await?;
-    Ok(value)
+    try_with_queue(change).await?.map_err(schedule_err)
 }
 
 fn planned(posts: Vec<PostInput>) -> Vec<PlannedPost> {
@@ -561,6 +575,9 @@ async fn reconcile() -> Result<(), AppError> {
     }
 }
 
+/// The notification that says scheduled posts are paused because storage failed.
+const STORAGE_NOTIFICATION: &str = "schedule_storage";
+
 /// Starts a firing run in the background (after a change, or an unlock).
 fn kick() {
     wasm_bindgen_futures::spawn_local(async {
@@ -601,6 +618,15 @@ async fn fire() -> Result<(), AppError> {
         if !FIRE_AGAIN.with(Cell::get) {
             break;
         }
+    }
+    if let Err(e) = &result
+        && (e.code == "platform_storage" || e.code == "storage_malformed")
+    {
+        // Nothing was uploaded or sent after the failed write; say so instead of retrying
+        // silently every 30 s.
+        let title = platform::message("scheduleNotifyStorageTitle", &[]);
+        let text = platform::message("scheduleNotifyStorageText", &[]);
+        let _ = platform::notify(STORAGE_NOTIFICATION, &title, &text).await;
     }
     reconcile().await?;
     result
@@ -701,7 +727,7 @@ pub fn outcome_of_response(resp: &HttpResponse) -> Outcome {
 /// it; anything raised before the request was built is transient.
 pub fn outcome_of_send_error(e: &AppError, browser_online: bool) -> Outcome {
     match e.code.as_str() {
-        "timeout" => Outcome::Unknown {
+        "timeout" | "response_unreadable" => Outcome::Unknown {
             code: e.code.clone(),
         },
         "offline" if browser_online => Outcome::Unknown {
@@ -713,7 +739,8 @@ pub fn outcome_of_send_error(e: &AppError, browser_online: bool) -> Outcome {
     }
 }
 
-fn browser_online() -> bool {
+/// `navigator.onLine`: whether the browser believes it has a network.
+pub fn browser_online() -> bool {
     let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).ok();
     navigator
         .and_then(|n| js_sys::Reflect::get(&n, &"onLine".into()).ok())
@@ -777,20 +804,15 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
         token: &keys.access_token,
         token_secret: &keys.access_token_secret,
     };
+    // A write before any upload: when storage is full or failing, the run stops here, before
+    // media are uploaded that could never be recorded (the next run would upload them again).
+    with_queue(|_, _| Ok(())).await?;
     // Uploading is not posting: it happens before `begin`, so a stop meanwhile leaves nothing
     // in doubt.
     let mut media_ids = Vec::new();
     let mut upload_error = None;
     for media in &step.media {
-        match msg_compose::upload(
-            &media.local_id,
-            &media.alt_text,
-            &creds,
-            step.step,
-            step.steps,
-        )
-        .await
-        {
+        match msg_compose::upload(&media.local_id, &media.alt_text, &creds, None).await {
             Ok(media_id) => media_ids.push(media_id),
             Err(e) => {
                 upload_error = Some(e);
@@ -798,15 +820,18 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
             }
         }
     }
-    let begun = with_queue(|q, now| q.begin(id, now)).await;
-    match begun {
+    // Begins only if the queue still holds exactly the step prepared above: an edit made
+    // during the upload makes the next pass prepare the edited content instead.
+    match try_with_queue(|q, now| q.begin_prepared(&step, now)).await? {
         Ok(_) => {}
-        Err(e) if e.code == "schedule_needs_confirmation" => {
+        // Persisted by try_with_queue: the user is asked.
+        Err(ScheduleError::NeedsConfirmation { .. }) => {
             notify_item(id).await;
             return Ok(());
         }
-        // Not due any more (rescheduled, cancelled meanwhile).
-        Err(_) => return Ok(()),
+        // Edited, rescheduled, cancelled or sent meanwhile: nothing to send now.
+        Err(e) if e.is_not_sendable_now() => return Ok(()),
+        Err(e) => return Err(schedule_err(e)),
     }
     if let Some(e) = upload_error {
         return finish(id, outcome_before_request(&e)).await;

@@ -207,25 +207,30 @@ pub async fn send(req: &HttpRequest) -> Result<HttpResponse, AppError> {
         Err(_) if timed_out => return Err(AppError::new("timeout")),
         Err(_) => return Err(AppError::new("offline")),
     };
+    // From here on X has answered: a failure to read the answer leaves the outcome unknown
+    // (the request was processed), never "offline".
+    let status = resp.status();
+    let unreadable = move |_| AppError::new("response_unreadable").with("status", status);
     let mut header_list = Vec::new();
     let iter = js_sys::try_iter(&resp.headers())
         .ok()
         .flatten()
-        .ok_or_else(|| AppError::new("platform_fetch"))?;
+        .ok_or_else(|| unreadable(JsValue::NULL))?;
     for entry in iter {
-        let entry = entry.map_err(js_err("platform_fetch"))?;
+        let entry = entry.map_err(unreadable)?;
         let pair = js_sys::Array::from(&entry);
         if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
             header_list.push((k, v));
         }
     }
-    let text = resp.text().map_err(js_err("platform_fetch"))?;
-    let body = match JsFuture::from(text).await {
-        Ok(v) => v.as_string().unwrap_or_default(),
-        Err(_) => return Err(AppError::new("offline")),
-    };
+    let text = resp.text().map_err(unreadable)?;
+    let body = JsFuture::from(text)
+        .await
+        .map_err(unreadable)?
+        .as_string()
+        .unwrap_or_default();
     Ok(HttpResponse {
-        status: resp.status(),
+        status,
         headers: header_list,
         body,
     })
