@@ -742,8 +742,14 @@ document.addEventListener('keydown', (e) => {
   }
 });
 $('resume').addEventListener('click', () => send(true));
+// After an unknown outcome the core resends nothing without one of these decisions.
+$('on-x').addEventListener('click', () => send(true, { decision: 'on_x', post_url: $('posted-url').value }));
+$('send-anyway').addEventListener('click', () => send(true, { decision: 'send_anyway' }));
 
-async function send(resume = false) {
+// Refusals of a decision that changed nothing: the failure they answer stays as it was.
+const DECISION_REFUSED = new Set(['post_url_invalid', 'post_id_required']);
+
+async function send(resume = false, decision = {}) {
   if (sending) return;
   if (!resume && $('post').disabled) return;
   const a = account();
@@ -756,7 +762,7 @@ async function send(resume = false) {
   const steps = draft.posts.length;
   showProgress({ active: true, step: resume && failure ? failure.error.step ?? 0 : 0, steps, phase: 'posting', uploaded_bytes: 0, total_bytes: 0 });
   const answer = resume
-    ? await ask('post_resume')
+    ? await ask('post_resume', decision)
     : await ask('post_send', {
       account_id: a.id,
       posts: draft.posts.map((p) => ({ text: p.text, media: p.media.map((m) => ({ media_id: m.media_id, alt: m.alt })) })),
@@ -767,6 +773,14 @@ async function send(resume = false) {
   if (answer.error) {
     if (answer.error.code === 'locked') {
       await refresh();
+    }
+    if (resume && failure && DECISION_REFUSED.has(answer.error.code)) {
+      showFailure(failure.error, failure.steps);
+      const where = $('posted-url-error');
+      where.textContent = errorText(answer.error);
+      show(where, true);
+      $('posted-url').focus();
+      return;
     }
     failure = { error: answer.error, steps };
     await chrome.storage.session.set({ [FAILURE_KEY]: failure }).catch(() => {});
@@ -838,7 +852,15 @@ function showFailure(error, steps) {
   }
   show(where, posted.length > 0);
   const resumable = isResumable();
-  show($('resume'), resumable);
+  // It may be on X: check, say it is there, or send anyway; never a plain "Resume".
+  const unknown = error.code === 'post_outcome_unknown';
+  show($('unknown-actions'), unknown);
+  show($('posted-url-error'), false);
+  if (unknown) {
+    $('check-profile').href = `https://x.com/${account()?.user?.username ?? ''}`;
+    $('posted-url').value = '';
+  }
+  show($('resume'), resumable && !unknown);
   show($('discard-rest'), resumable);
   show($('failure-locked'), resumable);
   show(box, true);
@@ -848,8 +870,12 @@ function showFailure(error, steps) {
 // A thread that failed after some of it is on X continues from what the worker kept (the
 // outbox): edits would not reach it, and posting it anew would repeat what is already on X. So
 // the composer stays read-only until the rest is resumed or discarded.
+// A post whose outcome is unknown keeps the composer read-only the same way: posting it anew
+// could put it on X twice.
 function isResumable() {
-  return Boolean(failure && failure.steps > 1 && (failure.error.posted ?? []).length > 0);
+  if (!failure) return false;
+  if (failure.error.code === 'post_outcome_unknown' || failure.error.code === 'post_id_required') return true;
+  return failure.steps > 1 && (failure.error.posted ?? []).length > 0;
 }
 
 $('discard-rest').addEventListener('click', async () => {
@@ -909,11 +935,13 @@ function showProgress(p) {
 chrome.storage.onChanged.addListener(async (changes, area) => {
   if (area === 'session' && changes.post_progress) {
     const p = changes.post_progress.newValue;
-    if (sending) {
-      showProgress(p);
-    } else if (watching) {
+    // A followed post (started by another popup) is checked first: its end must re-enable
+    // the composer, and `sending` is set while following it.
+    if (watching) {
       if (p?.active) showProgress(p);
       else await watchEnded();
+    } else if (sending) {
+      showProgress(p);
     }
   }
   if (area !== 'local' && area !== 'session') return;

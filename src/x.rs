@@ -465,6 +465,35 @@ pub fn post_url(username: &str, id: &str) -> String {
     format!("https://x.com/{username}/status/{id}")
 }
 
+/// The post id in a link to a post that a person pasted (`https://x.com/<user>/status/<id>`,
+/// also twitter.com, mobile and `/i/web/status/`, with or without query), or a bare id.
+/// `None` when it is neither.
+pub fn post_id_from_url(text: &str) -> Option<String> {
+    let text = text.trim();
+    let is_id = |s: &str| !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit());
+    if is_id(text) {
+        return Some(text.to_owned());
+    }
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .unwrap_or(text);
+    let (host, path) = rest.split_once('/')?;
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    let host = host.strip_prefix("mobile.").unwrap_or(host);
+    if host != "x.com" && host != "twitter.com" {
+        return None;
+    }
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let mut segments = path.split('/');
+    while let Some(segment) = segments.next() {
+        if segment == "status" || segment == "statuses" {
+            return segments.next().filter(|id| is_id(id)).map(str::to_owned);
+        }
+    }
+    None
+}
+
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into Unix seconds.
 pub fn parse_http_date(s: &str) -> Option<u64> {
     let mut parts = s.split_whitespace().skip(1);

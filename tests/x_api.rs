@@ -290,3 +290,30 @@ fn media_processing_states() {
         "https://api.x.com/2/media/upload?command=STATUS&media_id=1880028106020515840"
     );
 }
+
+#[test]
+fn a_pasted_post_link_gives_its_id() {
+    for link in [
+        "https://x.com/keypost_demo/status/1850000000000000001",
+        "  https://twitter.com/keypost_demo/status/1850000000000000001?s=20  ",
+        "https://mobile.x.com/keypost_demo/status/1850000000000000001/photo/1",
+        "x.com/i/web/status/1850000000000000001#m",
+        "1850000000000000001",
+    ] {
+        assert_eq!(
+            x::post_id_from_url(link).as_deref(),
+            Some("1850000000000000001"),
+            "{link}"
+        );
+    }
+    for not_a_post in [
+        "",
+        "https://x.com/keypost_demo",
+        "https://example.com/a/status/1850000000000000001",
+        "https://x.com/keypost_demo/status/abc",
+        "https://x.com/keypost_demo/status/",
+        "12345678901234567890123",
+    ] {
+        assert_eq!(x::post_id_from_url(not_a_post), None, "{not_a_post}");
+    }
+}

@@ -7,11 +7,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
+use super::msg_schedule::{browser_online, outcome_of_response, outcome_of_send_error};
 use super::net::signed_send;
 use super::platform::{self, Area};
 use super::{AppError, api_base, session};
 use crate::compose::{self, PostInput, SentPost};
 use crate::oauth1::Credentials;
+use crate::schedule::Outcome;
 use crate::x;
 
 const DRAFT_KEY: &str = "draft";
@@ -53,8 +55,17 @@ pub enum Msg {
         /// The posts, in order.
         posts: Vec<PostInput>,
     },
-    /// Continues a thread that failed part-way.
-    PostResume,
+    /// Continues a post or thread that failed part-way. When the last request's outcome is
+    /// unknown (it may be on X), a `decision` is required: nothing is resent blindly.
+    PostResume {
+        /// What the user decided about the step whose outcome is unknown.
+        #[serde(default)]
+        decision: Option<Decision>,
+        /// A link to that step on X (or its id), when the user found it there: needed to
+        /// continue a thread after it.
+        #[serde(default)]
+        post_url: Option<String>,
+    },
     /// Where the current post is.
     PostProgress,
     /// Sent posts, newest first.
@@ -62,6 +73,16 @@ pub enum Msg {
         /// Only this account's.
         account_id: Option<String>,
     },
+}
+
+/// What the user decided about a step whose outcome is unknown.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// It is on X (the user checked): record it as posted.
+    OnX,
+    /// Send it again. X's duplicate answer to this resend means the first one was posted.
+    SendAnyway,
 }
 
 /// A post (or thread) on its way: what is already on X, so nothing is posted twice.
@@ -72,6 +93,14 @@ struct Outbox {
     posted: Vec<Posted>,
     #[serde(default)]
     failed: Option<Value>,
+    /// The step whose `POST /2/tweets` was sent and whose answer is not known (a timeout, a
+    /// cut connection, a 5xx, a worker stopped meanwhile): it may be on X. Written before the
+    /// request is made, cleared once X's answer is known.
+    #[serde(default)]
+    in_flight: Option<usize>,
+    /// The next request for the in-flight step is a resend the user asked for.
+    #[serde(default)]
+    resend: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -126,21 +155,30 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             if RUNNING.with(Cell::get) {
                 return Err(AppError::new("post_in_progress"));
             }
+            // A post that may be on X is settled first: a new send could repeat it.
+            if let Some(waiting) = platform::get::<Outbox>(Area::Local, OUTBOX_KEY).await?
+                && let Some(step) = waiting.in_flight
+            {
+                return Err(AppError::new("post_outcome_unknown").with("step", step));
+            }
             let outbox = Outbox {
                 account_id,
                 posts,
                 posted: Vec::new(),
                 failed: None,
+                in_flight: None,
+                resend: false,
             };
             run(outbox).await
         }
-        Msg::PostResume => {
+        Msg::PostResume { decision, post_url } => {
             let Some(mut outbox) = platform::get::<Outbox>(Area::Local, OUTBOX_KEY).await? else {
                 return Err(AppError::new("nothing_to_resume"));
             };
             if RUNNING.with(Cell::get) {
                 return Err(AppError::new("post_in_progress"));
             }
+            settle(&mut outbox, decision, post_url.as_deref())?;
             outbox.failed = None;
             run(outbox).await
         }
@@ -160,6 +198,45 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
     }
 }
 
+/// Applies the user's decision about an in-flight step (and a pasted link to a step that is
+/// on X without a known id) before resuming. Refuses to resume an in-flight step without a
+/// decision, and to go on after a step on X whose id is unknown.
+fn settle(
+    outbox: &mut Outbox,
+    decision: Option<Decision>,
+    post_url: Option<&str>,
+) -> Result<(), AppError> {
+    let pasted = match post_url.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(url) => {
+            Some(x::post_id_from_url(url).ok_or_else(|| AppError::new("post_url_invalid"))?)
+        }
+        None => None,
+    };
+    if let Some(step) = outbox.in_flight {
+        match decision {
+            None => return Err(AppError::new("post_outcome_unknown").with("step", step)),
+            Some(Decision::SendAnyway) => outbox.resend = true,
+            Some(Decision::OnX) => {
+                outbox.posted.push(Posted {
+                    id: pasted.unwrap_or_default(),
+                    url: String::new(),
+                });
+                outbox.in_flight = None;
+                outbox.resend = false;
+            }
+        }
+    } else if let (Some(last), Some(id)) = (outbox.posted.last_mut(), pasted)
+        && last.id.is_empty()
+    {
+        last.id = id;
+    }
+    let id_missing = outbox.posted.last().is_some_and(|p| p.id.is_empty());
+    if id_missing && outbox.posted.len() < outbox.posts.len() {
+        return Err(AppError::new("post_id_required").with("step", outbox.posted.len() - 1));
+    }
+    Ok(())
+}
+
 /// A thread that did not finish: the failure `post_send` answered, or, when the worker was
 /// stopped in the middle, an `interrupted` one. `None` when nothing waits.
 async fn unfinished() -> Result<Option<Value>, AppError> {
@@ -172,6 +249,17 @@ async fn unfinished() -> Result<Option<Value>, AppError> {
     let steps = outbox.posts.len();
     let error = match outbox.failed {
         Some(error) => error,
+        // Stopped while a request was out: it may be on X.
+        None if outbox.in_flight.is_some() => serde_json::to_value(
+            AppError::new("post_outcome_unknown")
+                .with("step", outbox.posted.len())
+                .with("steps", steps)
+                .with(
+                    "posted",
+                    serde_json::to_value(&outbox.posted).unwrap_or(Value::Null),
+                ),
+        )
+        .unwrap_or(Value::Null),
         None => serde_json::to_value(
             AppError::new("interrupted")
                 .with("step", outbox.posted.len())
@@ -247,6 +335,11 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
         .map(|u| u.username.clone())
         .unwrap_or_default();
     drop(open);
+    for p in &mut outbox.posted {
+        if p.url.is_empty() && !p.id.is_empty() {
+            p.url = x::post_url(&username, &p.id);
+        }
+    }
     let creds = Credentials {
         consumer_key: &keys.api_key,
         consumer_secret: &keys.api_secret,
@@ -305,8 +398,21 @@ async fn send_steps(
         let Some(post) = outbox.posts.get(step).cloned() else {
             break;
         };
-        let in_reply_to = outbox.posted.last().map(|p| p.id.clone());
-        let created = post_one(&post, in_reply_to, creds, step, steps).await?;
+        let in_reply_to = match outbox.posted.last() {
+            Some(p) if p.id.is_empty() => return Err(AppError::new("post_id_required")),
+            Some(p) => Some(p.id.clone()),
+            None => None,
+        };
+        let Some(created) = post_one(outbox, &post, in_reply_to, creds, step, steps).await? else {
+            // X refused the resend as a duplicate: the first request had posted it, with an
+            // id that was never seen.
+            outbox.posted.push(Posted {
+                id: String::new(),
+                url: String::new(),
+            });
+            platform::set(Area::Local, OUTBOX_KEY, &*outbox).await?;
+            continue;
+        };
         let url = x::post_url(username, &created.id);
         outbox.posted.push(Posted {
             id: created.id.clone(),
@@ -330,19 +436,25 @@ async fn send_steps(
     Ok(())
 }
 
-/// Posts one step: uploads its images (with their alt text), then `POST /2/tweets`. Shared by
-/// the composer and the scheduler.
-pub async fn post_one(
+/// Posts one step of the composer's outbox: uploads its images (with their alt text), marks
+/// the step in flight in the stored outbox, then `POST /2/tweets`, classified with the
+/// scheduler's outcome mapping. `Ok(None)`: X refused a resend the user asked for as a
+/// duplicate, so the step is on X. An unknown outcome leaves the step in flight and answers
+/// `post_outcome_unknown`: it is never resent without the user's decision.
+async fn post_one(
+    outbox: &mut Outbox,
     post: &PostInput,
     in_reply_to: Option<String>,
     creds: &Credentials<'_>,
     step: usize,
     steps: usize,
-) -> Result<x::CreatedPost, AppError> {
+) -> Result<Option<x::CreatedPost>, AppError> {
     let mut media_ids = Vec::new();
     for media in &post.media {
-        media_ids.push(upload(&media.media_id, &media.alt, creds, step, steps).await?);
+        media_ids.push(upload(&media.media_id, &media.alt, creds, Some((step, steps))).await?);
     }
+    outbox.in_flight = Some(step);
+    platform::set(Area::Local, OUTBOX_KEY, &*outbox).await?;
     set_progress(&Progress {
         active: true,
         step,
@@ -357,8 +469,40 @@ pub async fn post_one(
         in_reply_to,
         media_ids,
     };
-    let resp = signed_send(x::create_post(api_base(), &new_post), creds).await?;
-    Ok(x::parse_create_post(&resp)?)
+    let answer = signed_send(x::create_post(api_base(), &new_post), creds).await;
+    let outcome = match &answer {
+        Ok(resp) => outcome_of_response(resp),
+        Err(e) => outcome_of_send_error(e, browser_online()),
+    };
+    let created = match (outcome, answer) {
+        (Outcome::Unknown { code }, _) => {
+            // The step stays in flight on disk.
+            return Err(AppError::new("post_outcome_unknown").with("cause", code));
+        }
+        (Outcome::Duplicate, _) if outbox.resend => None,
+        (Outcome::Posted { .. }, Ok(resp)) => Some(x::parse_create_post(&resp)?),
+        (_, Ok(resp)) => {
+            settle_known(outbox).await?;
+            return Err(match x::parse_create_post(&resp) {
+                Err(e) => e.into(),
+                Ok(_) => AppError::new("internal"),
+            });
+        }
+        (_, Err(e)) => {
+            settle_known(outbox).await?;
+            return Err(e);
+        }
+    };
+    outbox.in_flight = None;
+    outbox.resend = false;
+    Ok(created)
+}
+
+/// X's answer says the in-flight step was not posted: it is no longer in doubt.
+async fn settle_known(outbox: &mut Outbox) -> Result<(), AppError> {
+    outbox.in_flight = None;
+    outbox.resend = false;
+    platform::set(Area::Local, OUTBOX_KEY, &*outbox).await
 }
 
 /// Deletes images from the media store once they are on X (or discarded).
@@ -369,13 +513,14 @@ pub async fn forget_media(ids: impl IntoIterator<Item = String>) {
 }
 
 /// Uploads one image from the media store: initialize, append in 1 MB chunks, finalize,
-/// wait for processing, then the alt text. Returns X's media id.
+/// wait for processing, then the alt text. Returns X's media id. `composer` is the step and
+/// the step count of the composer's own post, whose progress the popup follows; the
+/// scheduler passes `None`, so a scheduled upload never shows as (or freezes) the composer.
 pub(super) async fn upload(
     media_id: &str,
     alt: &str,
     creds: &Credentials<'_>,
-    step: usize,
-    steps: usize,
+    composer: Option<(usize, usize)>,
 ) -> Result<String, AppError> {
     let stored = get_media(media_id)
         .await
@@ -392,15 +537,20 @@ pub(super) async fn upload(
         .unwrap_or_default();
     let total = bytes.len() as u64;
     compose::check_image(&media_type, total).map_err(|e| AppError::new(e.code()))?;
-    let progress = |uploaded: u64| Progress {
-        active: true,
-        step,
-        steps,
-        phase: "uploading",
-        uploaded_bytes: uploaded,
-        total_bytes: total,
+    let progress = |uploaded: u64| async move {
+        if let Some((step, steps)) = composer {
+            set_progress(&Progress {
+                active: true,
+                step,
+                steps,
+                phase: "uploading",
+                uploaded_bytes: uploaded,
+                total_bytes: total,
+            })
+            .await;
+        }
     };
-    set_progress(&progress(0)).await;
+    progress(0).await;
     let resp = signed_send(x::media_initialize(api_base(), &media_type, total), creds).await?;
     let id = x::parse_media_initialize(&resp)?;
     let mut uploaded = 0u64;
@@ -409,7 +559,7 @@ pub(super) async fn upload(
             signed_send(x::media_append(api_base(), &id, index as u32, chunk), creds).await?;
         x::parse_ok(&resp)?;
         uploaded += chunk.len() as u64;
-        set_progress(&progress(uploaded)).await;
+        progress(uploaded).await;
     }
     let resp = signed_send(x::media_finalize(api_base(), &id), creds).await?;
     let mut state = x::parse_media_processing(&resp)?;

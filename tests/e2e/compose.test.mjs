@@ -209,10 +209,73 @@ test('rate limited for 24 hours: the message says when it resets', async () => {
   assert.ok(times.some((hm) => message.includes(`${hm}:`) || message.includes(`${hm} `)), `${message} should name one of ${times}`);
 });
 
-test('offline: its message, the draft kept', async () => {
+test('a cut connection: the post may be on X, so the composer asks instead of offering "Try again"', async () => {
+  // The connection drops with no answer: from the browser that cannot be told from a drop
+  // after X took the post.
   await control(sb, 'faults', { kind: 'reset', path: '/2/tweets', count: 10 });
-  await expectFailure('offline', 'with no connection');
+  await expectFailure('post_outcome_unknown', 'with no connection');
   assert.equal((await sandboxPosts(sb)).length, 0);
+  assert.equal(await page.locator('#post').isDisabled(), true);
+  await page.locator('#unknown-actions').waitFor();
+  assert.equal(await page.locator('#resume').isVisible(), false);
+});
+
+// Posts from the popup into X's "recorded, then 503": the post is on X, the answer says not.
+async function postIntoRecordedThen503(text, withImage) {
+  await control(sb, 'faults', { kind: '503_after_record', path: '/2/tweets', method: 'POST', count: 1 });
+  await page.fill('#text-0', text);
+  if (withImage) {
+    await page.setInputFiles('#file-input', { name: 'dot.png', mimeType: 'image/png', buffer: makePng(8, 8, [10, 200, 90]) });
+    await page.locator('li.thumb').first().waitFor();
+  }
+  await page.click('#post');
+  assert.equal(await outcome(), 'failed');
+  assert.equal(await page.locator('#failure').getAttribute('data-code'), 'post_outcome_unknown');
+  assert.equal((await sandboxPosts(sb)).length, 1, 'the sandbox recorded the post');
+  // Nothing offers a blind resend: Post is disabled, Ctrl+Enter does nothing, no Resume.
+  assert.equal(await page.locator('#post').isDisabled(), true);
+  await page.locator('#text-0').press('Control+Enter').catch(() => {});
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('#resume').isVisible(), false);
+  assert.equal(await page.locator('#check-profile').getAttribute('href'), 'https://x.com/keypost_demo');
+  // The core refuses a new send of anything while this one is in doubt.
+  const again = await ask(setup, 'post_send', { account_id: ids.keypost_demo, posts: [{ text, media: [] }] });
+  assert.equal(again.error?.code, 'post_outcome_unknown');
+  // Reopening the popup (or a browser restart: it is the core's outbox) keeps the question.
+  await reopen();
+  await page.locator('#unknown-actions').waitFor();
+  assert.equal((await sandboxPosts(sb)).length, 1);
+}
+
+test('an image post that X records and answers 503 is on X once, after "Send anyway"', async () => {
+  const text = `recorded then 503, image ${Date.now()}`;
+  await postIntoRecordedThen503(text, true);
+  await page.click('#send-anyway');
+  // X refuses the resend as a duplicate: that proves the first one is on X.
+  assert.equal(await outcome(), 'posted');
+  const posts = await sandboxPosts(sb);
+  assert.deepEqual(posts.map((p) => p.text), [text], 'exactly once');
+  assert.equal(posts[0].media.length, 1);
+  assert.deepEqual(await storedDraftText(), []);
+  assert.equal(await page.locator('#post').isDisabled(), false, 'the composer is free again');
+});
+
+test('a text post that X records and answers 503: "It is on X" settles it without a second request', async () => {
+  const text = `recorded then 503, text ${Date.now()}`;
+  await postIntoRecordedThen503(text, false);
+  // A link that is not a post is refused and changes nothing.
+  await page.fill('#posted-url', 'https://example.com/nothing');
+  await page.click('#on-x');
+  await page.locator('#posted-url-error:not([hidden])').waitFor();
+  await page.locator('#unknown-actions').waitFor();
+  const tweetsBefore = (await control(sb, 'requests')).filter((r) => r.path === '/2/tweets').length;
+  await page.fill('#posted-url', '');
+  await page.click('#on-x');
+  assert.equal(await outcome(), 'posted');
+  const tweetsAfter = (await control(sb, 'requests')).filter((r) => r.path === '/2/tweets').length;
+  assert.equal(tweetsAfter, tweetsBefore, 'no second request');
+  assert.deepEqual((await sandboxPosts(sb)).map((p) => p.text), [text]);
+  assert.deepEqual(await storedDraftText(), []);
 });
 
 test('two images with alt text arrive with their alt text; bad files are refused before any upload', async () => {
@@ -302,15 +365,20 @@ test('a three-post thread arrives chained in order', async () => {
 });
 
 test('a failed second step shows what was posted, and Resume posts the rest without reposting the first', async () => {
-  // X answers the first post, then is unavailable until told otherwise.
+  // X answers the first post, then refuses with a rate limit (known not posted) until told
+  // otherwise.
   let seen = 0;
   let failing = true;
   await browser.context.route('**/2/tweets', async (route) => {
     seen += 1;
     if (failing && seen >= 2) {
       return route.fulfill({
-        status: 503, contentType: 'application/json',
-        body: JSON.stringify({ title: 'Service Unavailable', detail: 'Service Unavailable', status: 503 }),
+        status: 429, contentType: 'application/json',
+        headers: {
+          'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 60),
+        },
+        body: JSON.stringify({ title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 }),
       });
     }
     return route.continue();

@@ -351,6 +351,17 @@ test('a scheduled post with two images goes out with their alt text, and the ima
     return found.every((f) => f === null) ? 'gone' : null;
   }, 10_000);
   assert.equal(left, 'gone');
+  // A scheduled upload is not the composer's: a popup opened afterwards is not frozen.
+  const popup = await browser.context.newPage();
+  await popup.goto(browser.url('popup.html'));
+  await popup.locator('#text-0').waitFor();
+  await popup.fill('#text-0', `composer free ${RUN}`);
+  await popup.waitForTimeout(500);
+  assert.equal(await popup.locator('#compose-fields').evaluate((f) => f.disabled), false, 'the composer is frozen');
+  assert.equal(await popup.locator('#post').isDisabled(), false, 'Post is disabled');
+  assert.equal(await popup.locator('#progress').isVisible(), false, 'a progress box shows');
+  await popup.fill('#text-0', '');
+  await popup.close();
 });
 
 test('with "notify me when sent" on, a sent scheduled post raises a notification; off, it does not', async () => {
