@@ -8,30 +8,70 @@ import init, {
 
 const ready = init({ module_or_path: new URL('./pkg/keypost_bg.wasm', import.meta.url) });
 
+// A trap (a Rust panic: release builds abort) leaves the core's instance unusable, with any
+// lock or guard it held still held, and the generated glue cannot load a second instance. So
+// the whole extension is restarted: a fresh worker and core, and the stored state recovered
+// as after any worker stop (a post in flight is then an unknown outcome, never resent). A
+// second trap within a minute is not restarted again (that would loop): the user is told.
+const TRAP_KEY = 'core_trap_at';
+let trapped = false;
+
+async function onCoreFailure(error) {
+  if (!(error instanceof WebAssembly.RuntimeError) || trapped) return;
+  trapped = true;
+  const now = Date.now();
+  const last = (await chrome.storage.local.get(TRAP_KEY))[TRAP_KEY] ?? 0;
+  await chrome.storage.local.set({ [TRAP_KEY]: now });
+  if (now - last < 60_000) {
+    chrome.notifications.create('core_trap', {
+      type: 'basic',
+      iconUrl: 'icons/icon128.png',
+      title: chrome.i18n.getMessage('coreTrapTitle'),
+      message: chrome.i18n.getMessage('coreTrapText'),
+    });
+    return;
+  }
+  chrome.runtime.reload();
+}
+
+// The core runs its async work on wasm-bindgen's own task queue, so a trap there reaches no
+// caller: it surfaces as an uncaught error or an unhandled rejection of the worker.
+self.addEventListener('error', (event) => void onCoreFailure(event.error));
+self.addEventListener('unhandledrejection', (event) => void onCoreFailure(event.reason));
+
+// Every call into the core goes through here, so no failure of it goes unnoticed.
+function core(call) {
+  if (trapped) return Promise.reject(new Error('the core stopped'));
+  return ready.then(call).catch(async (error) => {
+    await onCoreFailure(error);
+    throw error;
+  });
+}
+const quietly = (call) => void core(call).catch(() => {});
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // Only the extension's own pages may talk to the core.
   if (sender.id !== chrome.runtime.id || !message || typeof message.type !== 'string') {
     return false;
   }
-  ready
-    .then(() => handle_message(message))
+  core(() => handle_message(message))
     .then(sendResponse, () => sendResponse({ error: { code: 'internal' } }));
   return true;
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {
-  ready.then(() => on_alarm(alarm.name));
+  quietly(() => on_alarm(alarm.name));
 });
 
 // The schedule: alarms are only a cache of the stored queue, so every worker start reconciles
 // (recover interrupted sends, send what is due, set the one alarm).
 chrome.runtime.onStartup.addListener(() => {
-  ready.then(() => on_startup());
+  quietly(() => on_startup());
 });
 chrome.notifications.onClicked.addListener((id) => {
-  ready.then(() => on_notification_click(id));
+  quietly(() => on_notification_click(id));
 });
-ready.then(() => on_worker_start());
+quietly(() => on_worker_start());
 
 const MENUS = [
   { id: 'share_selection', contexts: ['selection'], title: 'menuShareSelection' },
@@ -50,9 +90,9 @@ chrome.runtime.onInstalled.addListener(({ reason }) => {
   });
   // First run: the options page walks through setup, while there is no vault yet (Chromium
   // reports an unpacked extension as installed at every launch).
-  ready.then(() => on_installed()).then((needsSetup) => {
+  core(() => on_installed()).then((needsSetup) => {
     if (needsSetup && reason === chrome.runtime.OnInstalledReason.INSTALL) chrome.runtime.openOptionsPage();
-  });
+  }, () => {});
 });
 
 // Opens the composer: the toolbar popup where Chrome allows it, else a small window.
@@ -66,14 +106,13 @@ async function openComposer() {
 
 // Right-click share: the core composes the text; the composer picks it up when it opens.
 async function share(info, tab) {
-  await ready;
-  const answer = await on_context_menu(info, tab ?? {});
+  const answer = await core(() => on_context_menu(info, tab ?? {}));
   if (answer?.ok) await openComposer();
   return answer;
 }
 
 chrome.contextMenus.onClicked.addListener((info, tab) => {
-  share(info, tab);
+  share(info, tab).catch(() => {});
 });
 
 // The end-to-end tests call the same handler Chrome calls (headless Chromium cannot open

@@ -79,7 +79,7 @@ fi
 
 layer cargo-fmt cargo fmt --all -- --check || true
 layer clippy-native cargo clippy --all-targets -- -D warnings || true
-layer clippy-wasm32 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings || true
+layer clippy-wasm32 cargo clippy --lib --target wasm32-unknown-unknown --all-features -- -D warnings || true
 layer shellcheck shellcheck -x scripts/*.sh .ci/run || true
 
 layer core-native cargo test || true

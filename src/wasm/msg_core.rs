@@ -18,6 +18,10 @@ pub enum Msg {
         /// The keys as typed.
         keys: KeysInput,
     },
+    /// Test builds only: takes the vault write lock and then traps, as a panic does in a
+    /// release build (`panic = "abort"`), to prove that the background recovers the core.
+    #[cfg(feature = "test-hooks")]
+    TestTrap,
 }
 
 /// Handles a core message.
@@ -32,6 +36,11 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             let resp = signed_send(x::users_me(api_base()), &keys.credentials()).await?;
             let verified = x::parse_users_me(&resp)?;
             Ok(serde_json::to_value(verified).unwrap_or(Value::Null))
+        }
+        #[cfg(feature = "test-hooks")]
+        Msg::TestTrap => {
+            let _held = super::session::write_lock().await;
+            core::arch::wasm32::unreachable()
         }
     }
 }

@@ -21,6 +21,7 @@ export const PROFILE_ROOT = resolve('target/e2e-profiles');
 export const PASSPHRASES = {
   popup: 'a popup test passphrase, 42',
   schedule: 'schedule test passphrase 7',
+  recovery: 'recovery test passphrase 31',
 };
 
 export function freshProfile() {
