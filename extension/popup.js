@@ -10,7 +10,6 @@ const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const MAX_IMAGES = 4;
 const MAX_ALT = 1000;
 const SAVE_DELAY_MS = 300;
-const FAILURE_KEY = 'popup_failure'; // storage.session: the last failed thread, for Resume
 
 const params = new URLSearchParams(location.search);
 if (params.get('window') === '1') document.body.classList.add('window');
@@ -31,7 +30,7 @@ let mediaStore = null;
 let vault = null;          // VaultStatus
 let draft = emptyDraft();  // the Draft being edited
 let sending = false;       // a post_send/post_resume of ours is under way
-let failure = null;        // {error, steps} of the last failed post, while it can be resumed
+let failure = null;        // {error, steps, resumable} of the last failed post (view state; the core's outbox decides)
 let saveTimer = 0;
 let dirty = false;
 let lastAnnounced = '';
@@ -286,41 +285,23 @@ async function loadDraft() {
   if (answer.error?.code === 'locked') return;
   // Without a stored draft (or if the core cannot give it) the composer still opens, empty.
   if (answer.error) pageError(answer.error);
+  // The core answers a typed draft (with any right-click share already added and stored).
   const stored = answer.ok?.draft;
   const defaultId = vault.default_id ?? vault.accounts[0]?.id;
-  if (stored && Array.isArray(stored.posts) && stored.posts.length) {
-    draft = {
+  draft = stored
+    ? {
       account_id: vault.accounts.some((a) => a.id === stored.account_id) ? stored.account_id : defaultId,
-      posts: stored.posts.map((p) => ({
-        text: String(p.text ?? ''),
-        media: (p.media ?? []).map((m) => ({ ...m, alt: m.alt ?? '' })),
-      })),
-      updated_ms: stored.updated_ms ?? Date.now(),
-    };
-  } else {
-    draft = emptyDraft(defaultId);
-  }
-  let shared = false;
-  const share = answer.ok?.share?.text;
-  if (share) {
-    const last = draft.posts[draft.posts.length - 1];
-    last.text = last.text.trim() ? `${last.text.replace(/\s+$/, '')}\n\n${share}` : share;
-    shared = true;
-  }
-  // The core's outbox knows a half-posted thread even after a browser restart.
-  const stash = answer.ok?.failure
-    ?? (await chrome.storage.session.get(FAILURE_KEY).catch(() => ({})))[FAILURE_KEY];
-  // A failure stays resumable only while its draft does.
-  failure = stored ? (stash ?? null) : null;
-  if (!failure && stash) chrome.storage.session.remove(FAILURE_KEY).catch(() => {});
+      posts: stored.posts,
+      updated_ms: stored.updated_ms,
+    }
+    : emptyDraft(defaultId);
+  // The core's outbox knows what can be continued, even after a browser restart.
+  const resumable = answer.ok?.resumable;
+  failure = resumable ? { error: resumable, steps: resumable.steps, resumable: true } : null;
   renderAccounts();
   renderPosts();
   await loadThumbs();
   if (failure) showFailure(failure.error, failure.steps);
-  if (shared) {
-    dirty = true;
-    await saveNow();
-  }
   await followProgress();
   focusFirstPost(shared);
 }
@@ -782,8 +763,7 @@ async function send(resume = false, decision = {}) {
       $('posted-url').focus();
       return;
     }
-    failure = { error: answer.error, steps };
-    await chrome.storage.session.set({ [FAILURE_KEY]: failure }).catch(() => {});
+    failure = { error: answer.error, steps, resumable: answer.error.resumable === true };
     showFailure(answer.error, steps);
     updateCounts();
     return;
@@ -793,7 +773,6 @@ async function send(resume = false, decision = {}) {
 
 async function succeeded(ok) {
   failure = null;
-  await chrome.storage.session.remove(FAILURE_KEY).catch(() => {});
   show($('failure'), false);
   clearTimeout(saveTimer);
   dirty = false;
@@ -854,9 +833,12 @@ function showFailure(error, steps) {
   const resumable = isResumable();
   // It may be on X: check, say it is there, or send anyway; never a plain "Resume".
   const unknown = error.code === 'post_outcome_unknown';
-  show($('unknown-actions'), unknown);
+  // A step on X whose id is unknown: only its link lets the thread go on.
+  const needsLink = error.code === 'post_id_required';
+  show($('unknown-actions'), unknown || needsLink);
+  show($('send-anyway'), unknown);
   show($('posted-url-error'), false);
-  if (unknown) {
+  if (unknown || needsLink) {
     $('check-profile').href = `https://x.com/${account()?.user?.username ?? ''}`;
     $('posted-url').value = '';
   }
@@ -873,14 +855,11 @@ function showFailure(error, steps) {
 // A post whose outcome is unknown keeps the composer read-only the same way: posting it anew
 // could put it on X twice.
 function isResumable() {
-  if (!failure) return false;
-  if (failure.error.code === 'post_outcome_unknown' || failure.error.code === 'post_id_required') return true;
-  return failure.steps > 1 && (failure.error.posted ?? []).length > 0;
+  return Boolean(failure?.resumable);
 }
 
 $('discard-rest').addEventListener('click', async () => {
   failure = null;
-  await chrome.storage.session.remove(FAILURE_KEY).catch(() => {});
   clearTimeout(saveTimer);
   dirty = false;
   await ask('draft_clear');
@@ -945,7 +924,7 @@ chrome.storage.onChanged.addListener(async (changes, area) => {
     }
   }
   if (area !== 'local' && area !== 'session') return;
-  if (changes.post_progress || changes[FAILURE_KEY]) return;
+  if (changes.post_progress) return;
   const answer = await ask('vault_status');
   if (answer.ok && vault && (answer.ok.exists !== vault.exists || answer.ok.unlocked !== vault.unlocked)) {
     if (!answer.ok.unlocked) {

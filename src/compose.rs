@@ -4,6 +4,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::text;
 
+mod draft;
+mod outbox;
+
+pub use draft::{Draft, DraftError, DraftMedia, DraftPost, MAX_DRAFT_POSTS, MAX_DRAFT_TEXT_CHARS};
+pub use outbox::{Decision, Outbox, PostFailure, Posted, ResumeError, StepResult};
+
 /// Image types X accepts for posts.
 pub const IMAGE_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "image/gif"];
 /// The largest image X accepts, in bytes.

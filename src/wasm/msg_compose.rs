@@ -11,7 +11,9 @@ use super::msg_schedule::{browser_online, outcome_of_response, outcome_of_send_e
 use super::net::signed_send;
 use super::platform::{self, Area};
 use super::{AppError, api_base, session};
-use crate::compose::{self, PostInput, SentPost};
+use crate::compose::{
+    self, Decision, Draft, Outbox, PostFailure, PostInput, Posted, SentPost, StepResult,
+};
 use crate::oauth1::Credentials;
 use crate::schedule::Outcome;
 use crate::x;
@@ -36,10 +38,10 @@ extern "C" {
 pub enum Msg {
     /// The saved draft and any pending right-click share.
     DraftGet,
-    /// Saves the draft (the page's own shape, kept as it is).
+    /// Saves the draft (refused, and nothing stored, when it is not a well-formed draft).
     DraftSave {
         /// The draft.
-        draft: Value,
+        draft: Draft,
     },
     /// Discards the draft and, unless `keep_media` (the images now belong to a scheduled post),
     /// its images.
@@ -75,40 +77,6 @@ pub enum Msg {
     },
 }
 
-/// What the user decided about a step whose outcome is unknown.
-#[derive(Clone, Copy, Debug, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// It is on X (the user checked): record it as posted.
-    OnX,
-    /// Send it again. X's duplicate answer to this resend means the first one was posted.
-    SendAnyway,
-}
-
-/// A post (or thread) on its way: what is already on X, so nothing is posted twice.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct Outbox {
-    account_id: String,
-    posts: Vec<PostInput>,
-    posted: Vec<Posted>,
-    #[serde(default)]
-    failed: Option<Value>,
-    /// The step whose `POST /2/tweets` was sent and whose answer is not known (a timeout, a
-    /// cut connection, a 5xx, a worker stopped meanwhile): it may be on X. Written before the
-    /// request is made, cleared once X's answer is known.
-    #[serde(default)]
-    in_flight: Option<usize>,
-    /// The next request for the in-flight step is a resend the user asked for.
-    #[serde(default)]
-    resend: bool,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct Posted {
-    id: String,
-    url: String,
-}
-
 #[derive(Serialize)]
 struct Progress {
     active: bool,
@@ -127,15 +95,15 @@ async fn set_progress(p: &Progress) {
 /// Handles a compose message.
 pub async fn handle(msg: Msg) -> Result<Value, AppError> {
     match msg {
-        Msg::DraftGet => {
-            let draft: Option<Value> = platform::get(Area::Local, DRAFT_KEY).await?;
-            let share: Option<Value> = platform::get(Area::Session, SHARE_KEY).await?;
-            if share.is_some() {
-                platform::remove(Area::Session, SHARE_KEY).await?;
-            }
-            Ok(json!({ "draft": draft, "share": share, "failure": unfinished().await? }))
-        }
+        Msg::DraftGet => draft_get().await,
         Msg::DraftSave { draft } => {
+            draft.check().map_err(|e| {
+                let err = AppError::new(e.code());
+                match e.step() {
+                    Some(step) => err.with("step", step),
+                    None => err,
+                }
+            })?;
             platform::set(Area::Local, DRAFT_KEY, &draft).await?;
             Ok(json!({}))
         }
@@ -161,15 +129,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             {
                 return Err(AppError::new("post_outcome_unknown").with("step", step));
             }
-            let outbox = Outbox {
-                account_id,
-                posts,
-                posted: Vec::new(),
-                failed: None,
-                in_flight: None,
-                resend: false,
-            };
-            run(outbox).await
+            run(Outbox::new(account_id, posts)).await
         }
         Msg::PostResume { decision, post_url } => {
             let Some(mut outbox) = platform::get::<Outbox>(Area::Local, OUTBOX_KEY).await? else {
@@ -178,8 +138,15 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             if RUNNING.with(Cell::get) {
                 return Err(AppError::new("post_in_progress"));
             }
-            settle(&mut outbox, decision, post_url.as_deref())?;
-            outbox.failed = None;
+            let pasted = match post_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+                Some(url) => Some(
+                    x::post_id_from_url(url).ok_or_else(|| AppError::new("post_url_invalid"))?,
+                ),
+                None => None,
+            };
+            outbox
+                .settle(decision, pasted)
+                .map_err(|e| AppError::new(e.code()).with("step", e.step()))?;
             run(outbox).await
         }
         Msg::PostProgress => Ok(platform::get(Area::Session, PROGRESS_KEY)
@@ -198,103 +165,45 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
     }
 }
 
-/// Applies the user's decision about an in-flight step (and a pasted link to a step that is
-/// on X without a known id) before resuming. Refuses to resume an in-flight step without a
-/// decision, and to go on after a step on X whose id is unknown.
-fn settle(
-    outbox: &mut Outbox,
-    decision: Option<Decision>,
-    post_url: Option<&str>,
-) -> Result<(), AppError> {
-    let pasted = match post_url.map(str::trim).filter(|u| !u.is_empty()) {
-        Some(url) => {
-            Some(x::post_id_from_url(url).ok_or_else(|| AppError::new("post_url_invalid"))?)
-        }
-        None => None,
+/// The draft (with a pending right-click share added to it and stored), and what the composer
+/// may resume: the core's outbox decides, so it survives a browser restart.
+async fn draft_get() -> Result<Value, AppError> {
+    // A stored draft that is not a well-formed draft (an older or damaged record) is dropped
+    // rather than blocking the composer.
+    let mut draft: Option<Draft> = match platform::get(Area::Local, DRAFT_KEY).await {
+        Err(e) if e.code == "storage_malformed" => None,
+        other => other?,
     };
-    if let Some(step) = outbox.in_flight {
-        match decision {
-            None => return Err(AppError::new("post_outcome_unknown").with("step", step)),
-            Some(Decision::SendAnyway) => outbox.resend = true,
-            Some(Decision::OnX) => {
-                outbox.posted.push(Posted {
-                    id: pasted.unwrap_or_default(),
-                    url: String::new(),
-                });
-                outbox.in_flight = None;
-                outbox.resend = false;
-            }
-        }
-    } else if let (Some(last), Some(id)) = (outbox.posted.last_mut(), pasted)
-        && last.id.is_empty()
-    {
-        last.id = id;
+    let share: Option<Value> = platform::get(Area::Session, SHARE_KEY).await?;
+    let shared = share
+        .as_ref()
+        .and_then(|s| s.get("text"))
+        .and_then(Value::as_str);
+    if let Some(text) = shared {
+        let mut with_share = draft.take().unwrap_or_else(|| Draft::empty(None));
+        with_share.append_share(text);
+        with_share.updated_ms = platform::now_ms();
+        platform::set(Area::Local, DRAFT_KEY, &with_share).await?;
+        draft = Some(with_share);
     }
-    let id_missing = outbox.posted.last().is_some_and(|p| p.id.is_empty());
-    if id_missing && outbox.posted.len() < outbox.posts.len() {
-        return Err(AppError::new("post_id_required").with("step", outbox.posted.len() - 1));
+    if share.is_some() {
+        platform::remove(Area::Session, SHARE_KEY).await?;
     }
-    Ok(())
-}
-
-/// A thread that did not finish: the failure `post_send` answered, or, when the worker was
-/// stopped in the middle, an `interrupted` one. `None` when nothing waits.
-async fn unfinished() -> Result<Option<Value>, AppError> {
-    if RUNNING.with(Cell::get) {
-        return Ok(None);
-    }
-    let Some(outbox) = platform::get::<Outbox>(Area::Local, OUTBOX_KEY).await? else {
-        return Ok(None);
+    // A failure stays resumable only while its draft does (discarding the draft gives it up).
+    let resumable = match (&draft, RUNNING.with(Cell::get)) {
+        (Some(_), false) => platform::get::<Outbox>(Area::Local, OUTBOX_KEY)
+            .await?
+            .and_then(|o| o.resumable()),
+        _ => None,
     };
-    let steps = outbox.posts.len();
-    let error = match outbox.failed {
-        Some(error) => error,
-        // Stopped while a request was out: it may be on X.
-        None if outbox.in_flight.is_some() => serde_json::to_value(
-            AppError::new("post_outcome_unknown")
-                .with("step", outbox.posted.len())
-                .with("steps", steps)
-                .with(
-                    "posted",
-                    serde_json::to_value(&outbox.posted).unwrap_or(Value::Null),
-                ),
-        )
-        .unwrap_or(Value::Null),
-        None => serde_json::to_value(
-            AppError::new("interrupted")
-                .with("step", outbox.posted.len())
-                .with("steps", steps)
-                .with(
-                    "posted",
-                    serde_json::to_value(&outbox.posted).unwrap_or(Value::Null),
-                ),
-        )
-        .unwrap_or(Value::Null),
-    };
-    Ok(Some(json!({ "error": error, "steps": steps })))
+    Ok(json!({ "draft": draft, "shared": shared.is_some(), "resumable": resumable }))
 }
 
 async fn clear_draft() -> Result<(), AppError> {
-    if let Some(draft) = platform::get::<Value>(Area::Local, DRAFT_KEY).await? {
-        forget_media(draft_media_ids(&draft)).await;
+    if let Ok(Some(draft)) = platform::get::<Draft>(Area::Local, DRAFT_KEY).await {
+        forget_media(draft.media_ids().map(str::to_owned)).await;
     }
     platform::remove(Area::Local, DRAFT_KEY).await
-}
-
-fn draft_media_ids(draft: &Value) -> Vec<String> {
-    draft
-        .get("posts")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .flat_map(|p| {
-            p.get("media")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default()
-        })
-        .filter_map(|m| m.get("media_id").and_then(Value::as_str).map(str::to_owned))
-        .collect()
 }
 
 thread_local! {
@@ -335,18 +244,13 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
         .map(|u| u.username.clone())
         .unwrap_or_default();
     drop(open);
-    for p in &mut outbox.posted {
-        if p.url.is_empty() && !p.id.is_empty() {
-            p.url = x::post_url(&username, &p.id);
-        }
-    }
     let creds = Credentials {
         consumer_key: &keys.api_key,
         consumer_secret: &keys.api_secret,
         token: &keys.access_token,
         token_secret: &keys.access_token_secret,
     };
-    platform::set(Area::Local, OUTBOX_KEY, &outbox).await?;
+    store_outbox(&outbox).await?;
     let steps = outbox.posts.len();
     let result = send_steps(&mut outbox, &creds, &username).await;
     set_progress(&Progress {
@@ -358,6 +262,7 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
         total_bytes: 0,
     })
     .await;
+    let posted = links(&outbox, &username);
     match result {
         Ok(()) => {
             platform::remove(Area::Local, OUTBOX_KEY).await?;
@@ -369,19 +274,52 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
                     .flat_map(|p| p.media.iter().map(|m| m.media_id.clone())),
             )
             .await;
-            Ok(json!({ "posted": outbox.posted, "username": username }))
+            Ok(json!({ "posted": posted, "username": username }))
         }
-        Err(mut e) => {
-            let step = outbox.posted.len();
-            e = e.with("step", step).with("steps", steps).with(
-                "posted",
-                serde_json::to_value(&outbox.posted).unwrap_or(Value::Null),
-            );
-            outbox.failed = Some(serde_json::to_value(&e).unwrap_or(Value::Null));
-            platform::set(Area::Local, OUTBOX_KEY, &outbox).await?;
-            Err(e)
+        Err(e) => {
+            let failure = PostFailure {
+                code: e.code.clone(),
+                step: outbox.posted.len(),
+                steps,
+                posted,
+                details: e.details,
+            };
+            outbox.failed = Some(failure.clone());
+            store_outbox(&outbox).await?;
+            // The core says whether the composer must offer to continue (and stay read-only).
+            let resumable = outbox.resumable().is_some();
+            let mut details = match serde_json::to_value(&failure) {
+                Ok(Value::Object(map)) => map,
+                _ => serde_json::Map::new(),
+            };
+            details.remove("code");
+            Err(AppError {
+                code: failure.code,
+                details,
+            }
+            .with("resumable", resumable))
         }
     }
+}
+
+/// The steps on X with their links (a step confirmed only by a duplicate answer has none).
+fn links(outbox: &Outbox, username: &str) -> Vec<Posted> {
+    outbox
+        .posted
+        .iter()
+        .map(|p| Posted {
+            id: p.id.clone(),
+            url: if p.id.is_empty() {
+                String::new()
+            } else {
+                x::post_url(username, &p.id)
+            },
+        })
+        .collect()
+}
+
+async fn store_outbox(outbox: &Outbox) -> Result<(), AppError> {
+    platform::set(Area::Local, OUTBOX_KEY, outbox).await
 }
 
 async fn send_steps(
@@ -393,54 +331,40 @@ async fn send_steps(
     let mut history: Vec<SentPost> = platform::get(Area::Local, HISTORY_KEY)
         .await?
         .unwrap_or_default();
-    while outbox.posted.len() < steps {
-        let step = outbox.posted.len();
+    while let Some(step) = outbox.next_step() {
         let Some(post) = outbox.posts.get(step).cloned() else {
             break;
         };
-        let in_reply_to = match outbox.posted.last() {
-            Some(p) if p.id.is_empty() => return Err(AppError::new("post_id_required")),
-            Some(p) => Some(p.id.clone()),
-            None => None,
-        };
-        let Some(created) = post_one(outbox, &post, in_reply_to, creds, step, steps).await? else {
-            // X refused the resend as a duplicate: the first request had posted it, with an
-            // id that was never seen.
-            outbox.posted.push(Posted {
-                id: String::new(),
-                url: String::new(),
-            });
-            platform::set(Area::Local, OUTBOX_KEY, &*outbox).await?;
-            continue;
-        };
-        let url = x::post_url(username, &created.id);
-        outbox.posted.push(Posted {
-            id: created.id.clone(),
-            url: url.clone(),
-        });
-        // What is on X is written down before anything else can fail.
-        platform::set(Area::Local, OUTBOX_KEY, &*outbox).await?;
-        compose::remember(
-            &mut history,
-            SentPost {
-                account_id: outbox.account_id.clone(),
-                username: username.to_owned(),
-                id: created.id,
-                url,
-                text: post.text,
-                at_ms: platform::now_ms(),
-            },
-        );
-        platform::set(Area::Local, HISTORY_KEY, &history).await?;
+        let in_reply_to = outbox
+            .reply_target()
+            .map_err(|e| AppError::new(e.code()).with("step", e.step()))?
+            .map(str::to_owned);
+        let result = post_one(outbox, &post, in_reply_to, creds, step, steps).await;
+        // What is on X (or may be) is written down before anything else can fail.
+        store_outbox(outbox).await?;
+        if let StepResult::Posted(id) = result? {
+            let url = x::post_url(username, &id);
+            compose::remember(
+                &mut history,
+                SentPost {
+                    account_id: outbox.account_id.clone(),
+                    username: username.to_owned(),
+                    id,
+                    url,
+                    text: post.text,
+                    at_ms: platform::now_ms(),
+                },
+            );
+            platform::set(Area::Local, HISTORY_KEY, &history).await?;
+        }
     }
     Ok(())
 }
 
 /// Posts one step of the composer's outbox: uploads its images (with their alt text), marks
 /// the step in flight in the stored outbox, then `POST /2/tweets`, classified with the
-/// scheduler's outcome mapping. `Ok(None)`: X refused a resend the user asked for as a
-/// duplicate, so the step is on X. An unknown outcome leaves the step in flight and answers
-/// `post_outcome_unknown`: it is never resent without the user's decision.
+/// scheduler's outcome mapping and recorded by the core's [`Outbox::record`]. An unknown
+/// outcome answers `post_outcome_unknown`; any other refusal answers X's own error.
 async fn post_one(
     outbox: &mut Outbox,
     post: &PostInput,
@@ -448,13 +372,13 @@ async fn post_one(
     creds: &Credentials<'_>,
     step: usize,
     steps: usize,
-) -> Result<Option<x::CreatedPost>, AppError> {
+) -> Result<StepResult, AppError> {
     let mut media_ids = Vec::new();
     for media in &post.media {
         media_ids.push(upload(&media.media_id, &media.alt, creds, Some((step, steps))).await?);
     }
-    outbox.in_flight = Some(step);
-    platform::set(Area::Local, OUTBOX_KEY, &*outbox).await?;
+    outbox.begin(step);
+    store_outbox(outbox).await?;
     set_progress(&Progress {
         active: true,
         step,
@@ -474,35 +398,21 @@ async fn post_one(
         Ok(resp) => outcome_of_response(resp),
         Err(e) => outcome_of_send_error(e, browser_online()),
     };
-    let created = match (outcome, answer) {
-        (Outcome::Unknown { code }, _) => {
-            // The step stays in flight on disk.
-            return Err(AppError::new("post_outcome_unknown").with("cause", code));
-        }
-        (Outcome::Duplicate, _) if outbox.resend => None,
-        (Outcome::Posted { .. }, Ok(resp)) => Some(x::parse_create_post(&resp)?),
-        (_, Ok(resp)) => {
-            settle_known(outbox).await?;
-            return Err(match x::parse_create_post(&resp) {
-                Err(e) => e.into(),
-                Ok(_) => AppError::new("internal"),
-            });
-        }
-        (_, Err(e)) => {
-            settle_known(outbox).await?;
-            return Err(e);
-        }
+    let cause = match &outcome {
+        Outcome::Unknown { code } => Some(code.clone()),
+        _ => None,
     };
-    outbox.in_flight = None;
-    outbox.resend = false;
-    Ok(created)
-}
-
-/// X's answer says the in-flight step was not posted: it is no longer in doubt.
-async fn settle_known(outbox: &mut Outbox) -> Result<(), AppError> {
-    outbox.in_flight = None;
-    outbox.resend = false;
-    platform::set(Area::Local, OUTBOX_KEY, &*outbox).await
+    match (outbox.record(&outcome), answer) {
+        (StepResult::Unknown, _) => {
+            Err(AppError::new("post_outcome_unknown").with("cause", cause.unwrap_or_default()))
+        }
+        (StepResult::NotPosted, Ok(resp)) => Err(match x::parse_create_post(&resp) {
+            Err(e) => e.into(),
+            Ok(_) => AppError::new("internal"),
+        }),
+        (StepResult::NotPosted, Err(e)) => Err(e),
+        (done, _) => Ok(done),
+    }
 }
 
 /// Deletes images from the media store once they are on X (or discarded).

@@ -39,7 +39,6 @@ beforeEach(async () => {
   await control(sb, 'reset', {});
   await browser.context.unrouteAll({ behavior: 'ignoreErrors' });
   await ask(setup, 'draft_clear');
-  await setup.evaluate(() => chrome.storage.session.remove('popup_failure'));
   page = await openPopup();
 });
 
@@ -397,9 +396,7 @@ test('a failed second step shows what was posted, and Resume posts the rest with
   await reopen();
   assert.deepEqual(await Promise.all([0, 1, 2].map((i) => page.inputValue(`#text-${i}`))), texts);
   await page.locator('#resume').waitFor();
-  // The core's outbox (which outlives a browser restart), not the popup's session note, is
-  // what offers Resume.
-  await setup.evaluate(() => chrome.storage.session.remove('popup_failure'));
+  // The core's outbox (which outlives a browser restart) is what offers Resume.
   await reopen();
   await page.locator('#resume').waitFor();
   // Resume sends what failed as it was: until then the thread cannot be edited or posted anew.
