@@ -359,6 +359,17 @@ function renderSettings() {
   $('share-page-link').checked = s.share_page_link;
   $('notify-sent').checked = s.notify_sent;
   $('hold-late').checked = s.hold_late;
+  showStorageUsed();
+}
+
+// What Keypost keeps in the browser's extension storage (vault, queue, drafts, history)
+// against the quota Chrome gives it: when it is full, scheduled posts pause (and say so).
+async function showStorageUsed() {
+  const used = await chrome.storage.local.getBytesInUse(null).catch(() => null);
+  if (used === null) return;
+  const quota = chrome.storage.local.QUOTA_BYTES;
+  const kb = (n) => String(Math.max(1, Math.round(n / 1024)));
+  $('storage-used').textContent = t('storageUsed', [kb(used), kb(quota), String(Math.round((used * 100) / quota))]);
 }
 
 async function saveSettings(partial) {

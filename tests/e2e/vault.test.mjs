@@ -581,6 +581,17 @@ test('export: the backup file is the encrypted record', async () => {
   await page.locator('#page-message', { hasText: msg('backupExported', [download.suggestedFilename()]) }).waitFor();
 });
 
+test('the settings show how much of the storage quota Keypost uses', async () => {
+  const used = page.locator('#storage-used');
+  await used.waitFor();
+  const shown = await text(used);
+  const [kb, quota, percent] = shown.match(/\d+/g).map(Number);
+  const real = await (await worker(A)).evaluate(() => chrome.storage.local.getBytesInUse(null));
+  assert.ok(Math.abs(kb - Math.round(real / 1024)) <= 2, `${shown} vs ${real} bytes`);
+  assert.equal(quota, 10240);
+  assert.ok(percent >= 0 && percent <= 100);
+});
+
 test('a browser restart locks; the passphrase unlocks the same accounts', async () => {
   const profile = profiles[0];
   // The browser is closed while a typed passphrase is shown in clear: Chrome keeps a page's
