@@ -364,6 +364,36 @@ test('a scheduled post with two images goes out with their alt text, and the ima
   await popup.close();
 });
 
+test('a full storage pauses the schedule before any upload and says so; freed, the post goes out once', async () => {
+  const [mediaId] = await page.evaluate(async (b64) => {
+    const { putMedia } = await import('./media-store.js');
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    return [(await putMedia(new File([bytes], 'full.png', { type: 'image/png' }))).media_id];
+  }, makePng(5, 5, [90, 90, 90]).toString('base64'));
+  const text = `storage full ${RUN}`;
+  const added = await ask(page, 'schedule_add', {
+    account_id: ids.keypost_demo, due_at_ms: Date.now() + 3_000, posts: [{ text, media: [{ media_id: mediaId, alt: '' }] }],
+  });
+  assert.equal(added.error, undefined, JSON.stringify(added.error));
+  // Fill chrome.storage.local to within a few hundred bytes of its quota.
+  await page.evaluate(async () => {
+    const quota = chrome.storage.local.QUOTA_BYTES;
+    const used = await chrome.storage.local.getBytesInUse(null);
+    await chrome.storage.local.set({ test_filler: 'x'.repeat(quota - used - 'test_filler'.length - 2 - 300) });
+  });
+  const uploadsBefore = (await control('GET', 'requests')).filter((r) => r.path.startsWith('/2/media')).length;
+  await waitFor('the storage notification', async () => Object.keys(await notifications()).includes('schedule_storage'), 20_000);
+  await sleep(2_000);
+  const uploadsAfter = (await control('GET', 'requests')).filter((r) => r.path.startsWith('/2/media')).length;
+  assert.equal(uploadsAfter, uploadsBefore, 'nothing was uploaded while the queue could not be saved');
+  assert.ok(!(await sandboxPosts()).some((p) => p.text === text));
+  // Room again: the next run sends it, once.
+  await page.evaluate(() => chrome.storage.local.remove('test_filler'));
+  await waitFor('the post after the storage was freed', async () => (await sandboxPosts()).some((p) => p.text === text), 60_000);
+  await sleep(1_000);
+  assert.equal((await sandboxPosts()).filter((p) => p.text === text).length, 1);
+});
+
 test('with "notify me when sent" on, a sent scheduled post raises a notification; off, it does not', async () => {
   const schedule = async (text) => {
     const added = await ask(page, 'schedule_add', {
