@@ -1,77 +1,80 @@
 // Keypost's background service worker: wiring only. Every decision is made in the Rust core.
 // Listeners are registered synchronously at the top level, before any await, so that events
 // that wake a stopped worker are delivered; they wait for the core to initialise.
-import init, {
-  handle_message, on_alarm, on_context_menu,
-  on_worker_start, on_startup, on_installed, on_notification_click,
-} from './pkg/keypost.js';
+import * as first from './pkg/keypost.js';
+import * as spare from './pkg/keypost_spare.js';
 
-const ready = init({ module_or_path: new URL('./pkg/keypost_bg.wasm', import.meta.url) });
+const WASM = new URL('./pkg/keypost_bg.wasm', import.meta.url);
 
-// A trap (a Rust panic: release builds abort) leaves the core's instance unusable, with any
-// lock or guard it held still held, and the generated glue cannot load a second instance. So
-// the whole extension is restarted: a fresh worker and core, and the stored state recovered
-// as after any worker stop (a post in flight is then an unknown outcome, never resent). A
-// second trap within a minute is not restarted again (that would loop): the user is told.
-const TRAP_KEY = 'core_trap_at';
-let trapped = false;
+// A trap (a Rust panic: release builds abort) leaves a core instance unusable, with any lock
+// or guard it held still held. The build ships the glue twice under two URLs, which are two
+// module instances: on the first trap the worker abandons the first instance and starts the
+// spare, whose state is fresh (the stored state is recovered as after any worker stop: a post
+// that was in flight is an unknown outcome, never resent). A trap of the spare too stops the
+// core for this worker's life and tells the user; Chrome's next worker starts clean.
+let core = first;
+let ready = first.default({ module_or_path: WASM });
+let stopped = false;
 
-async function onCoreFailure(error) {
-  if (!(error instanceof WebAssembly.RuntimeError) || trapped) return;
-  trapped = true;
-  const now = Date.now();
-  const last = (await chrome.storage.local.get(TRAP_KEY))[TRAP_KEY] ?? 0;
-  await chrome.storage.local.set({ [TRAP_KEY]: now });
-  if (now - last < 60_000) {
-    chrome.notifications.create('core_trap', {
-      type: 'basic',
-      iconUrl: 'icons/icon128.png',
-      title: chrome.i18n.getMessage('coreTrapTitle'),
-      message: chrome.i18n.getMessage('coreTrapText'),
-    });
+// Which instance an error came from: its stack names the glue file it passed through.
+const fromSpare = (error) => String(error?.stack ?? '').includes('/pkg/keypost_spare.js');
+
+function onCoreFailure(error) {
+  if (!(error instanceof WebAssembly.RuntimeError) || stopped) return;
+  if (fromSpare(error) !== (core === spare)) return; // the abandoned instance: nothing new
+  if (core === first) {
+    core = spare;
+    ready = spare.default({ module_or_path: WASM });
+    quietly((c) => c.on_worker_start());
     return;
   }
-  chrome.runtime.reload();
+  stopped = true;
+  chrome.notifications.create('core_trap', {
+    type: 'basic',
+    iconUrl: 'icons/icon128.png',
+    title: chrome.i18n.getMessage('coreTrapTitle'),
+    message: chrome.i18n.getMessage('coreTrapText'),
+  });
 }
 
 // The core runs its async work on wasm-bindgen's own task queue, so a trap there reaches no
 // caller: it surfaces as an uncaught error or an unhandled rejection of the worker.
-self.addEventListener('error', (event) => void onCoreFailure(event.error));
-self.addEventListener('unhandledrejection', (event) => void onCoreFailure(event.reason));
+self.addEventListener('error', (event) => onCoreFailure(event.error));
+self.addEventListener('unhandledrejection', (event) => onCoreFailure(event.reason));
 
 // Every call into the core goes through here, so no failure of it goes unnoticed.
-function core(call) {
-  if (trapped) return Promise.reject(new Error('the core stopped'));
-  return ready.then(call).catch(async (error) => {
-    await onCoreFailure(error);
+function call(fn) {
+  if (stopped) return Promise.reject(new Error('the core stopped'));
+  return ready.then(() => fn(core)).catch((error) => {
+    onCoreFailure(error);
     throw error;
   });
 }
-const quietly = (call) => void core(call).catch(() => {});
+const quietly = (fn) => void call(fn).catch(() => {});
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // Only the extension's own pages may talk to the core.
   if (sender.id !== chrome.runtime.id || !message || typeof message.type !== 'string') {
     return false;
   }
-  core(() => handle_message(message))
+  call((c) => c.handle_message(message))
     .then(sendResponse, () => sendResponse({ error: { code: 'internal' } }));
   return true;
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {
-  quietly(() => on_alarm(alarm.name));
+  quietly((c) => c.on_alarm(alarm.name));
 });
 
 // The schedule: alarms are only a cache of the stored queue, so every worker start reconciles
 // (recover interrupted sends, send what is due, set the one alarm).
 chrome.runtime.onStartup.addListener(() => {
-  quietly(() => on_startup());
+  quietly((c) => c.on_startup());
 });
 chrome.notifications.onClicked.addListener((id) => {
-  quietly(() => on_notification_click(id));
+  quietly((c) => c.on_notification_click(id));
 });
-quietly(() => on_worker_start());
+quietly((c) => c.on_worker_start());
 
 const MENUS = [
   { id: 'share_selection', contexts: ['selection'], title: 'menuShareSelection' },
@@ -90,7 +93,7 @@ chrome.runtime.onInstalled.addListener(({ reason }) => {
   });
   // First run: the options page walks through setup, while there is no vault yet (Chromium
   // reports an unpacked extension as installed at every launch).
-  core(() => on_installed()).then((needsSetup) => {
+  call((c) => c.on_installed()).then((needsSetup) => {
     if (needsSetup && reason === chrome.runtime.OnInstalledReason.INSTALL) chrome.runtime.openOptionsPage();
   }, () => {});
 });
@@ -106,7 +109,7 @@ async function openComposer() {
 
 // Right-click share: the core composes the text; the composer picks it up when it opens.
 async function share(info, tab) {
-  const answer = await core(() => on_context_menu(info, tab ?? {}));
+  const answer = await call((c) => c.on_context_menu(info, tab ?? {}));
   if (answer?.ok) await openComposer();
   return answer;
 }

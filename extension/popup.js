@@ -303,7 +303,7 @@ async function loadDraft() {
   await loadThumbs();
   if (failure) showFailure(failure.error, failure.steps);
   await followProgress();
-  focusFirstPost(shared);
+  focusFirstPost(answer.ok?.shared === true);
 }
 
 function changed() {

@@ -28,6 +28,9 @@ mkdir -p "$out"
 cp -R extension/. "$out/"
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/pkg" \
   "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/keypost.wasm"
+# A second copy of the glue under another URL: a second module instance the background can
+# switch to when the first one traps (extension/background.js). Both load the same wasm.
+cp "$out/pkg/keypost.js" "$out/pkg/keypost_spare.js"
 node scripts/manifest.mjs "$out/manifest.json" "$version" "$X_API_BASE"
 node scripts/locales.mjs extension/_locales "$out"
 

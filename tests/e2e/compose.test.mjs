@@ -256,7 +256,7 @@ test('an image post that X records and answers 503 is on X once, after "Send any
   assert.deepEqual(posts.map((p) => p.text), [text], 'exactly once');
   assert.equal(posts[0].media.length, 1);
   assert.deepEqual(await storedDraftText(), []);
-  assert.equal(await page.locator('#post').isDisabled(), false, 'the composer is free again');
+  assert.equal(await page.locator('#compose-fields').evaluate((f) => f.disabled), false, 'the composer is free again');
 });
 
 test('a text post that X records and answers 503: "It is on X" settles it without a second request', async () => {
