@@ -381,14 +381,18 @@ test('a full storage pauses the schedule before any upload and says so; freed, t
     const used = await chrome.storage.local.getBytesInUse(null);
     await chrome.storage.local.set({ test_filler: 'x'.repeat(quota - used - 'test_filler'.length - 2 - 300) });
   });
-  const uploadsBefore = (await control('GET', 'requests')).filter((r) => r.path.startsWith('/2/media')).length;
-  await waitFor('the storage notification', async () => Object.keys(await notifications()).includes('schedule_storage'), 20_000);
-  await sleep(2_000);
-  const uploadsAfter = (await control('GET', 'requests')).filter((r) => r.path.startsWith('/2/media')).length;
-  assert.equal(uploadsAfter, uploadsBefore, 'nothing was uploaded while the queue could not be saved');
-  assert.ok(!(await sandboxPosts()).some((p) => p.text === text));
-  // Room again: the next run sends it, once.
-  await page.evaluate(() => chrome.storage.local.remove('test_filler'));
+  try {
+    const uploadsBefore = (await control('GET', 'requests')).filter((r) => r.path.startsWith('/2/media')).length;
+    await waitFor('the storage notification', async () => Object.keys(await notifications()).includes('schedule_storage'), 20_000);
+    await sleep(2_000);
+    const uploadsAfter = (await control('GET', 'requests')).filter((r) => r.path.startsWith('/2/media')).length;
+    assert.equal(uploadsAfter, uploadsBefore, 'nothing was uploaded while the queue could not be saved');
+    assert.ok(!(await sandboxPosts()).some((p) => p.text === text));
+  } finally {
+    // Room again (whatever happened above, for the tests after this one).
+    await page.evaluate(() => chrome.storage.local.remove('test_filler'));
+  }
+  // The next run sends it, once.
   await waitFor('the post after the storage was freed', async () => (await sandboxPosts()).some((p) => p.text === text), 60_000);
   await sleep(1_000);
   assert.equal((await sandboxPosts()).filter((p) => p.text === text).length, 1);
