@@ -8,24 +8,13 @@ use super::net::signed_send;
 use super::session::{self, BrowserEntropy, Open};
 use super::{AppError, api_base, platform};
 use crate::accounts::{self, AccountView, AccountsDoc, FieldProblem, Keys, KeysForm, Verification};
-use crate::oauth1::Credentials;
 use crate::settings::{Settings, SettingsPatch};
 use crate::vault::{self, KdfParams, Passphrase, VaultRecord};
-use crate::x::{self, AccessLevel};
+use crate::x::{self, AccessLevel, XError};
 
 /// The Argon2id parameters new and upgraded vaults get: the strongest of the measured sets
 /// that unlocks within about 250 ms in the extension's service worker (README, "Vault").
 pub const TARGET_KDF: KdfParams = KdfParams::DEFAULT;
-
-/// The parameters a record is re-wrapped with: never weaker than it already is, in memory or
-/// in passes, and at least the target.
-fn stronger_of(current: KdfParams, target: KdfParams) -> KdfParams {
-    KdfParams {
-        m_kib: current.m_kib.max(target.m_kib),
-        t: current.t.max(target.t),
-        p: target.p,
-    }
-}
 
 /// Vault and account messages.
 #[derive(Deserialize)]
@@ -187,17 +176,11 @@ struct Checked {
 
 /// The one verification path: a signed `GET /2/users/me` with these keys.
 async fn check_with_x(keys: &Keys) -> Result<Checked, AppError> {
-    let creds = Credentials {
-        consumer_key: &keys.api_key,
-        consumer_secret: &keys.api_secret,
-        token: &keys.access_token,
-        token_secret: &keys.access_token_secret,
-    };
-    let resp = signed_send(x::users_me(api_base()), &creds).await?;
+    let resp = signed_send(x::users_me(api_base()), &keys.credentials()).await?;
     let at_ms = platform::now_ms();
     match x::parse_users_me(&resp) {
         Ok(v) => {
-            if accounts::user_id_from_access_token(&keys.access_token) != Some(v.user.id.as_str()) {
+            if !keys.names_user(&v.user.id) {
                 return Err(AppError::new("x_user_mismatch"));
             }
             let warning = (v.access_level == Some(AccessLevel::Read)).then_some("read_only");
@@ -210,18 +193,13 @@ async fn check_with_x(keys: &Keys) -> Result<Checked, AppError> {
                 warning,
             })
         }
-        Err(e) => Err(with_hint(e.into(), keys)),
+        // X cannot say which key it refused; the keys themselves may.
+        Err(e @ XError::Unauthorized) => Err(match accounts::diagnose_401(keys) {
+            Some(likely) => AppError::from(e).with("likely", likely),
+            None => e.into(),
+        }),
+        Err(e) => Err(e.into()),
     }
-}
-
-/// X's 401 cannot say which key is wrong; one mistake can be told from the keys themselves.
-/// An API Key is about 25 characters and its secret about 50: a key longer than its secret
-/// means the two were pasted into each other's field.
-fn with_hint(e: AppError, keys: &Keys) -> AppError {
-    if e.code == "x_unauthorized" && keys.api_key.len() > keys.api_secret.len() {
-        return e.with("likely", "api_key_secret_swapped");
-    }
-    e
 }
 
 fn account_answer(open: &Open, id: &str, warning: Option<&str>) -> Result<Value, AppError> {
@@ -288,7 +266,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
                 .await?
                 .ok_or_else(|| AppError::new("vault_missing"))?;
             // A record made with stronger parameters than this build's target keeps them.
-            let params = stronger_of(record.kdf_params(), TARGET_KDF);
+            let params = record.kdf_params().at_least(TARGET_KDF);
             let changed = vault::change_passphrase(
                 &record,
                 &Passphrase::new(old),
@@ -393,18 +371,6 @@ async fn account_add(label: String, keys: KeysForm, premium: bool) -> Result<Val
     account_answer(&open, &id, checked.warning)
 }
 
-/// Whether the page typed any key (an update with blank key fields keeps the saved keys).
-fn typed_any(form: &KeysForm) -> bool {
-    [
-        &form.api_key,
-        &form.api_secret,
-        &form.access_token,
-        &form.access_token_secret,
-    ]
-    .iter()
-    .any(|v| !accounts::normalize_field(v).is_empty())
-}
-
 /// Updates an account's label, tier, or keys. Typed keys are verified with X first and replace
 /// the saved ones only when X accepts them; they are applied only if the saved keys are still
 /// the ones the typed ones were merged with (else `account_changed`: nothing is overwritten).
@@ -415,7 +381,7 @@ async fn account_update(
     premium: Option<bool>,
 ) -> Result<Value, AppError> {
     let mut verified = None;
-    if let Some(form) = keys.filter(typed_any) {
+    if let Some(form) = keys.filter(KeysForm::any_typed) {
         let open = session::open(true).await?;
         let current = open
             .doc
@@ -509,23 +475,5 @@ mod tests {
     fn the_target_is_allowed_for_new_records_and_above_the_owasp_minimum() {
         assert_eq!(TARGET_KDF.check_for_new_record(), Ok(()));
         assert!(TARGET_KDF.is_at_least(&KdfParams::OWASP_MIN));
-    }
-
-    #[test]
-    fn a_rewrap_raises_weaker_parameters_and_never_lowers_stronger_ones() {
-        assert_eq!(stronger_of(KdfParams::OWASP_MIN, TARGET_KDF), TARGET_KDF);
-        let stronger = KdfParams {
-            m_kib: 98_304,
-            t: 2,
-            p: 4,
-        };
-        assert_eq!(
-            stronger_of(stronger, TARGET_KDF),
-            KdfParams {
-                m_kib: 98_304,
-                t: TARGET_KDF.t,
-                p: TARGET_KDF.p,
-            }
-        );
     }
 }
