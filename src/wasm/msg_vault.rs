@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 use super::net::signed_send;
 use super::session::{self, BrowserEntropy, Open};
 use super::{AppError, api_base, platform};
-use crate::accounts::{self, AccountView, AccountsDoc, FieldProblem, Keys, KeysForm, Verification};
+use crate::accounts::{
+    self, AccountView, AccountsDoc, AccountsError, Keys, KeysForm, Verification,
+};
 use crate::settings::{Settings, SettingsPatch};
 use crate::vault::{self, KdfParams, Passphrase, VaultRecord};
 use crate::x::{self, AccessLevel, XError};
@@ -110,25 +112,6 @@ struct VaultStatus {
     default_id: Option<String>,
 }
 
-fn err(e: impl ErrorCode) -> AppError {
-    AppError::new(e.error_code())
-}
-
-/// Anything with a stable code.
-trait ErrorCode {
-    fn error_code(&self) -> &'static str;
-}
-impl ErrorCode for vault::VaultError {
-    fn error_code(&self) -> &'static str {
-        self.code()
-    }
-}
-impl ErrorCode for accounts::AccountsError {
-    fn error_code(&self) -> &'static str {
-        self.code()
-    }
-}
-
 fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
@@ -152,20 +135,6 @@ async fn status() -> Result<Value, AppError> {
         accounts,
         default_id,
     }))
-}
-
-fn form_error(problems: Vec<FieldProblem>) -> AppError {
-    let list: Vec<Value> = problems
-        .iter()
-        .map(|p| {
-            let mut v = json!({ "field": p.field.as_str(), "problem": p.problem.code() });
-            if let accounts::Problem::SameValue { other } = p.problem {
-                v["other_field"] = json!(other.as_str());
-            }
-            v
-        })
-        .collect();
-    AppError::new("form_invalid").with("problems", list)
 }
 
 /// The outcome of checking keys with X.
@@ -203,10 +172,7 @@ async fn check_with_x(keys: &Keys) -> Result<Checked, AppError> {
 }
 
 fn account_answer(open: &Open, id: &str, warning: Option<&str>) -> Result<Value, AppError> {
-    let account = open
-        .doc
-        .get(id)
-        .ok_or_else(|| AppError::new("account_not_found"))?;
+    let account = open.doc.get(id).ok_or(AccountsError::NotFound)?;
     let is_default = open.doc.default_id.as_deref() == Some(id);
     let mut answer = json!({ "account": account.view(is_default) });
     if let Some(w) = warning {
@@ -231,10 +197,9 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
                 return Err(AppError::new("vault_exists"));
             }
             let passphrase = Passphrase::new(passphrase);
-            let payload = AccountsDoc::new().to_bytes().map_err(err)?;
+            let payload = AccountsDoc::new().to_bytes()?;
             let (record, dek) =
-                vault::create(&passphrase, TARGET_KDF, &payload, &mut BrowserEntropy)
-                    .map_err(err)?;
+                vault::create(&passphrase, TARGET_KDF, &payload, &mut BrowserEntropy)?;
             session::store_record(&record).await?;
             session::begin(&dek).await?;
             drop(vault_lock);
@@ -246,8 +211,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
                 .await?
                 .ok_or_else(|| AppError::new("vault_missing"))?;
             let passphrase = Passphrase::new(passphrase);
-            let unlocked = vault::unlock(&record, &passphrase, TARGET_KDF, &mut BrowserEntropy)
-                .map_err(err)?;
+            let unlocked = vault::unlock(&record, &passphrase, TARGET_KDF, &mut BrowserEntropy)?;
             if let Some(upgraded) = &unlocked.upgraded {
                 session::store_record(upgraded).await?;
             }
@@ -273,8 +237,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
                 &Passphrase::new(new),
                 params,
                 &mut BrowserEntropy,
-            )
-            .map_err(err)?;
+            )?;
             session::store_record(&changed).await?;
             drop(vault_lock);
             status().await
@@ -297,7 +260,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             )
         }
         Msg::VaultImport { json, replace } => {
-            let record = VaultRecord::from_json(json.trim()).map_err(err)?;
+            let record = VaultRecord::from_json(json.trim())?;
             let vault_lock = session::write_lock().await;
             let exists = session::record().await.map(|r| r.is_some()).unwrap_or(true);
             if exists && !replace {
@@ -325,47 +288,31 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         } => account_update(id, label, keys, premium).await,
         Msg::AccountVerify { id } => account_verify(id).await,
         Msg::AccountRemove { id } => {
-            session::change(true, |open| open.doc.remove(&id).map_err(err)).await?;
+            session::change(true, |open| Ok(open.doc.remove(&id)?)).await?;
             status().await
         }
         Msg::AccountSetDefault { id } => {
-            session::change(true, |open| open.doc.set_default(&id).map_err(err)).await?;
+            session::change(true, |open| Ok(open.doc.set_default(&id)?)).await?;
             status().await
         }
-    }
-}
-
-/// The access token already saved under another account than `except`, if any.
-fn already_added(open: &Open, keys: &Keys, except: Option<&str>) -> Result<(), AppError> {
-    match open
-        .doc
-        .accounts
-        .iter()
-        .find(|a| Some(a.id.as_str()) != except && a.keys.access_token == keys.access_token)
-    {
-        Some(existing) => {
-            Err(AppError::new("account_already_added").with("id", existing.id.clone()))
-        }
-        None => Ok(()),
     }
 }
 
 /// Adds an account: the keys are checked with X first (the vault is not held while X is
 /// asked), then the account is added to the vault as it is at that moment.
 async fn account_add(label: String, keys: KeysForm, premium: bool) -> Result<Value, AppError> {
-    let keys = accounts::normalize_and_validate(&keys).map_err(form_error)?;
+    let keys = accounts::normalize_and_validate(&keys)?;
     // A quick refusal before asking X; checked again under the lock below.
-    already_added(&session::open(true).await?, &keys, None)?;
+    session::open(true)
+        .await?
+        .doc
+        .ensure_token_free(&keys, None)?;
     let checked = check_with_x(&keys).await?;
     let id = new_id()?;
     let ((), open) = session::change(true, |open| {
-        already_added(open, &keys, None)?;
         open.doc
-            .add(id.clone(), label.trim().to_owned(), keys, premium)
-            .map_err(err)?;
-        open.doc
-            .record_verification(&id, checked.verification)
-            .map_err(err)
+            .add(id.clone(), label.trim().to_owned(), keys, premium)?;
+        Ok(open.doc.record_verification(&id, checked.verification)?)
     })
     .await?;
     account_answer(&open, &id, checked.warning)
@@ -386,40 +333,30 @@ async fn account_update(
         let current = open
             .doc
             .get(&id)
-            .ok_or_else(|| AppError::new("account_not_found"))?
+            .ok_or(AccountsError::NotFound)?
             .keys
             .clone();
-        let merged =
-            accounts::normalize_and_validate_update(&form, &current).map_err(form_error)?;
-        already_added(&open, &merged, Some(&id))?;
+        let merged = accounts::normalize_and_validate_update(&form, &current)?;
+        open.doc.ensure_token_free(&merged, Some(&id))?;
         drop(open);
         let checked = check_with_x(&merged).await?;
         verified = Some((current, merged, checked));
     }
     let warning = verified.as_ref().and_then(|(_, _, c)| c.warning);
     let ((), open) = session::change(true, |open| {
-        let saved = &open
-            .doc
-            .get(&id)
-            .ok_or_else(|| AppError::new("account_not_found"))?
-            .keys;
+        let saved = &open.doc.get(&id).ok_or(AccountsError::NotFound)?.keys;
         if let Some((before, merged, checked)) = verified {
             if *saved != before {
                 return Err(AppError::new("account_changed"));
             }
-            already_added(open, &merged, Some(&id))?;
-            open.doc.update_keys(&id, merged).map_err(err)?;
-            open.doc
-                .record_verification(&id, checked.verification)
-                .map_err(err)?;
+            open.doc.update_keys(&id, merged)?;
+            open.doc.record_verification(&id, checked.verification)?;
         }
         if let Some(label) = label {
-            open.doc
-                .set_label(&id, label.trim().to_owned())
-                .map_err(err)?;
+            open.doc.set_label(&id, label.trim().to_owned())?;
         }
         if let Some(premium) = premium {
-            open.doc.set_premium(&id, premium).map_err(err)?;
+            open.doc.set_premium(&id, premium)?;
         }
         Ok(())
     })
@@ -434,7 +371,7 @@ async fn account_verify(id: String) -> Result<Value, AppError> {
         .await?
         .doc
         .get(&id)
-        .ok_or_else(|| AppError::new("account_not_found"))?
+        .ok_or(AccountsError::NotFound)?
         .keys
         .clone();
     let result = check_with_x(&keys).await;
@@ -452,9 +389,7 @@ async fn account_verify(id: String) -> Result<Value, AppError> {
             session::change(true, |open| {
                 let still_same = open.doc.get(&id).is_some_and(|a| a.keys == keys);
                 if still_same {
-                    open.doc
-                        .record_verification(&id, verification)
-                        .map_err(err)?;
+                    open.doc.record_verification(&id, verification)?;
                 }
                 Ok(())
             })
