@@ -4,6 +4,7 @@
 //! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
 
 mod error;
+mod msg_accounts;
 mod msg_compose;
 mod msg_core;
 pub mod msg_schedule;
@@ -67,6 +68,7 @@ pub fn sign_authorization(
 enum Message {
     Core(msg_core::Msg),
     Vault(msg_vault::Msg),
+    Accounts(msg_accounts::Msg),
     Compose(msg_compose::Msg),
     Schedule(msg_schedule::Msg),
 }
@@ -118,6 +120,7 @@ async fn dispatch(message: Message) -> Result<Value, AppError> {
     match message {
         Message::Core(m) => msg_core::handle(m).await,
         Message::Vault(m) => msg_vault::handle(m).await,
+        Message::Accounts(m) => msg_accounts::handle(m).await,
         Message::Compose(m) => msg_compose::handle(m).await,
         Message::Schedule(m) => msg_schedule::handle(m).await,
     }
