@@ -545,9 +545,11 @@ impl fmt::Display for AccountsError {
 
 impl std::error::Error for AccountsError {}
 
-/// Code recorded (as [`AccountStatus::NeedsAttention`]) when X's user id differs from the
-/// Access Token's digits.
-pub const TOKEN_USER_MISMATCH: &str = "token_user_mismatch";
+/// X's verdict when the user it names for the keys is not the one whose id the Access Token
+/// starts with: the four values probably come from different places. The extension refuses
+/// such keys before saving them (and records it for a saved account);
+/// [`AccountsDoc::record_verification`] records the same code if such a success reaches it.
+pub const USER_MISMATCH: &str = "x_user_mismatch";
 
 /// The vault's payload: every account and which one is the default.
 ///
@@ -764,7 +766,7 @@ impl AccountsDoc {
 
     /// Records the result of verifying an account's keys. A success whose user id differs
     /// from the Access Token's digits is recorded as needing attention
-    /// ([`TOKEN_USER_MISMATCH`]): the four values probably come from different places.
+    /// ([`USER_MISMATCH`]): the four values probably come from different places.
     ///
     /// # Errors
     /// [`AccountsError::NotFound`].
@@ -789,7 +791,7 @@ impl AccountsDoc {
                     }
                 } else {
                     AccountStatus::NeedsAttention {
-                        code: TOKEN_USER_MISMATCH.to_owned(),
+                        code: USER_MISMATCH.to_owned(),
                         at_ms,
                     }
                 }

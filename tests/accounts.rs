@@ -466,7 +466,7 @@ fn verification_results_are_recorded() {
     assert_eq!(
         doc.get("a1").unwrap().status,
         AccountStatus::NeedsAttention {
-            code: "token_user_mismatch".into(),
+            code: "x_user_mismatch".into(),
             at_ms: 5
         }
     );

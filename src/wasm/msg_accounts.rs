@@ -95,7 +95,7 @@ async fn check_with_x(keys: &Keys) -> Result<Checked, AppError> {
     match x::parse_users_me(&resp) {
         Ok(v) => {
             if !keys.names_user(&v.user.id) {
-                return Err(AppError::new("x_user_mismatch"));
+                return Err(AppError::new(accounts::USER_MISMATCH));
             }
             let warning = (v.access_level == Some(AccessLevel::Read)).then_some("read_only");
             Ok(Checked {
