@@ -9,6 +9,8 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::oauth1::Credentials;
+
 /// One account's four OAuth 1.0a credentials. Zeroized on drop; `Debug` is redacted.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct Keys {
@@ -25,6 +27,25 @@ pub struct Keys {
 impl fmt::Debug for Keys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Keys(<redacted>)")
+    }
+}
+
+impl Keys {
+    /// The keys as OAuth 1.0a signing credentials (borrowed: no copy of a secret is made).
+    #[must_use]
+    pub fn credentials(&self) -> Credentials<'_> {
+        Credentials {
+            consumer_key: &self.api_key,
+            consumer_secret: &self.api_secret,
+            token: &self.access_token,
+            token_secret: &self.access_token_secret,
+        }
+    }
+
+    /// Whether the Access Token belongs to this X user: its leading digits are the user id.
+    #[must_use]
+    pub fn names_user(&self, user_id: &str) -> bool {
+        user_id_from_access_token(&self.access_token) == Some(user_id)
     }
 }
 
@@ -48,6 +69,35 @@ pub struct KeysForm {
 impl fmt::Debug for KeysForm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("KeysForm(<redacted>)")
+    }
+}
+
+impl KeysForm {
+    /// Whether any field holds a value (after [`normalize_field`]). An update whose key fields
+    /// are all blank keeps the saved keys.
+    #[must_use]
+    pub fn any_typed(&self) -> bool {
+        [
+            &self.api_key,
+            &self.api_secret,
+            &self.access_token,
+            &self.access_token_secret,
+        ]
+        .iter()
+        .any(|v| !normalize_field(v).is_empty())
+    }
+
+    /// The fields as signing credentials, as typed but for surrounding white space, without
+    /// any check: for signing a request with keys that are not saved. Accounts are made with
+    /// [`normalize_and_validate`] instead.
+    #[must_use]
+    pub fn credentials(&self) -> Credentials<'_> {
+        Credentials {
+            consumer_key: self.api_key.trim(),
+            consumer_secret: self.api_secret.trim(),
+            token: self.access_token.trim(),
+            token_secret: self.access_token_secret.trim(),
+        }
     }
 }
 
@@ -270,6 +320,15 @@ pub fn normalize_and_validate_update(
     normalize_and_validate(&merged)
 }
 
+/// What the keys themselves suggest when X refuses them with a 401, which cannot say which key
+/// is wrong: `api_key_secret_swapped` when the API Key is longer than its secret (an API Key
+/// is about 25 characters and its secret about 50, so the two were pasted into each other's
+/// field). `None` when the keys suggest nothing.
+#[must_use]
+pub fn diagnose_401(keys: &Keys) -> Option<&'static str> {
+    (keys.api_key.len() > keys.api_secret.len()).then_some("api_key_secret_swapped")
+}
+
 /// Masks a key for display: at most its first 4 characters, then `…`. Shorter keys show
 /// less (a quarter of their length, rounded down), so a short value is never mostly visible.
 #[must_use]
@@ -486,9 +545,11 @@ impl fmt::Display for AccountsError {
 
 impl std::error::Error for AccountsError {}
 
-/// Code recorded (as [`AccountStatus::NeedsAttention`]) when X's user id differs from the
-/// Access Token's digits.
-pub const TOKEN_USER_MISMATCH: &str = "token_user_mismatch";
+/// X's verdict when the user it names for the keys is not the one whose id the Access Token
+/// starts with: the four values probably come from different places. The extension refuses
+/// such keys before saving them (and records it for a saved account);
+/// [`AccountsDoc::record_verification`] records the same code if such a success reaches it.
+pub const USER_MISMATCH: &str = "x_user_mismatch";
 
 /// The vault's payload: every account and which one is the default.
 ///
@@ -585,6 +646,28 @@ impl AccountsDoc {
         self.default_id.as_deref().and_then(|id| self.get(id))
     }
 
+    /// Checks that no account but `except` has these keys' Access Token: one X account is
+    /// saved once.
+    ///
+    /// # Errors
+    /// [`AccountsError::AlreadyAdded`] naming the account that has it.
+    pub fn ensure_token_free(
+        &self,
+        keys: &Keys,
+        except: Option<&str>,
+    ) -> Result<(), AccountsError> {
+        match self
+            .accounts
+            .iter()
+            .find(|a| Some(a.id.as_str()) != except && a.keys.access_token == keys.access_token)
+        {
+            Some(existing) => Err(AccountsError::AlreadyAdded {
+                existing_id: existing.id.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Adds an unverified account under a caller-chosen unique `id`. The first account becomes
     /// the default.
     ///
@@ -601,15 +684,7 @@ impl AccountsDoc {
         if self.get(&id).is_some() {
             return Err(AccountsError::DuplicateId);
         }
-        if let Some(existing) = self
-            .accounts
-            .iter()
-            .find(|a| a.keys.access_token == keys.access_token)
-        {
-            return Err(AccountsError::AlreadyAdded {
-                existing_id: existing.id.clone(),
-            });
-        }
+        self.ensure_token_free(&keys, None)?;
         if self.default_id.is_none() {
             self.default_id = Some(id.clone());
         }
@@ -631,18 +706,12 @@ impl AccountsDoc {
     /// [`AccountsError::NotFound`]; [`AccountsError::AlreadyAdded`] when another account has
     /// the new Access Token.
     pub fn update_keys(&mut self, id: &str, keys: Keys) -> Result<(), AccountsError> {
-        if let Some(other) = self
-            .accounts
-            .iter()
-            .find(|a| a.id != id && a.keys.access_token == keys.access_token)
-        {
-            return Err(AccountsError::AlreadyAdded {
-                existing_id: other.id.clone(),
-            });
-        }
+        self.ensure_token_free(&keys, Some(id))?;
         let account = self.get_mut(id)?;
-        let same_user = user_id_from_access_token(&keys.access_token)
-            .is_some_and(|uid| account.user.as_ref().is_some_and(|u| u.id == uid));
+        let same_user = account
+            .user
+            .as_ref()
+            .is_some_and(|u| keys.names_user(&u.id));
         if !same_user {
             account.user = None;
         }
@@ -697,7 +766,7 @@ impl AccountsDoc {
 
     /// Records the result of verifying an account's keys. A success whose user id differs
     /// from the Access Token's digits is recorded as needing attention
-    /// ([`TOKEN_USER_MISMATCH`]): the four values probably come from different places.
+    /// ([`USER_MISMATCH`]): the four values probably come from different places.
     ///
     /// # Errors
     /// [`AccountsError::NotFound`].
@@ -713,8 +782,7 @@ impl AccountsDoc {
                 access_level,
                 at_ms,
             } => {
-                let matches = user_id_from_access_token(&account.keys.access_token)
-                    .is_some_and(|uid| uid == user.id);
+                let matches = account.keys.names_user(&user.id);
                 account.user = Some(user);
                 if matches {
                     AccountStatus::Verified {
@@ -723,7 +791,7 @@ impl AccountsDoc {
                     }
                 } else {
                     AccountStatus::NeedsAttention {
-                        code: TOKEN_USER_MISMATCH.to_owned(),
+                        code: USER_MISMATCH.to_owned(),
                         at_ms,
                     }
                 }

@@ -137,10 +137,11 @@ impl KdfParams {
         self.m_kib >= other.m_kib && self.t >= other.t
     }
 
-    /// The parameters an upgrade moves to: the stronger of the two in memory and in passes,
-    /// with the target's lanes. Never weaker than either input.
+    /// The parameters a record is (re-)wrapped with when this build aims at `target`: the
+    /// stronger of the two in memory and in passes, with the target's lanes. Never weaker than
+    /// either input, so a record made with stronger parameters keeps them.
     #[must_use]
-    fn upgraded_to(&self, target: &Self) -> Self {
+    pub fn at_least(self, target: Self) -> Self {
         Self {
             m_kib: self.m_kib.max(target.m_kib),
             t: self.t.max(target.t),
@@ -607,7 +608,7 @@ pub fn unlock<E: Entropy + ?Sized>(
     let upgraded = if record.kdf.is_at_least(&target_params) {
         None
     } else {
-        let stronger = record.kdf.upgraded_to(&target_params);
+        let stronger = record.kdf.at_least(target_params);
         Some(build_record(passphrase, stronger, &dek, &payload, entropy)?)
     };
     Ok(Unlocked {

@@ -5,9 +5,9 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use keypost::accounts::{
-    AccessLevel, AccountStatus, AccountsDoc, Field, FieldProblem, Keys, KeysForm, Problem,
-    Verification, XUser, mask, normalize_and_validate, normalize_and_validate_update,
-    user_id_from_access_token,
+    AccessLevel, AccountStatus, AccountsDoc, AccountsError, Field, FieldProblem, Keys, KeysForm,
+    Problem, Verification, XUser, diagnose_401, mask, normalize_and_validate,
+    normalize_and_validate_update, user_id_from_access_token,
 };
 
 // Made-up values with the shapes X issues: a 25-character API Key, a 50-character API Key
@@ -239,6 +239,54 @@ fn user_id_comes_from_the_access_token() {
 }
 
 #[test]
+fn the_access_token_names_its_user() {
+    assert!(keys().names_user(USER_ID));
+    assert!(!keys().names_user("158742193045821030"));
+    assert!(!keys().names_user(""));
+}
+
+#[test]
+fn only_a_typed_key_counts_as_typed() {
+    assert!(!KeysForm::default().any_typed());
+    // What normalising removes is not a key.
+    assert!(!form(" ", "\"\"", "\u{200B}\n", "\u{2018}\u{2019}").any_typed());
+    for one in 0..4 {
+        let mut fields = ["", "", "", ""];
+        fields[one] = "k";
+        assert!(form(fields[0], fields[1], fields[2], fields[3]).any_typed());
+    }
+}
+
+#[test]
+fn keys_sign_as_themselves_and_a_form_signs_trimmed() {
+    let k = keys();
+    let c = k.credentials();
+    assert_eq!(
+        (c.consumer_key, c.consumer_secret, c.token, c.token_secret),
+        (API_KEY, API_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET)
+    );
+    let typed = form(
+        &format!(" {API_KEY}\n"),
+        &format!("\t{API_SECRET}"),
+        &format!("{ACCESS_TOKEN}  "),
+        ACCESS_TOKEN_SECRET,
+    );
+    let c = typed.credentials();
+    assert_eq!(
+        (c.consumer_key, c.consumer_secret, c.token, c.token_secret),
+        (API_KEY, API_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET)
+    );
+}
+
+#[test]
+fn a_401_with_the_key_longer_than_its_secret_suggests_a_swap() {
+    assert_eq!(diagnose_401(&keys()), None);
+    let mut swapped = keys();
+    std::mem::swap(&mut swapped.api_key, &mut swapped.api_secret);
+    assert_eq!(diagnose_401(&swapped), Some("api_key_secret_swapped"));
+}
+
+#[test]
 fn masks_show_at_most_four_characters() {
     assert_eq!(mask(API_KEY), "Xq3v…");
     assert_eq!(mask(ACCESS_TOKEN), "1587…");
@@ -328,6 +376,33 @@ fn ids_and_access_tokens_are_unique() {
 }
 
 #[test]
+fn an_access_token_is_free_unless_another_account_has_it() {
+    let mut doc = AccountsDoc::new();
+    assert_eq!(doc.ensure_token_free(&keys(), None), Ok(()));
+    doc.add("a1".into(), "Work".into(), keys(), false).unwrap();
+    doc.add("a2".into(), "Other".into(), other_keys(), false)
+        .unwrap();
+    let taken = AccountsError::AlreadyAdded {
+        existing_id: "a1".into(),
+    };
+    assert_eq!(doc.ensure_token_free(&keys(), None), Err(taken.clone()));
+    assert_eq!(doc.ensure_token_free(&keys(), Some("a2")), Err(taken));
+    // An account's own token is free for it (its other keys may rotate).
+    assert_eq!(doc.ensure_token_free(&keys(), Some("a1")), Ok(()));
+    let mut rotated = keys();
+    rotated.api_secret = "Q9wE8rT7yU6iO5pA4sD3fG2hJ1kL0zX9cV8bN7mQ6wE5rT4yU3".into();
+    assert_eq!(doc.ensure_token_free(&rotated, Some("a1")), Ok(()));
+    doc.update_keys("a1", rotated).unwrap();
+    // Whatever the other keys, the Access Token decides.
+    assert_eq!(
+        doc.update_keys("a2", keys()),
+        Err(AccountsError::AlreadyAdded {
+            existing_id: "a1".into()
+        })
+    );
+}
+
+#[test]
 fn premium_flag_and_label_are_per_account() {
     let mut doc = AccountsDoc::new();
     doc.add("a1".into(), "Work".into(), keys(), false).unwrap();
@@ -391,7 +466,7 @@ fn verification_results_are_recorded() {
     assert_eq!(
         doc.get("a1").unwrap().status,
         AccountStatus::NeedsAttention {
-            code: "token_user_mismatch".into(),
+            code: "x_user_mismatch".into(),
             at_ms: 5
         }
     );

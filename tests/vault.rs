@@ -453,6 +453,33 @@ fn an_upgrade_never_weakens_either_parameter() {
 }
 
 #[test]
+fn a_rewrap_raises_weaker_parameters_and_never_lowers_stronger_ones() {
+    let target = KdfParams::DEFAULT;
+    assert_eq!(KdfParams::OWASP_MIN.at_least(target), target);
+    assert_eq!(target.at_least(target), target);
+    // Stronger in memory, weaker in passes, more lanes: memory kept, passes raised, the
+    // target's lanes.
+    let stronger_memory = KdfParams {
+        m_kib: 98_304,
+        t: 2,
+        p: 4,
+    };
+    assert_eq!(
+        stronger_memory.at_least(target),
+        KdfParams {
+            m_kib: 98_304,
+            t: target.t,
+            p: target.p,
+        }
+    );
+    // The result is never weaker than either side.
+    for current in [KdfParams::OWASP_MIN, stronger_memory, STRONGER, target] {
+        let rewrap = current.at_least(target);
+        assert!(rewrap.is_at_least(&current) && rewrap.is_at_least(&target));
+    }
+}
+
+#[test]
 fn changing_the_passphrase_rewraps_only_the_dek() {
     let (record, dek) = new_vault(50, PAYLOAD);
     let new_pass = "seven copper kettles hum at dawn";

@@ -71,6 +71,23 @@ fn sign_export_reproduces_the_x_docs_header() {
         header.contains(r#"oauth_signature="hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D""#),
         "{header}"
     );
+    // Keys as pasted, with white space around them, sign the same.
+    let pasted = json!({
+        "api_key": " xvz1evFS4wEEPTGEFPHBog\n",
+        "api_secret": "\tkAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+        "access_token": "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb ",
+        "access_token_secret": "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+    });
+    let again = wasm::sign_authorization(
+        "POST",
+        "https://api.twitter.com/1.1/statuses/update.json",
+        js(&form),
+        js(&pasted),
+        "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg",
+        1_318_622_958.0,
+    )
+    .expect("signs");
+    assert_eq!(again, header);
     let bad = wasm::sign_authorization("GET", "not a url", js(&json!([])), js(&keys), "n", 1.0);
     assert_eq!(
         bad.unwrap_err().as_string().as_deref(),

@@ -4,6 +4,7 @@
 //! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
 
 mod error;
+mod msg_accounts;
 mod msg_compose;
 mod msg_core;
 pub mod msg_schedule;
@@ -18,7 +19,8 @@ use wasm_bindgen::prelude::*;
 
 pub use error::AppError;
 
-use crate::oauth1::{self, Credentials};
+use crate::accounts::KeysForm;
+use crate::oauth1;
 use crate::x;
 
 /// The X API origin this build talks to: `X_API_BASE` at build time, else X itself.
@@ -47,7 +49,7 @@ pub fn sign_authorization(
     let err = |code: &str| JsValue::from_str(code);
     let form: Vec<(String, String)> =
         serde_wasm_bindgen::from_value(form).map_err(|_| err("bad_arguments"))?;
-    let keys: KeysInput = serde_wasm_bindgen::from_value(keys).map_err(|_| err("bad_arguments"))?;
+    let keys: KeysForm = serde_wasm_bindgen::from_value(keys).map_err(|_| err("bad_arguments"))?;
     let signed = oauth1::sign(
         method,
         url,
@@ -67,35 +69,9 @@ pub fn sign_authorization(
 enum Message {
     Core(msg_core::Msg),
     Vault(msg_vault::Msg),
+    Accounts(msg_accounts::Msg),
     Compose(msg_compose::Msg),
     Schedule(msg_schedule::Msg),
-}
-
-/// The four keys as a form sends them.
-#[derive(Deserialize)]
-pub struct KeysInput {
-    api_key: String,
-    api_secret: String,
-    access_token: String,
-    access_token_secret: String,
-}
-
-impl std::fmt::Debug for KeysInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("KeysInput { <redacted> }")
-    }
-}
-
-impl KeysInput {
-    /// The keys as signing credentials, trimmed.
-    pub fn credentials(&self) -> Credentials<'_> {
-        Credentials {
-            consumer_key: self.api_key.trim(),
-            consumer_secret: self.api_secret.trim(),
-            token: self.access_token.trim(),
-            token_secret: self.access_token_secret.trim(),
-        }
-    }
 }
 
 /// Handles one message from an extension page and resolves to `{ok}` or `{error}`.
@@ -118,6 +94,7 @@ async fn dispatch(message: Message) -> Result<Value, AppError> {
     match message {
         Message::Core(m) => msg_core::handle(m).await,
         Message::Vault(m) => msg_vault::handle(m).await,
+        Message::Accounts(m) => msg_accounts::handle(m).await,
         Message::Compose(m) => msg_compose::handle(m).await,
         Message::Schedule(m) => msg_schedule::handle(m).await,
     }

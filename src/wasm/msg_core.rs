@@ -4,7 +4,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::net::signed_send;
-use super::{AppError, KeysInput, api_base};
+use super::{AppError, api_base};
+use crate::accounts::KeysForm;
 use crate::x;
 
 /// Core messages.
@@ -16,7 +17,7 @@ pub enum Msg {
     /// Verifies four keys with a signed `GET /2/users/me` without storing them.
     VerifyKeys {
         /// The keys as typed.
-        keys: KeysInput,
+        keys: KeysForm,
     },
     /// Test builds only: takes the vault write lock and then traps, as a panic does in a
     /// release build (`panic = "abort"`), to prove that the background recovers the core.

@@ -113,9 +113,7 @@ pub async fn record() -> Result<Option<VaultRecord>, AppError> {
     let Some(json) = platform::get::<String>(Area::Local, VAULT_KEY).await? else {
         return Ok(None);
     };
-    VaultRecord::from_json(&json)
-        .map(Some)
-        .map_err(|e| AppError::new(e.code()))
+    Ok(Some(VaultRecord::from_json(&json)?))
 }
 
 /// Whether a vault record is stored (damaged or not), without parsing it.
@@ -199,7 +197,7 @@ pub async fn open(touch: bool) -> Result<Open, AppError> {
             return Err(AppError::new("locked"));
         }
     };
-    let doc = AccountsDoc::from_bytes(&payload).map_err(|e| AppError::new(e.code()))?;
+    let doc = AccountsDoc::from_bytes(&payload)?;
     if touch {
         // Only the activity time is written: the data key is never written back, so a lock
         // that lands during this call stays locked.
@@ -237,9 +235,8 @@ pub async fn change<T>(
 
 /// Seals the accounts again and stores the record.
 async fn save(open: &Open) -> Result<(), AppError> {
-    let payload = open.doc.to_bytes().map_err(|e| AppError::new(e.code()))?;
-    let record = vault::reseal(&open.record, &open.dek, &payload, &mut BrowserEntropy)
-        .map_err(|e| AppError::new(e.code()))?;
+    let payload = open.doc.to_bytes()?;
+    let record = vault::reseal(&open.record, &open.dek, &payload, &mut BrowserEntropy)?;
     store_record(&record).await
 }
 
