@@ -7,9 +7,10 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::accounts::{AccountsError, FieldProblem, Problem};
-use crate::compose::{ComposeError, ImageError};
+use crate::compose::{ComposeError, DraftError, ImageError, ResumeError};
 use crate::oauth1::OAuthError;
 use crate::schedule::ScheduleError;
+use crate::share::ShareError;
 use crate::vault::VaultError;
 use crate::x::XError;
 
@@ -76,7 +77,30 @@ macro_rules! coded_by_code {
     )*};
 }
 
-coded_by_code!(VaultError, ImageError, OAuthError);
+coded_by_code!(VaultError, ImageError, OAuthError, ShareError);
+
+impl Coded for DraftError {
+    fn code(&self) -> &'static str {
+        DraftError::code(self)
+    }
+
+    fn details(&self) -> Map<String, Value> {
+        match self.step() {
+            Some(step) => details([("step", json!(step))]),
+            None => Map::new(),
+        }
+    }
+}
+
+impl Coded for ResumeError {
+    fn code(&self) -> &'static str {
+        ResumeError::code(self)
+    }
+
+    fn details(&self) -> Map<String, Value> {
+        details([("step", json!(self.step()))])
+    }
+}
 
 impl Coded for AccountsError {
     fn code(&self) -> &'static str {

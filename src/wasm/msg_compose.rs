@@ -97,13 +97,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
     match msg {
         Msg::DraftGet => draft_get().await,
         Msg::DraftSave { draft } => {
-            draft.check().map_err(|e| {
-                let err = AppError::new(e.code());
-                match e.step() {
-                    Some(step) => err.with("step", step),
-                    None => err,
-                }
-            })?;
+            draft.check()?;
             platform::set(Area::Local, DRAFT_KEY, &draft).await?;
             Ok(json!({}))
         }
@@ -144,9 +138,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
                 ),
                 None => None,
             };
-            outbox
-                .settle(decision, pasted)
-                .map_err(|e| AppError::new(e.code()).with("step", e.step()))?;
+            outbox.settle(decision, pasted)?;
             run(outbox).await
         }
         Msg::PostProgress => Ok(platform::get(Area::Session, PROGRESS_KEY)
@@ -230,13 +222,7 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
         .doc
         .get(&outbox.account_id)
         .ok_or_else(|| AppError::new("account_not_found"))?;
-    compose::validate(&outbox.posts, account.premium).map_err(|e| {
-        let mut err = AppError::new(e.code());
-        if let Some(step) = e.step() {
-            err = err.with("step", step);
-        }
-        err
-    })?;
+    compose::validate(&outbox.posts, account.premium)?;
     let keys = account.keys.clone();
     let username = account
         .user
@@ -244,12 +230,7 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
         .map(|u| u.username.clone())
         .unwrap_or_default();
     drop(open);
-    let creds = Credentials {
-        consumer_key: &keys.api_key,
-        consumer_secret: &keys.api_secret,
-        token: &keys.access_token,
-        token_secret: &keys.access_token_secret,
-    };
+    let creds = keys.credentials();
     store_outbox(&outbox).await?;
     let steps = outbox.posts.len();
     let result = send_steps(&mut outbox, &creds, &username).await;
@@ -335,10 +316,7 @@ async fn send_steps(
         let Some(post) = outbox.posts.get(step).cloned() else {
             break;
         };
-        let in_reply_to = outbox
-            .reply_target()
-            .map_err(|e| AppError::new(e.code()).with("step", e.step()))?
-            .map(str::to_owned);
+        let in_reply_to = outbox.reply_target()?.map(str::to_owned);
         let result = post_one(outbox, &post, in_reply_to, creds, step, steps).await;
         // What is on X (or may be) is written down before anything else can fail.
         store_outbox(outbox).await?;
@@ -446,7 +424,7 @@ pub(super) async fn upload(
         .and_then(|t| t.as_string())
         .unwrap_or_default();
     let total = bytes.len() as u64;
-    compose::check_image(&media_type, total).map_err(|e| AppError::new(e.code()))?;
+    compose::check_image(&media_type, total)?;
     let progress = |uploaded: u64| async move {
         if let Some((step, steps)) = composer {
             set_progress(&Progress {
@@ -499,7 +477,6 @@ pub async fn share(info: JsValue, tab: JsValue) -> Result<(), AppError> {
         serde_wasm_bindgen::from_value(info).map_err(|_| AppError::new("share_nothing"))?;
     let tab: crate::share::ShareTab = serde_wasm_bindgen::from_value(tab).unwrap_or_default();
     let settings = session::settings().await?;
-    let text = crate::share::compose(&source, &tab, settings.share_page_link)
-        .map_err(|e| AppError::new(e.code()))?;
+    let text = crate::share::compose(&source, &tab, settings.share_page_link)?;
     platform::set(Area::Session, SHARE_KEY, &json!({ "text": text })).await
 }
