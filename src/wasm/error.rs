@@ -79,19 +79,6 @@ macro_rules! coded_by_code {
 
 coded_by_code!(VaultError, ImageError, OAuthError, ShareError);
 
-impl Coded for DraftError {
-    fn code(&self) -> &'static str {
-        DraftError::code(self)
-    }
-
-    fn details(&self) -> Map<String, Value> {
-        match self.step() {
-            Some(step) => details([("step", json!(step))]),
-            None => Map::new(),
-        }
-    }
-}
-
 impl Coded for ResumeError {
     fn code(&self) -> &'static str {
         ResumeError::code(self)
@@ -116,18 +103,25 @@ impl Coded for AccountsError {
     }
 }
 
-impl Coded for ComposeError {
-    fn code(&self) -> &'static str {
-        ComposeError::code(self)
-    }
+/// Errors about one post of a thread: the code, and the post (`step`, 0-based) when there is one.
+macro_rules! coded_with_step {
+    ($($error:ty),* $(,)?) => {$(
+        impl Coded for $error {
+            fn code(&self) -> &'static str {
+                <$error>::code(self)
+            }
 
-    fn details(&self) -> Map<String, Value> {
-        match self.step() {
-            Some(step) => details([("step", json!(step))]),
-            None => Map::new(),
+            fn details(&self) -> Map<String, Value> {
+                match self.step() {
+                    Some(step) => details([("step", json!(step))]),
+                    None => Map::new(),
+                }
+            }
         }
-    }
+    )*};
 }
+
+coded_with_step!(ComposeError, DraftError);
 
 impl Coded for ScheduleError {
     fn code(&self) -> &'static str {
