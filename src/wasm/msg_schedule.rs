@@ -2,13 +2,13 @@
 //! every worker start, and the notifications that tell the user when something needs them.
 //!
 //! The queue is the core's [`Queue`] as JSON in `storage.local` (key `queue`); the one alarm
-//! (`schedule`) is only a cache of [`effective_wake`]. Every change to the queue happens under
-//! one in-worker lock ([`QueueLock`]): load, change, persist, release. Sending follows the
+//! (`schedule`) is only a cache of [`Queue::next_wake`]. Every change to the queue happens
+//! under one in-worker lock ([`QueueLock`]): load, change, persist, release. Sending follows the
 //! core's notes: media are uploaded before `begin`, the queue is persisted after `begin` and
 //! before `POST /2/tweets`, and the answer is recorded with `complete`.
 //!
-//! Posts of one account go out in due order: while an earlier post of an account waits to be
-//! retried (a 429, a 5xx, an unknown outcome), its later posts wait behind it.
+//! The core decides what goes out and in which order ([`Queue::sendable`]), what X's answer
+//! means ([`Outcome`]) and when to wake up; this module only wires it to the browser.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -21,13 +21,12 @@ use super::net::signed_send;
 use super::platform::{self, Area};
 use super::{AppError, api_base, msg_compose, session};
 use crate::compose::{self, PostInput};
-use crate::http::HttpResponse;
 use crate::oauth1::Credentials;
 use crate::schedule::{
-    ConfirmReason, DAY_MS, Draft, Item, ItemId, MediaRef, Outcome, PlannedPost, PostedVia, Queue,
+    ConfirmReason, Draft, Item, ItemId, MediaRef, Outcome, PlannedPost, PostedVia, Queue,
     Resolution, ScheduleError, State,
 };
-use crate::x::{self, RateLimits, XError};
+use crate::x::{self, RateLimits};
 
 /// `storage.local` key of the queue (the core's JSON).
 pub const QUEUE_KEY: &str = "queue";
@@ -305,23 +304,6 @@ async fn remember_limit(account_id: &str, limits: &RateLimits) {
     let _ = platform::set(Area::Local, LIMITS_KEY, &known).await;
 }
 
-/// The most posts of `account_id` that X will count in any 24-hour window touched by a post at
-/// `at_ms`: the windows ending at `at_ms` and at each later planned post within a day.
-pub fn busiest_window(queue: &Queue, account_id: &str, at_ms: u64) -> usize {
-    let mut ends: Vec<u64> = queue
-        .items()
-        .iter()
-        .filter(|i| i.account_id == account_id && !i.is_finished())
-        .map(|i| i.state.wake_at().unwrap_or(i.due_at_ms))
-        .filter(|t| *t > at_ms && *t <= at_ms.saturating_add(DAY_MS))
-        .collect();
-    ends.push(at_ms);
-    ends.iter()
-        .map(|end| queue.planned_in_window(account_id, *end, DAY_MS))
-        .max()
-        .unwrap_or(0)
-}
-
 /// Handles a schedule message.
 pub async fn handle(msg: Msg) -> Result<Value, AppError> {
     let answer = match msg {
@@ -338,7 +320,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             };
             let (id, planned_count) = with_queue(|q, now| {
                 let id = q.add(draft, now)?;
-                Ok((id, busiest_window(q, &account_id, due_at_ms)))
+                Ok((id, q.busiest_window(&account_id, due_at_ms)))
             })
             .await?;
             let known: HashMap<String, KnownLimit> = platform::get(Area::Local, LIMITS_KEY)
@@ -522,54 +504,13 @@ async fn list() -> Result<Value, AppError> {
     }))
 }
 
-/// Which due items may go now, oldest due first: an item waits while an earlier post of the
-/// same account waits for a retry (or is being sent), so one account's posts keep their order.
-pub fn sendable(queue: &Queue, now_ms: u64) -> Vec<ItemId> {
-    let mut due: Vec<&Item> = queue
-        .due(now_ms)
-        .into_iter()
-        .filter_map(|id| queue.get(id))
-        .filter(|i| !blocked(queue, i))
-        .collect();
-    due.sort_by_key(|i| (i.due_at_ms, i.created_at_ms, i.id));
-    due.into_iter().map(|i| i.id).collect()
-}
-
-fn order_key(i: &Item) -> (u64, u64, ItemId) {
-    (i.due_at_ms, i.created_at_ms, i.id)
-}
-
-fn blocked(queue: &Queue, item: &Item) -> bool {
-    queue.items().iter().any(|other| {
-        other.id != item.id
-            && other.account_id == item.account_id
-            && matches!(
-                other.state,
-                State::RetryWaiting { .. } | State::Sending { .. }
-            )
-            && order_key(other) < order_key(item)
-    })
-}
-
-/// The time the alarm is set for: the earliest wake of an item that is not held behind an
-/// earlier post of its account (that one's own wake covers it).
-pub fn effective_wake(queue: &Queue, now_ms: u64) -> Option<u64> {
-    queue
-        .items()
-        .iter()
-        .filter(|i| !blocked(queue, i))
-        .filter_map(|i| i.state.wake_at())
-        .min()
-        .map(|t| t.max(now_ms))
-}
-
 /// Sets (or clears) the one `schedule` alarm from the stored queue.
 async fn reconcile() -> Result<(), AppError> {
     let queue = {
         let _lock = QueueLock::acquire().await;
         load().await?
     };
-    match effective_wake(&queue, platform::now_ms()) {
+    match queue.next_wake(platform::now_ms()) {
         Some(when) => set_schedule_alarm(when).await,
         None => platform::clear_alarm(ALARM).await,
     }
@@ -638,9 +579,7 @@ async fn send_due() -> Result<(), AppError> {
     for _ in 0..1000 {
         let next = {
             let _lock = QueueLock::acquire().await;
-            sendable(&load().await?, platform::now_ms())
-                .first()
-                .copied()
+            load().await?.sendable(platform::now_ms()).first().copied()
         };
         let Some(id) = next else {
             return Ok(());
@@ -664,79 +603,6 @@ async fn send_due() -> Result<(), AppError> {
         send_item(id, &open).await?;
     }
     Ok(())
-}
-
-/// What went wrong before the post request was made (media upload, missing account).
-pub fn outcome_before_request(e: &AppError) -> Outcome {
-    match e.code.as_str() {
-        "x_rate_limited" => Outcome::RateLimited {
-            reset_at_s: e.details.get("retry_at").and_then(Value::as_u64),
-            user_24h_remaining: None,
-            user_24h_reset_s: None,
-        },
-        "offline"
-        | "timeout"
-        | "x_server_error"
-        | "x_clock_skew"
-        | "media_processing_timeout"
-        | "platform_fetch"
-        | "platform_storage" => Outcome::Transient {
-            code: e.code.clone(),
-        },
-        other => Outcome::Permanent {
-            code: other.to_owned(),
-        },
-    }
-}
-
-/// Maps the answer to `POST /2/tweets` onto the core's outcome.
-pub fn outcome_of_response(resp: &HttpResponse) -> Outcome {
-    if (200..300).contains(&resp.status) {
-        return match x::parse_create_post(resp) {
-            Ok(created) => Outcome::Posted { id: created.id },
-            // X said yes but the answer is unreadable: it may well be on X.
-            Err(e) => Outcome::Unknown {
-                code: e.code().to_owned(),
-            },
-        };
-    }
-    match x::classify_error(resp) {
-        XError::RateLimited { limits, .. } => Outcome::RateLimited {
-            reset_at_s: limits.reset,
-            user_24h_remaining: limits.user_24h_remaining,
-            user_24h_reset_s: limits.user_24h_reset,
-        },
-        XError::Duplicate => Outcome::Duplicate,
-        e @ XError::ServerError { .. } => Outcome::Unknown {
-            code: e.code().to_owned(),
-        },
-        e @ XError::Unexpected { status } if status >= 500 => Outcome::Unknown {
-            code: e.code().to_owned(),
-        },
-        e @ XError::ClockSkew { .. } => Outcome::Transient {
-            code: e.code().to_owned(),
-        },
-        e => Outcome::Permanent {
-            code: e.code().to_owned(),
-        },
-    }
-}
-
-/// Maps a failure to get any answer to `POST /2/tweets`: a timeout or a cut connection may
-/// come after X received the request (unknown); a browser that says it is offline never sent
-/// it; anything raised before the request was built is transient.
-pub fn outcome_of_send_error(e: &AppError, browser_online: bool) -> Outcome {
-    match e.code.as_str() {
-        "timeout" | "response_unreadable" => Outcome::Unknown {
-            code: e.code.clone(),
-        },
-        "offline" if browser_online => Outcome::Unknown {
-            code: e.code.clone(),
-        },
-        _ => Outcome::Transient {
-            code: e.code.clone(),
-        },
-    }
 }
 
 /// `navigator.onLine`: whether the browser believes it has a network.
@@ -834,7 +700,8 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
         Err(e) => return Err(schedule_err(e)),
     }
     if let Some(e) = upload_error {
-        return finish(id, outcome_before_request(&e)).await;
+        let retry_at_s = e.details.get("retry_at").and_then(Value::as_u64);
+        return finish(id, Outcome::before_request(&e.code, retry_at_s)).await;
     }
     // The queue now says `Sending` on disk: whatever happens next, no second post.
     let new_post = x::NewPost {
@@ -845,9 +712,9 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
     let outcome = match signed_send(x::create_post(api_base(), &new_post), &creds).await {
         Ok(resp) => {
             remember_limit(&step.account_id, &RateLimits::from_response(&resp)).await;
-            outcome_of_response(&resp)
+            Outcome::of_response(&resp)
         }
-        Err(e) => outcome_of_send_error(&e, browser_online()),
+        Err(e) => Outcome::of_send_failure(&e.code, browser_online()),
     };
     let outcome = match outcome {
         Outcome::Permanent { code } if code == "x_unauthorized" => {
