@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
-use super::msg_schedule::browser_online;
 use super::net::signed_send;
+use super::platform::browser_online;
 use super::platform::{self, Area};
 use super::{AppError, api_base, session};
 use crate::compose::{self, PostInput, SentPost};

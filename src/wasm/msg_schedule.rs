@@ -15,7 +15,6 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use wasm_bindgen::prelude::*;
 
 use super::net::signed_send;
 use super::platform::{self, Area};
@@ -39,42 +38,11 @@ const USERNAMES_KEY: &str = "schedule_usernames";
 /// The notification that says how many posts wait for an unlock.
 const UNLOCK_NOTIFICATION: &str = "schedule_unlock";
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = openOptionsPage, catch)]
-    fn open_options_page() -> Result<js_sys::Promise, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getURL)]
-    fn runtime_get_url(path: &str) -> String;
-    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create, catch)]
-    fn tabs_create(props: &JsValue) -> Result<js_sys::Promise, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
-    fn alarms_create(name: &str, info: &JsValue) -> Result<js_sys::Promise, JsValue>;
-}
-
 /// After its first firing the alarm repeats every this many minutes until a firing run ends and
 /// sets it again: a worker stopped mid-run (or before it handled the alarm) is woken again
 /// instead of waiting for an event that never comes. Chrome raises this to 30 s for packed
 /// extensions; unpacked ones (the tests) get 3 s.
 const BACKSTOP_PERIOD_MINUTES: f64 = 0.05;
-
-/// Sets the `schedule` alarm: first at `when_ms`, then every [`BACKSTOP_PERIOD_MINUTES`].
-async fn set_schedule_alarm(when_ms: u64) -> Result<(), AppError> {
-    let fail = |_| AppError::new("platform_alarms");
-    let info = js_sys::Object::new();
-    js_sys::Reflect::set(&info, &"when".into(), &JsValue::from_f64(when_ms as f64))
-        .map_err(fail)?;
-    js_sys::Reflect::set(
-        &info,
-        &"periodInMinutes".into(),
-        &JsValue::from_f64(BACKSTOP_PERIOD_MINUTES),
-    )
-    .map_err(fail)?;
-    let promise = alarms_create(ALARM, &info).map_err(fail)?;
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .map_err(fail)?;
-    Ok(())
-}
 
 /// Schedule messages.
 // The variant names are the message types (`schedule_add`, ...), as the pages send them.
@@ -511,7 +479,7 @@ async fn reconcile() -> Result<(), AppError> {
         load().await?
     };
     match queue.next_wake(platform::now_ms()) {
-        Some(when) => set_schedule_alarm(when).await,
+        Some(when) => platform::set_repeating_alarm(ALARM, when, BACKSTOP_PERIOD_MINUTES).await,
         None => platform::clear_alarm(ALARM).await,
     }
 }
@@ -603,15 +571,6 @@ async fn send_due() -> Result<(), AppError> {
         send_item(id, &open).await?;
     }
     Ok(())
-}
-
-/// `navigator.onLine`: whether the browser believes it has a network.
-pub fn browser_online() -> bool {
-    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).ok();
-    navigator
-        .and_then(|n| js_sys::Reflect::get(&n, &"onLine".into()).ok())
-        .and_then(|v| v.as_bool())
-        .unwrap_or(true)
 }
 
 fn jitter() -> f64 {
@@ -714,7 +673,7 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
             remember_limit(&step.account_id, &RateLimits::from_response(&resp)).await;
             Outcome::of_response(&resp)
         }
-        Err(e) => Outcome::of_send_failure(&e.code, browser_online()),
+        Err(e) => Outcome::of_send_failure(&e.code, platform::browser_online()),
     };
     let outcome = match outcome {
         Outcome::Permanent { code } if code == "x_unauthorized" => {
@@ -823,15 +782,10 @@ pub async fn on_notification_click(id: &str) {
     if !id.starts_with("schedule_") {
         return;
     }
-    let opened = if id == UNLOCK_NOTIFICATION {
-        open_options_page().ok()
+    let _ = if id == UNLOCK_NOTIFICATION {
+        platform::open_options_page().await
     } else {
-        let props = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&props, &"url".into(), &runtime_get_url("queue.html").into());
-        tabs_create(&props).ok()
+        platform::open_tab("queue.html").await
     };
-    if let Some(promise) = opened {
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    }
     let _ = platform::clear_notification(id).await;
 }
