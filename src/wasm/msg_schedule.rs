@@ -3,7 +3,7 @@
 //!
 //! The queue is the core's [`Queue`] as JSON in `storage.local` (key `queue`); the one alarm
 //! (`schedule`) is only a cache of [`Queue::next_wake`]. Every change to the queue happens
-//! under one in-worker lock ([`QueueLock`]): load, change, persist, release. Sending follows the
+//! under one in-worker lock ([`QUEUE_LOCK`]): load, change, persist, release. Sending follows the
 //! core's notes: media are uploaded before `begin`, the queue is persisted after `begin` and
 //! before `POST /2/tweets`, and the answer is recorded with `complete`.
 //!
@@ -128,31 +128,15 @@ fn schedule_err(e: ScheduleError) -> AppError {
 }
 
 thread_local! {
-    static QUEUE_BUSY: Cell<bool> = const { Cell::new(false) };
     static FIRING: Cell<bool> = const { Cell::new(false) };
     static FIRE_AGAIN: Cell<bool> = const { Cell::new(false) };
     static RECOVERED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Holds the in-worker queue lock: one load-change-persist at a time.
-struct QueueLock;
-
-impl QueueLock {
-    async fn acquire() -> QueueLock {
-        // The worker is single-threaded: the check and the set cannot be split by another task.
-        while QUEUE_BUSY.with(Cell::get) {
-            gloo_timers::future::TimeoutFuture::new(5).await;
-        }
-        QUEUE_BUSY.with(|b| b.set(true));
-        QueueLock
-    }
-}
-
-impl Drop for QueueLock {
-    fn drop(&mut self) {
-        QUEUE_BUSY.with(|b| b.set(false));
-    }
-}
+/// One load-change-persist of the queue at a time in this worker: every change holds it from
+/// reading the stored queue to storing it, with no network wait in between. (A trap cannot
+/// leave it held: the background drops the module.)
+static QUEUE_LOCK: async_lock::Mutex<()> = async_lock::Mutex::new(());
 
 /// Clears [`FIRING`] however a firing run ends.
 struct FiringGuard;
@@ -181,7 +165,7 @@ async fn persist(queue: &Queue) -> Result<(), AppError> {
 async fn try_with_queue<T>(
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
 ) -> Result<Result<T, ScheduleError>, AppError> {
-    let _lock = QueueLock::acquire().await;
+    let _lock = QUEUE_LOCK.lock().await;
     let mut queue = load().await?;
     let result = change(&mut queue, platform::now_ms());
     if result
@@ -309,7 +293,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         Msg::ScheduleList => return list().await,
         Msg::ScheduleEdit { id, posts } => {
             let account_id = {
-                let _lock = QueueLock::acquire().await;
+                let _lock = QUEUE_LOCK.lock().await;
                 load()
                     .await?
                     .get(ItemId(id))
@@ -449,7 +433,7 @@ fn view<'a>(item: &'a Item, names: &'a HashMap<String, String>) -> ItemView<'a> 
 
 async fn list() -> Result<Value, AppError> {
     let queue = {
-        let _lock = QueueLock::acquire().await;
+        let _lock = QUEUE_LOCK.lock().await;
         load().await?
     };
     if let Ok(open) = session::open(false).await {
@@ -475,7 +459,7 @@ async fn list() -> Result<Value, AppError> {
 /// Sets (or clears) the one `schedule` alarm from the stored queue.
 async fn reconcile() -> Result<(), AppError> {
     let queue = {
-        let _lock = QueueLock::acquire().await;
+        let _lock = QUEUE_LOCK.lock().await;
         load().await?
     };
     match queue.next_wake(platform::now_ms()) {
@@ -546,7 +530,7 @@ async fn send_due() -> Result<(), AppError> {
     // Bounded: every send moves its item out of the due set or to a later time.
     for _ in 0..1000 {
         let next = {
-            let _lock = QueueLock::acquire().await;
+            let _lock = QUEUE_LOCK.lock().await;
             load().await?.sendable(platform::now_ms()).first().copied()
         };
         let Some(id) = next else {
@@ -605,7 +589,7 @@ async fn finish(id: ItemId, outcome: Outcome) -> Result<(), AppError> {
 /// Sends the next step of one due item.
 async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
     let step = {
-        let _lock = QueueLock::acquire().await;
+        let _lock = QUEUE_LOCK.lock().await;
         load().await?.next_step(id)
     };
     let Ok(step) = step else {
@@ -711,7 +695,7 @@ fn preview(item: &Item) -> String {
 /// Tells the user about one item's state (sent, failed, waiting for a decision).
 async fn notify_item(id: ItemId) {
     let queue = {
-        let _lock = QueueLock::acquire().await;
+        let _lock = QUEUE_LOCK.lock().await;
         match load().await {
             Ok(q) => q,
             Err(_) => return,
