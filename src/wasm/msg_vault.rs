@@ -275,7 +275,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             }
             session::begin(&unlocked.dek).await?;
             drop(vault_lock);
-            super::msg_schedule::spawn_unlocked();
+            super::schedule::spawn_unlocked();
             status().await
         }
         Msg::VaultLock => {
