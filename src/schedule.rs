@@ -1,9 +1,19 @@
 //! The post schedule: a sans-IO state machine over a queue of planned posts.
 //!
 //! The wasm layer keeps the [`Queue`] as JSON in `chrome.storage.local`, calls these methods
-//! with the current time (Unix milliseconds) and a random jitter in `0..=1`, performs the HTTP
-//! requests itself, and sets one alarm at [`Queue::next_wake`]. Nothing here reads a clock,
-//! draws a random number or does I/O.
+//! with the current time (Unix milliseconds) and a random jitter in `0..=1`, and performs the
+//! HTTP requests itself. What it does with them is decided here:
+//!
+//! - what goes out: the first item of [`Queue::sendable`], one at a time. Its step comes from
+//!   [`Queue::next_step`], its media are uploaded, and [`Queue::begin_prepared`] starts it only
+//!   if the queue still holds exactly that step;
+//! - what became of it: [`Outcome::of_response`] for X's answer, [`Outcome::of_send_failure`]
+//!   when there was none, [`Outcome::before_request`] when the post request was never made;
+//!   [`Queue::complete`] records it;
+//! - when to wake up: the one alarm is set at [`Queue::next_wake`] after every run and change;
+//! - whether a new post crowds X's 24-hour limit: [`Queue::busiest_window`].
+//!
+//! Nothing here reads a clock, draws a random number or does I/O.
 //!
 //! # Life of an item
 //!
@@ -43,11 +53,15 @@
 //!   failure ends in a state the user sees ([`Queue::needs_user_count`]).
 
 mod error;
+mod order;
+mod outcome;
 mod policy;
+mod window;
 
 use serde::{Deserialize, Serialize};
 
 pub use error::{Op, ScheduleError};
+pub use outcome::Outcome;
 pub use policy::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, DEFAULT_RATE_LIMIT_WAIT_MS, MAX_ATTEMPTS,
     MAX_RATE_LIMIT_WAIT_MS, RESET_SLACK_MS, backoff_ms, rate_limit_until,
@@ -510,48 +524,6 @@ pub struct SendStep {
     pub in_reply_to: Option<String>,
 }
 
-/// What became of a request, as the caller classified X's answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Outcome {
-    /// X created the post.
-    Posted {
-        /// Its id.
-        id: String,
-    },
-    /// 429: not posted; wait for the reset.
-    RateLimited {
-        /// `x-rate-limit-reset`, Unix seconds.
-        reset_at_s: Option<u64>,
-        /// `x-user-limit-24hour-remaining`.
-        user_24h_remaining: Option<u64>,
-        /// `x-user-limit-24hour-reset`, Unix seconds.
-        user_24h_reset_s: Option<u64>,
-    },
-    /// Not posted, worth retrying: the post request was surely not processed (for example a
-    /// media upload failed with 5xx or the network was down before anything was sent).
-    Transient {
-        /// The error code.
-        code: String,
-    },
-    /// The post request left but its fate is unknown: timeout, connection cut, or a 5xx answer
-    /// to `POST /2/tweets` (X has been seen to create posts while answering 5xx).
-    Unknown {
-        /// The error code.
-        code: String,
-    },
-    /// 403 duplicate content.
-    Duplicate,
-    /// X refused for a reason retrying will not fix (too long, read-only app, no credits,
-    /// bad keys, client not enrolled, ...).
-    Permanent {
-        /// The error code.
-        code: String,
-    },
-    /// The vault was locked, so nothing was signed or sent.
-    Locked,
-}
-
 /// The user's answer to a `NeedsConfirmation` item (see [`Queue::resolve`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -895,30 +867,6 @@ impl Queue {
         }
     }
 
-    /// The one time to set the alarm for: the earliest time an item waits for, never before
-    /// `now_ms` (an item already due gives `now_ms`). `None` when nothing waits for a time.
-    pub fn next_wake(&self, now_ms: u64) -> Option<u64> {
-        self.items
-            .iter()
-            .filter_map(|i| i.state.wake_at())
-            .min()
-            .map(|t| t.max(now_ms))
-    }
-
-    /// The items to send now, the longest overdue first (ties: the earliest created).
-    pub fn due(&self, now_ms: u64) -> Vec<ItemId> {
-        let mut due: Vec<(u64, u64, ItemId)> = self
-            .items
-            .iter()
-            .filter_map(|i| {
-                let at = i.state.wake_at()?;
-                (at <= now_ms).then_some((at, i.created_at_ms, i.id))
-            })
-            .collect();
-        due.sort_unstable();
-        due.into_iter().map(|(_, _, id)| id).collect()
-    }
-
     /// The next step of an item, without changing anything: what [`Queue::begin`] will hand
     /// out. Lets the caller upload media before the post is begun.
     pub fn next_step(&self, id: ItemId) -> Result<SendStep, ScheduleError> {
@@ -1149,32 +1097,6 @@ impl Queue {
                 )
             })
             .count()
-    }
-
-    /// How many posts (each thread step counts) of `account_id` are on X or planned in the
-    /// `window_ms` up to and including `at_ms`: what X will count against its 24-hour limit
-    /// when a post goes out at `at_ms`. Posted steps count at their posting time; steps still
-    /// to go at the time their item waits for (its due time when it waits for the user).
-    pub fn planned_in_window(&self, account_id: &str, at_ms: u64, window_ms: u64) -> usize {
-        let from = at_ms.saturating_sub(window_ms);
-        let inside = |t: u64| t > from && t <= at_ms;
-        self.items
-            .iter()
-            .filter(|i| i.account_id == account_id)
-            .map(|i| {
-                let posted = i.posted.iter().filter(|p| inside(p.at_ms)).count();
-                let pending_at = match i.state {
-                    State::Sent { .. } | State::Failed { .. } | State::Cancelled { .. } => None,
-                    State::Sending { since_ms, .. } => Some(since_ms),
-                    ref other => Some(other.wake_at().unwrap_or(i.due_at_ms)),
-                };
-                let pending = match pending_at {
-                    Some(t) if inside(t) => i.posts.len().saturating_sub(i.posted.len()),
-                    _ => 0,
-                };
-                posted + pending
-            })
-            .sum()
     }
 
     /// Items still to go (everything not finished), the soonest first.

@@ -1,13 +1,15 @@
 //! The schedule's state machine: every transition (legal and illegal), the retry policy, the
-//! recovery after a stopped worker, and a randomized simulation of a faulty X and a worker that
-//! is stopped at arbitrary points, asserting that nothing is posted twice and nothing is lost.
-//! Runs natively and under wasm-bindgen-test.
+//! recovery after a stopped worker, the decisions the worker acts on (what goes out and in which
+//! order, what X's answers mean, when to wake up, the 24-hour window), and a randomized
+//! simulation of a faulty X and a worker that is stopped at arbitrary points, asserting that
+//! nothing is posted twice and nothing is lost. Runs natively and under wasm-bindgen-test.
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use std::collections::HashMap;
 
+use keypost::http::HttpResponse;
 use keypost::schedule::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, ConfirmReason, DAY_MS, DEFAULT_RATE_LIMIT_WAIT_MS,
     DUPLICATE_GUARD_MS, Draft, HOUR_MS, ItemId, LATE_THRESHOLD_MS, MAX_AHEAD_MS, MAX_ATTEMPTS,
@@ -24,6 +26,13 @@ fn text_draft(text: &str, due_at_ms: u64) -> Draft {
         account_id: ACCOUNT.to_owned(),
         posts: vec![PlannedPost::text(text)],
         due_at_ms,
+    }
+}
+
+fn account_draft(account_id: &str, text: &str, due_at_ms: u64) -> Draft {
+    Draft {
+        account_id: account_id.to_owned(),
+        ..text_draft(text, due_at_ms)
     }
 }
 
@@ -94,7 +103,7 @@ fn add_accepts_future_times_and_a_small_grace() {
     assert_eq!(state(&q, a), State::Scheduled { at_ms: T0 + 1 });
     assert_eq!(q.get(b).unwrap().created_at_ms, T0);
     assert_eq!(
-        q.due(T0),
+        q.sendable(T0),
         vec![b],
         "the one inside the grace is due at once"
     );
@@ -148,36 +157,45 @@ fn add_refuses_the_past_the_far_future_and_empty_posts() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// next_wake and due
+// What goes out, in which order, and when to wake up
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn due_is_oldest_first_and_ties_go_by_creation() {
+fn sendable_is_in_due_order_and_ties_go_by_creation() {
     let mut q = Queue::new();
     let late = q.add(text_draft("b", T0 + 5_000), T0 + 2).unwrap();
     let tie_second = q.add(text_draft("c", T0 + 1_000), T0 + 1).unwrap();
     let tie_first = q.add(text_draft("a", T0 + 1_000), T0).unwrap();
     let future = q.add(text_draft("d", T0 + 60_000), T0).unwrap();
-    assert_eq!(q.due(T0 + 999), Vec::<ItemId>::new());
-    assert_eq!(q.due(T0 + 5_000), vec![tie_first, tie_second, late]);
-    assert!(!q.due(T0 + 60_000).is_empty());
-    assert_eq!(q.due(T0 + 60_000).last(), Some(&future));
+    assert_eq!(q.sendable(T0 + 999), Vec::<ItemId>::new());
+    assert_eq!(q.sendable(T0 + 5_000), vec![tie_first, tie_second, late]);
+    assert!(!q.sendable(T0 + 60_000).is_empty());
+    assert_eq!(q.sendable(T0 + 60_000).last(), Some(&future));
+    // Sent now, it is due as early as `late` and was created earlier, yet it keeps its place by
+    // due time: one order for everything an account posts.
+    q.post_now(future, T0 + 5_000).unwrap();
+    assert_eq!(
+        q.sendable(T0 + 5_000),
+        vec![tie_first, tie_second, late, future]
+    );
 }
 
 #[test]
 fn next_wake_is_the_earliest_waiting_time_whatever_else_is_there() {
     let mut q = Queue::new();
     assert_eq!(q.next_wake(T0), None);
-    // Items in states that wait for no time.
-    let sent = q.add(text_draft("sent", T0), T0).unwrap();
+    // Items in states that wait for no time, on another account so that none holds the
+    // retry below.
+    let other = |text: &str, due| account_draft("acct-other", text, due);
+    let sent = q.add(other("sent", T0), T0).unwrap();
     q.begin(sent, T0).unwrap();
     q.complete(sent, posted("1"), T0, 0.5).unwrap();
-    let sending = q.add(text_draft("sending", T0), T0).unwrap();
+    let sending = q.add(other("sending", T0), T0).unwrap();
     q.begin(sending, T0).unwrap();
-    let locked = q.add(text_draft("locked", T0), T0).unwrap();
+    let locked = q.add(other("locked", T0), T0).unwrap();
     q.begin(locked, T0).unwrap();
     q.complete(locked, Outcome::Locked, T0, 0.5).unwrap();
-    let cancelled = q.add(text_draft("cancelled", T0 + 10), T0).unwrap();
+    let cancelled = q.add(other("cancelled", T0 + 10), T0).unwrap();
     q.cancel(cancelled, T0).unwrap();
     assert_eq!(q.next_wake(T0), None, "sent, sending, locked, cancelled");
     // A retry at T0 + 15..30 s and a post planned at T0 + 1 h.
@@ -189,7 +207,46 @@ fn next_wake_is_the_earliest_waiting_time_whatever_else_is_there() {
     // Once the retry has passed, the alarm is "now" (an alarm in the past fires at once).
     assert_eq!(q.next_wake(T0 + 10 * MINUTE_MS), Some(T0 + 10 * MINUTE_MS));
     q.begin(retry, T0 + 10 * MINUTE_MS).unwrap();
+    // While the retry is being sent, the later post of its account waits behind it: the run
+    // that sends the retry sets the alarm again when it is done.
+    assert_eq!(q.next_wake(T0 + 10 * MINUTE_MS), None);
+    q.complete(retry, posted("2"), T0 + 10 * MINUTE_MS, 0.0)
+        .unwrap();
     assert_eq!(q.next_wake(T0 + 10 * MINUTE_MS), Some(T0 + HOUR_MS));
+}
+
+#[test]
+fn an_account_keeps_its_order_behind_a_retry() {
+    let draft = account_draft;
+    let mut q = Queue::new();
+    let a1 = q.add(draft("a", "a1", 1_000), 0).unwrap();
+    let a2 = q.add(draft("a", "a2", 2_000), 0).unwrap();
+    let b1 = q.add(draft("b", "b1", 1_500), 0).unwrap();
+    assert_eq!(q.sendable(2_000), vec![a1, b1, a2]);
+    q.begin(a1, 2_000).unwrap();
+    q.complete(
+        a1,
+        Outcome::Transient {
+            code: "offline".into(),
+        },
+        2_000,
+        0.0,
+    )
+    .unwrap();
+    // a2 waits behind a1's retry; b is not held.
+    assert_eq!(q.sendable(3_000), vec![b1]);
+    let retry_at = q.get(a1).unwrap().state.wake_at().unwrap();
+    q.begin(b1, 3_000).unwrap();
+    q.complete(b1, Outcome::Posted { id: "1".into() }, 3_000, 0.0)
+        .unwrap();
+    // The alarm is for a1's retry, not for the held a2 (already due).
+    assert_eq!(q.next_wake(3_000), Some(retry_at));
+    assert_eq!(q.sendable(retry_at), vec![a1]);
+    q.begin(a1, retry_at).unwrap();
+    assert_eq!(q.sendable(retry_at), Vec::<ItemId>::new());
+    q.complete(a1, Outcome::Posted { id: "2".into() }, retry_at, 0.0)
+        .unwrap();
+    assert_eq!(q.sendable(retry_at), vec![a2]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,7 +351,7 @@ fn a_post_goes_scheduled_sending_sent() {
         }),
         "a second begin cannot send it twice"
     );
-    assert!(q.due(T0 + 2_000).is_empty());
+    assert!(q.sendable(T0 + 2_000).is_empty());
     let after = q.complete(id, posted("111"), T0 + 2_000, 0.5).unwrap();
     assert_eq!(after, State::Sent { at_ms: T0 + 2_000 });
     assert_eq!(q.get(id).unwrap().posted_ids(), vec![Some("111")]);
@@ -312,7 +369,7 @@ fn a_thread_goes_step_by_step_replying_to_the_previous_step() {
     let mut ids = Vec::new();
     for i in 0..3 {
         let now = T0 + i as u64 * 1_000;
-        assert_eq!(q.due(now), vec![id], "the next step is due at once");
+        assert_eq!(q.sendable(now), vec![id], "the next step is due at once");
         let step = q.begin(id, now).unwrap();
         assert_eq!(step.step, i);
         assert_eq!(step.text, format!("step {i}"));
@@ -558,8 +615,157 @@ fn refusals_fail_at_once_and_only_the_user_retries_them() {
         assert_eq!(q.next_wake(T0 + 7), None, "no automatic retry");
         assert_eq!(q.get(id).unwrap().attempts, 0);
         q.retry(id, T0 + 10).unwrap();
-        assert_eq!(q.due(T0 + 10), vec![id]);
+        assert_eq!(q.sendable(T0 + 10), vec![id]);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What X's answers mean
+// ---------------------------------------------------------------------------------------------
+
+fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        body: body.to_owned(),
+    }
+}
+
+#[test]
+fn answers_to_a_post_map_onto_outcomes() {
+    let created = resp(201, &[], r#"{"data":{"id":"123","text":"hi"}}"#);
+    assert_eq!(
+        Outcome::of_response(&created),
+        Outcome::Posted { id: "123".into() }
+    );
+    let limited = resp(
+        429,
+        &[
+            ("x-rate-limit-reset", "1000"),
+            ("x-user-limit-24hour-remaining", "0"),
+            ("x-user-limit-24hour-reset", "5000"),
+        ],
+        r#"{"title":"Too Many Requests","status":429}"#,
+    );
+    assert_eq!(
+        Outcome::of_response(&limited),
+        Outcome::RateLimited {
+            reset_at_s: Some(1000),
+            user_24h_remaining: Some(0),
+            user_24h_reset_s: Some(5000),
+        }
+    );
+    let unavailable = resp(503, &[], "");
+    assert!(matches!(
+        Outcome::of_response(&unavailable),
+        Outcome::Unknown { .. }
+    ));
+    let duplicate = resp(
+        403,
+        &[],
+        r#"{"detail":"You are not allowed to create a Tweet with duplicate content.","status":403}"#,
+    );
+    assert_eq!(Outcome::of_response(&duplicate), Outcome::Duplicate);
+    // X said yes but its answer cannot be read, or a status past 5xx that X does not
+    // document: either may hide a created post.
+    for status in [201, 600] {
+        assert!(matches!(
+            Outcome::of_response(&resp(status, &[], "<html>")),
+            Outcome::Unknown { .. }
+        ));
+    }
+    let skew = r#"{"errors":[{"code":135,"message":"Timestamp out of bounds."}]}"#;
+    assert_eq!(
+        Outcome::of_response(&resp(401, &[], skew)),
+        Outcome::Transient {
+            code: "x_clock_skew".into()
+        }
+    );
+    // Refusals that retrying will not fix.
+    let read_only =
+        r#"{"type":"https://api.twitter.com/2/problems/oauth1-permissions","status":403}"#;
+    for (status, body, code) in [
+        (403, read_only, "x_read_only"),
+        (402, "{}", "x_credits_depleted"),
+        (401, "{}", "x_unauthorized"),
+    ] {
+        assert_eq!(
+            Outcome::of_response(&resp(status, &[], body)),
+            Outcome::Permanent {
+                code: code.to_owned()
+            },
+            "{status} {body}"
+        );
+    }
+}
+
+#[test]
+fn failures_without_an_answer_are_unknown_unless_nothing_left() {
+    let unknown = |code: &str| Outcome::Unknown {
+        code: code.to_owned(),
+    };
+    let transient = |code: &str| Outcome::Transient {
+        code: code.to_owned(),
+    };
+    // (error code, browser online, outcome)
+    let cases = [
+        ("timeout", true, unknown("timeout")),
+        ("timeout", false, unknown("timeout")),
+        ("offline", true, unknown("offline")),
+        ("offline", false, transient("offline")),
+        // X answered but the answer could not be read: the request was processed, so even a
+        // browser that now says it is offline cannot make it "not sent".
+        ("response_unreadable", true, unknown("response_unreadable")),
+        ("response_unreadable", false, unknown("response_unreadable")),
+        // Raised before the request was built.
+        ("platform_fetch", true, transient("platform_fetch")),
+    ];
+    for (code, online, expected) in cases {
+        assert_eq!(
+            Outcome::of_send_failure(code, online),
+            expected,
+            "{code}, online {online}"
+        );
+    }
+}
+
+#[test]
+fn failures_before_the_post_request_are_retried_or_final_never_unknown() {
+    for code in [
+        "offline",
+        "timeout",
+        "x_server_error",
+        "x_clock_skew",
+        "media_processing_timeout",
+        "platform_fetch",
+        "platform_storage",
+    ] {
+        assert_eq!(
+            Outcome::before_request(code, None),
+            Outcome::Transient {
+                code: code.to_owned()
+            }
+        );
+    }
+    for code in ["media_missing", "x_read_only", "x_unauthorized"] {
+        assert_eq!(
+            Outcome::before_request(code, Some(5)),
+            Outcome::Permanent {
+                code: code.to_owned()
+            }
+        );
+    }
+    assert_eq!(
+        Outcome::before_request("x_rate_limited", Some(1_800_000_900)),
+        Outcome::RateLimited {
+            reset_at_s: Some(1_800_000_900),
+            user_24h_remaining: None,
+            user_24h_reset_s: None,
+        }
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -579,7 +785,7 @@ fn an_interrupted_text_post_is_resent_and_a_duplicate_answer_means_posted() {
     let item = q.get(id).unwrap();
     assert_eq!(item.state, State::Scheduled { at_ms: T0 + 40_000 });
     assert_eq!(item.doubt_since_ms, Some(T0));
-    assert_eq!(q.due(T0 + 40_000), vec![id]);
+    assert_eq!(q.sendable(T0 + 40_000), vec![id]);
     let step = q.begin(id, T0 + 40_000).unwrap();
     assert_eq!(step.text, "hello", "the very same text");
     let after = q
@@ -733,7 +939,7 @@ fn an_unanswered_request_is_retried_only_while_a_duplicate_would_be_refused() {
         q.get(id).unwrap().doubt_since_ms.is_some(),
         "still inside the guard"
     );
-    assert_eq!(q.due(T0 + 2 * HOUR_MS), vec![id]);
+    assert_eq!(q.sendable(T0 + 2 * HOUR_MS), vec![id]);
 }
 
 #[test]
@@ -912,7 +1118,7 @@ fn items_due_while_nothing_ran_are_late_and_can_be_held() {
     assert!(q.get(old).unwrap().late);
     assert!(!q.get(fresh).unwrap().late, "just within the threshold");
     assert!(!q.get(future).unwrap().late);
-    assert_eq!(q.due(now), vec![old, fresh]);
+    assert_eq!(q.sendable(now), vec![old, fresh]);
     let again = q.recover(now + 1, false);
     assert_eq!(again.late, vec![old]);
     let lates = q
@@ -935,7 +1141,7 @@ fn items_due_while_nothing_ran_are_late_and_can_be_held() {
             since_ms: now
         }
     );
-    assert_eq!(q.due(now), vec![fresh]);
+    assert_eq!(q.sendable(now), vec![fresh]);
     assert_eq!(
         q.resolve(old, Resolution::Posted { post_id: None }, now),
         Err(ScheduleError::InvalidResolution {
@@ -944,7 +1150,8 @@ fn items_due_while_nothing_ran_are_late_and_can_be_held() {
     );
     let mut sent_now = q.clone();
     sent_now.resolve(old, Resolution::Send, now + 5).unwrap();
-    assert_eq!(sent_now.due(now + 5), vec![fresh, old]);
+    // Let go, it keeps its place by due time: before the one due after it.
+    assert_eq!(sent_now.sendable(now + 5), vec![old, fresh]);
     let mut posted_now = q.clone();
     posted_now.post_now(old, now + 5).unwrap();
     assert_eq!(state(&posted_now, old), State::Scheduled { at_ms: now + 5 });
@@ -1004,10 +1211,15 @@ fn a_locked_vault_holds_due_items_until_it_is_unlocked() {
     assert_eq!(q.get(sending).unwrap().attempts, 0, "not a failed attempt");
     assert_eq!(q.needs_user_count(), 2);
     assert_eq!(q.next_wake(T0 + 2_000), Some(T0 + HOUR_MS));
-    assert!(q.due(T0 + 3 * HOUR_MS).len() == 1, "only the later one");
+    assert_eq!(
+        q.sendable(T0 + 3 * HOUR_MS),
+        vec![later],
+        "only the later one"
+    );
     assert_eq!(q.unlocked(T0 + 3 * HOUR_MS), vec![due, sending]);
     assert_eq!(q.needs_user_count(), 0);
-    assert_eq!(q.due(T0 + 3 * HOUR_MS), vec![later, due, sending]);
+    // In due order: the two due at T0 before the one due an hour later.
+    assert_eq!(q.sendable(T0 + 3 * HOUR_MS), vec![due, sending, later]);
     assert_eq!(
         state(&q, due),
         State::Scheduled {
@@ -1313,6 +1525,25 @@ fn planned_in_window_counts_every_thread_step_of_that_account() {
 }
 
 #[test]
+fn the_busiest_window_counts_later_posts_too() {
+    let draft = account_draft;
+    let mut q = Queue::new();
+    q.add(draft("a", "1", 10 * HOUR_MS), 0).unwrap();
+    q.add(draft("a", "2", 30 * HOUR_MS), 0).unwrap();
+    q.add(draft("b", "x", 20 * HOUR_MS), 0).unwrap();
+    // A post at 20 h shares a window with the one at 10 h and another with the one at 30 h.
+    q.add(draft("a", "3", 20 * HOUR_MS), 0).unwrap();
+    // (the window ending at 30 h holds 10 h, 20 h and 30 h)
+    assert_eq!(q.busiest_window("a", 20 * HOUR_MS), 3);
+    q.add(draft("a", "4", 25 * HOUR_MS), 0).unwrap();
+    assert_eq!(q.busiest_window("a", 25 * HOUR_MS), 4);
+    // A day is a day: one at 50 h shares a window only with the one at 30 h.
+    q.add(draft("a", "5", 50 * HOUR_MS), 0).unwrap();
+    assert_eq!(q.busiest_window("a", 50 * HOUR_MS), 2);
+    assert_eq!(q.busiest_window("b", 20 * HOUR_MS), 1);
+}
+
+#[test]
 fn upcoming_is_soonest_first_and_past_is_newest_first() {
     let mut q = Queue::new();
     let b = q.add(text_draft("b", T0 + 2 * HOUR_MS), T0).unwrap();
@@ -1551,6 +1782,8 @@ struct Sim {
     crashes: bool,
     /// What storage said was posted, per item: it may only ever grow.
     posted_seen: HashMap<ItemId, Vec<Option<String>>>,
+    /// How often a due item was held behind an earlier post of its account.
+    held_seen: usize,
 }
 
 impl Sim {
@@ -1589,78 +1822,105 @@ impl Sim {
         format!("item {item} step {step}")
     }
 
-    /// One worker run over the due items. Returns false when the worker was stopped.
+    /// One worker run, as the extension's worker does it: again and again the first item the
+    /// queue says is sendable now, until there is none; with the vault locked, the due items
+    /// wait for it instead. Returns false when the worker was stopped.
     fn work(&mut self) -> bool {
-        if self.locked {
-            self.queue.mark_needs_unlock(self.now);
-            self.persist();
-            return true;
-        }
-        for id in self.queue.due(self.now) {
-            let Ok(step) = self.queue.begin(id, self.now) else {
-                self.persist();
-                continue;
+        for _ in 0..10_000 {
+            let sendable = self.queue.sendable(self.now);
+            let due = self
+                .queue
+                .items()
+                .iter()
+                .filter(|i| i.state.wake_at().is_some_and(|at| at <= self.now))
+                .count();
+            self.held_seen += due - sendable.len();
+            let Some(&id) = sendable.first() else {
+                return true;
             };
-            assert_eq!(step.text, Self::text(id, step.step));
-            if self.crashes && self.rng.chance(3) {
-                return false; // stopped before the Sending state was stored
+            if self.locked {
+                self.queue.mark_needs_unlock(self.now);
+                self.persist();
+                return true;
             }
-            self.persist();
-            if self.crashes && self.rng.chance(3) {
-                return false; // stopped before the request
+            if !self.send(id) {
+                return false;
             }
-            if let Some(parent) = &step.in_reply_to {
-                assert_eq!(
-                    self.x.id_of(&Self::text(id, step.step - 1)).as_ref(),
-                    Some(parent),
-                    "replies to the previous step"
-                );
+        }
+        panic!("a run never ends: something stays sendable");
+    }
+
+    /// Sends the next step of one item. Returns false when the worker was stopped.
+    fn send(&mut self, id: ItemId) -> bool {
+        // Prepared (its media uploaded) before it is begun, and begun only as prepared.
+        let prepared = self.queue.next_step(id).unwrap();
+        let step = match self.queue.begin_prepared(&prepared, self.now) {
+            Ok(step) => step,
+            Err(e) => {
+                assert!(e.changes_queue(), "item {id}: {e:?}");
+                self.persist();
+                return true;
             }
-            let media = !step.media.is_empty();
-            let now_s = self.now / 1_000;
-            let roll = self.rng.below(100);
-            let outcome = match roll {
-                0..=49 => self.x.post(&step.text, media, self.now),
-                50..=57 => Outcome::RateLimited {
-                    reset_at_s: Some(now_s + self.rng.below(900)),
-                    user_24h_remaining: Some(self.rng.below(2)),
-                    user_24h_reset_s: self.rng.chance(50).then(|| now_s + self.rng.below(86_400)),
-                },
-                58..=67 => Outcome::Transient {
-                    code: "x_unavailable".to_owned(),
-                },
-                68..=79 => {
-                    if self.rng.chance(50) {
+        };
+        assert_eq!(step.text, Self::text(id, step.step));
+        if self.crashes && self.rng.chance(3) {
+            return false; // stopped before the Sending state was stored
+        }
+        self.persist();
+        if self.crashes && self.rng.chance(3) {
+            return false; // stopped before the request
+        }
+        if let Some(parent) = &step.in_reply_to {
+            assert_eq!(
+                self.x.id_of(&Self::text(id, step.step - 1)).as_ref(),
+                Some(parent),
+                "replies to the previous step"
+            );
+        }
+        let media = !step.media.is_empty();
+        let now_s = self.now / 1_000;
+        let roll = self.rng.below(100);
+        let outcome = match roll {
+            0..=49 => self.x.post(&step.text, media, self.now),
+            50..=57 => Outcome::RateLimited {
+                reset_at_s: Some(now_s + self.rng.below(900)),
+                user_24h_remaining: Some(self.rng.below(2)),
+                user_24h_reset_s: self.rng.chance(50).then(|| now_s + self.rng.below(86_400)),
+            },
+            58..=67 => Outcome::Transient {
+                code: "x_unavailable".to_owned(),
+            },
+            68..=79 => {
+                if self.rng.chance(50) {
+                    let _ = self.x.post(&step.text, media, self.now);
+                }
+                Outcome::Unknown {
+                    code: "timeout".to_owned(),
+                }
+            }
+            80..=81 => Outcome::Permanent {
+                code: "credits_depleted".to_owned(),
+            },
+            82 => Outcome::Locked,
+            _ => {
+                if !self.crashes {
+                    self.x.post(&step.text, media, self.now)
+                } else {
+                    // Stopped mid-request: X may or may not have got it.
+                    if self.rng.chance(60) {
                         let _ = self.x.post(&step.text, media, self.now);
                     }
-                    Outcome::Unknown {
-                        code: "timeout".to_owned(),
-                    }
+                    return false;
                 }
-                80..=81 => Outcome::Permanent {
-                    code: "credits_depleted".to_owned(),
-                },
-                82 => Outcome::Locked,
-                _ => {
-                    if !self.crashes {
-                        self.x.post(&step.text, media, self.now)
-                    } else {
-                        // Stopped mid-request: X may or may not have got it.
-                        if self.rng.chance(60) {
-                            let _ = self.x.post(&step.text, media, self.now);
-                        }
-                        return false;
-                    }
-                }
-            };
-            self.now += self.rng.below(20_000);
-            let jitter = self.rng.unit();
-            self.queue.complete(id, outcome, self.now, jitter).unwrap();
-            if self.crashes && self.rng.chance(3) {
-                return false; // stopped after the answer, before it was stored
             }
-            self.persist();
+        };
+        self.now += self.rng.below(20_000);
+        let jitter = self.rng.unit();
+        self.queue.complete(id, outcome, self.now, jitter).unwrap();
+        if self.crashes && self.rng.chance(3) {
+            return false; // stopped after the answer, before it was stored
         }
+        self.persist();
         true
     }
 
@@ -1747,8 +2007,9 @@ impl Sim {
 }
 
 /// Runs one simulation; returns how many steps were confirmed by a duplicate answer and by the
-/// user, so the caller can check that the dangerous paths were exercised at all.
-fn simulate(seed: u64, items: u64, ticks: u32) -> (usize, usize) {
+/// user, and how often a due item waited behind its account's earlier post, so the caller can
+/// check that the dangerous paths were exercised at all.
+fn simulate(seed: u64, items: u64, ticks: u32) -> (usize, usize, usize) {
     let mut sim = Sim {
         rng: Rng(seed),
         x: FakeX::default(),
@@ -1758,8 +2019,13 @@ fn simulate(seed: u64, items: u64, ticks: u32) -> (usize, usize) {
         locked: false,
         crashes: true,
         posted_seen: HashMap::new(),
+        held_seen: 0,
     };
+    // A few accounts, so that one account's posts waiting behind its retry and the others
+    // going on are both exercised.
+    let accounts = [ACCOUNT, "acct-2", "acct-3"];
     for _ in 0..items {
+        let account = accounts[sim.rng.below(accounts.len() as u64) as usize];
         let steps = 1 + sim.rng.below(3) as usize;
         let due = T0 + sim.rng.below(2 * DAY_MS);
         let id_guess = sim.queue.items().len();
@@ -1777,7 +2043,7 @@ fn simulate(seed: u64, items: u64, ticks: u32) -> (usize, usize) {
             .queue
             .add(
                 Draft {
-                    account_id: ACCOUNT.to_owned(),
+                    account_id: account.to_owned(),
                     posts,
                     due_at_ms: due,
                 },
@@ -1868,20 +2134,26 @@ fn simulate(seed: u64, items: u64, ticks: u32) -> (usize, usize) {
     (
         confirmed_by(PostedVia::Duplicate),
         confirmed_by(PostedVia::User),
+        sim.held_seen,
     )
 }
 
 #[test]
 fn simulation_nothing_is_posted_twice_and_nothing_is_lost() {
-    let (mut by_duplicate, mut by_user) = (0, 0);
+    let (mut by_duplicate, mut by_user, mut held) = (0, 0, 0);
     for seed in 1..=5 {
-        let (d, u) = simulate(seed, 40, 1_500);
+        let (d, u, h) = simulate(seed, 40, 1_500);
         by_duplicate += d;
         by_user += u;
+        held += h;
     }
     assert!(
         by_duplicate > 0,
         "no interrupted post was ever resent into a duplicate"
     );
     assert!(by_user > 0, "no unknown outcome ever reached the user");
+    assert!(
+        held > 0,
+        "no post ever waited behind an earlier post of its account"
+    );
 }

@@ -7,10 +7,10 @@ mod error;
 mod msg_accounts;
 mod msg_compose;
 mod msg_core;
-pub mod msg_schedule;
 mod msg_vault;
 mod net;
 pub mod platform;
+mod schedule;
 mod session;
 
 use serde::{Deserialize, Serialize};
@@ -71,7 +71,7 @@ enum Message {
     Vault(msg_vault::Msg),
     Accounts(msg_accounts::Msg),
     Compose(msg_compose::Msg),
-    Schedule(msg_schedule::Msg),
+    Schedule(schedule::Msg),
 }
 
 /// Handles one message from an extension page and resolves to `{ok}` or `{error}`.
@@ -96,7 +96,7 @@ async fn dispatch(message: Message) -> Result<Value, AppError> {
         Message::Vault(m) => msg_vault::handle(m).await,
         Message::Accounts(m) => msg_accounts::handle(m).await,
         Message::Compose(m) => msg_compose::handle(m).await,
-        Message::Schedule(m) => msg_schedule::handle(m).await,
+        Message::Schedule(m) => schedule::handle(m).await,
     }
 }
 
@@ -106,8 +106,8 @@ pub async fn on_alarm(name: String) {
     // An alarm has no caller to answer: a failure waits for the next alarm or message.
     if name == session::AUTOLOCK_ALARM {
         let _ = session::on_autolock_alarm().await;
-    } else if name == msg_schedule::ALARM {
-        msg_schedule::on_alarm().await;
+    } else if name == schedule::ALARM {
+        schedule::on_alarm().await;
     }
 }
 
@@ -115,13 +115,13 @@ pub async fn on_alarm(name: String) {
 /// and set the alarm from the stored queue.
 #[wasm_bindgen]
 pub async fn on_worker_start() {
-    msg_schedule::on_worker_start().await;
+    schedule::on_worker_start().await;
 }
 
 /// `chrome.runtime.onStartup`: the browser started (the vault is locked).
 #[wasm_bindgen]
 pub async fn on_startup() {
-    msg_schedule::on_worker_start().await;
+    schedule::on_worker_start().await;
 }
 
 /// `chrome.runtime.onInstalled`: installed or updated. Answers whether the setup page should
@@ -129,14 +129,14 @@ pub async fn on_startup() {
 /// installed at every launch, so "reason = install" alone would reopen setup every time.
 #[wasm_bindgen]
 pub async fn on_installed() -> bool {
-    msg_schedule::on_worker_start().await;
+    schedule::on_worker_start().await;
     matches!(session::record_exists().await, Ok(false))
 }
 
 /// `chrome.notifications.onClicked`.
 #[wasm_bindgen]
 pub async fn on_notification_click(id: String) {
-    msg_schedule::on_notification_click(&id).await;
+    schedule::on_notification_click(&id).await;
 }
 
 /// A right-click share: composes the text (selection quoted, page title and link when the

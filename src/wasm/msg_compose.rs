@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
-use super::msg_schedule::{browser_online, outcome_of_response, outcome_of_send_error};
 use super::net::signed_send;
+use super::platform::browser_online;
 use super::platform::{self, Area};
 use super::{AppError, api_base, session};
 use crate::compose::{
@@ -373,8 +373,8 @@ async fn post_one(
     };
     let answer = signed_send(x::create_post(api_base(), &new_post), creds).await;
     let outcome = match &answer {
-        Ok(resp) => outcome_of_response(resp),
-        Err(e) => outcome_of_send_error(e, browser_online()),
+        Ok(resp) => Outcome::of_response(resp),
+        Err(e) => Outcome::of_send_failure(e.code.as_str(), browser_online()),
     };
     let cause = match &outcome {
         Outcome::Unknown { code } => Some(code.clone()),

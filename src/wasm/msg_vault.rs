@@ -155,7 +155,7 @@ async fn unlock(passphrase: Passphrase) -> Result<Value, AppError> {
     }
     session::begin(&unlocked.dek).await?;
     drop(vault_lock);
-    super::msg_schedule::spawn_unlocked();
+    super::schedule::spawn_unlocked();
     status().await
 }
 

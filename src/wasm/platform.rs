@@ -45,13 +45,42 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "i18n"], js_name = getMessage)]
     fn i18n_get_message(name: &str, substitutions: &JsValue) -> String;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = openOptionsPage, catch)]
+    fn runtime_open_options_page() -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getURL)]
+    fn runtime_get_url(path: &str) -> String;
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create, catch)]
+    fn tabs_create(props: &JsValue) -> Result<Promise, JsValue>;
 }
 
 /// Sets (or moves) a named alarm to fire once at `when_ms`.
 pub async fn set_alarm(name: &str, when_ms: u64) -> Result<(), AppError> {
+    create_alarm(name, when_ms, None).await
+}
+
+/// Sets (or moves) a named alarm to fire first at `when_ms`, then every `period_minutes` until
+/// it is set again or cleared.
+pub async fn set_repeating_alarm(
+    name: &str,
+    when_ms: u64,
+    period_minutes: f64,
+) -> Result<(), AppError> {
+    create_alarm(name, when_ms, Some(period_minutes)).await
+}
+
+async fn create_alarm(
+    name: &str,
+    when_ms: u64,
+    period_minutes: Option<f64>,
+) -> Result<(), AppError> {
     let info = Object::new();
     Reflect::set(&info, &"when".into(), &JsValue::from_f64(when_ms as f64))
         .map_err(js_err("platform_alarms"))?;
+    if let Some(period) = period_minutes {
+        Reflect::set(&info, &"periodInMinutes".into(), &JsValue::from_f64(period))
+            .map_err(js_err("platform_alarms"))?;
+    }
     let promise = alarms_create(name, &info).map_err(js_err("platform_alarms"))?;
     JsFuture::from(promise)
         .await
@@ -100,6 +129,37 @@ pub async fn clear_notification(id: &str) -> Result<(), AppError> {
         .await
         .map_err(js_err("platform_notifications"))?;
     Ok(())
+}
+
+/// Opens the extension's options page (or focuses it when it is open).
+pub async fn open_options_page() -> Result<(), AppError> {
+    let promise = runtime_open_options_page().map_err(js_err("platform_tabs"))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(js_err("platform_tabs"))?;
+    Ok(())
+}
+
+/// Opens one of the extension's own pages (`path` inside the package) in a new tab.
+pub async fn open_tab(path: &str) -> Result<(), AppError> {
+    let props = Object::new();
+    Reflect::set(&props, &"url".into(), &runtime_get_url(path).into())
+        .map_err(js_err("platform_tabs"))?;
+    let promise = tabs_create(&props).map_err(js_err("platform_tabs"))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(js_err("platform_tabs"))?;
+    Ok(())
+}
+
+/// `navigator.onLine`: whether the browser believes it has a network (true when it cannot
+/// tell).
+pub fn browser_online() -> bool {
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).ok();
+    navigator
+        .and_then(|n| Reflect::get(&n, &"onLine".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(true)
 }
 
 /// Milliseconds since the Unix epoch.

@@ -1,0 +1,210 @@
+//! Scheduled posts in the worker: the schedule messages, firing at the `schedule` alarm and at
+//! every worker start, and the notifications that tell the user when something needs them.
+//!
+//! The core decides (what goes out, in which order, what X's answer means, when to wake up);
+//! this module wires it to the browser:
+//!
+//! - `mod.rs`: the messages, each a short call into the core under the queue lock;
+//! - [`store`]: the queue in `storage.local` (key `queue`) and its one in-worker lock, plus the
+//!   caches the messages need (usernames, X's last 24-hour limit per account);
+//! - [`run`]: firing, sending one step at a time, and the one alarm (`schedule`), which is only
+//!   a cache of the core's `Queue::next_wake`;
+//! - [`notify`]: the notifications and their texts;
+//! - [`view`]: the queue as the queue view draws it.
+
+mod notify;
+mod run;
+mod store;
+mod view;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{AppError, session};
+use crate::compose::{self, PostInput};
+use crate::schedule::{Draft, ItemId, MediaRef, PlannedPost, Queue, Resolution, ScheduleError};
+use store::with_queue;
+
+pub use notify::on_notification_click;
+pub use run::{ALARM, on_alarm, on_worker_start, spawn_unlocked};
+
+/// Schedule messages.
+// The variant names are the message types (`schedule_add`, ...), as the pages send them.
+#[allow(clippy::enum_variant_names)]
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Msg {
+    /// Plans a post or thread.
+    ScheduleAdd {
+        /// The account that posts.
+        account_id: String,
+        /// The posts, in thread order.
+        posts: Vec<PostInput>,
+        /// When, Unix milliseconds.
+        due_at_ms: u64,
+    },
+    /// The queue: upcoming and past items.
+    ScheduleList,
+    /// Replaces the posts of an item.
+    ScheduleEdit {
+        /// The queue's id of the item to change.
+        id: u64,
+        /// The new posts.
+        posts: Vec<PostInput>,
+    },
+    /// Moves an item to another time.
+    ScheduleReschedule {
+        /// The queue's id of the item to move.
+        id: u64,
+        /// The new time, Unix milliseconds.
+        due_at_ms: u64,
+    },
+    /// Cancels an item.
+    ScheduleCancel {
+        /// The queue's id of the item to cancel.
+        id: u64,
+    },
+    /// Sends an item now.
+    SchedulePostNow {
+        /// The queue's id of the item to send.
+        id: u64,
+    },
+    /// Tries a failed item again.
+    ScheduleRetry {
+        /// The queue's id of the failed item.
+        id: u64,
+    },
+    /// Answers an item that needs confirmation.
+    ScheduleResolve {
+        /// The queue's id of the item that waits for the answer.
+        id: u64,
+        /// `{kind: "posted", post_id?}` or `{kind: "send"}`.
+        resolution: Resolution,
+    },
+    /// Deletes a finished item from the list.
+    ScheduleRemove {
+        /// The queue's id of the finished item.
+        id: u64,
+    },
+}
+
+/// Handles a schedule message.
+pub async fn handle(msg: Msg) -> Result<Value, AppError> {
+    let answer = match msg {
+        Msg::ScheduleAdd {
+            account_id,
+            posts,
+            due_at_ms,
+        } => add(account_id, posts, due_at_ms).await?,
+        Msg::ScheduleList => return view::list().await,
+        Msg::ScheduleEdit { id, posts } => edit(ItemId(id), posts).await?,
+        Msg::ScheduleReschedule { id, due_at_ms } => {
+            apply(|q, now| q.reschedule(ItemId(id), due_at_ms, now)).await?
+        }
+        Msg::ScheduleCancel { id } => cancel(ItemId(id)).await?,
+        Msg::SchedulePostNow { id } => apply(|q, now| q.post_now(ItemId(id), now)).await?,
+        Msg::ScheduleRetry { id } => apply(|q, now| q.retry(ItemId(id), now)).await?,
+        Msg::ScheduleResolve { id, resolution } => {
+            apply(|q, now| q.resolve(ItemId(id), resolution, now)).await?
+        }
+        Msg::ScheduleRemove { id } => apply(|q, _| q.remove(ItemId(id))).await?,
+    };
+    // Every change re-arms the alarm; anything now due goes out without waiting for it.
+    run::kick();
+    Ok(answer)
+}
+
+/// Applies one change to the stored queue; the answer is `{}`.
+async fn apply<T>(
+    change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
+) -> Result<Value, AppError> {
+    with_queue(change).await?;
+    Ok(json!({}))
+}
+
+/// The posts as the queue keeps them (the images by their key in the media store).
+fn planned(posts: Vec<PostInput>) -> Vec<PlannedPost> {
+    posts
+        .into_iter()
+        .map(|p| PlannedPost {
+            text: p.text,
+            media: p
+                .media
+                .into_iter()
+                .map(|m| MediaRef {
+                    local_id: m.media_id,
+                    alt_text: m.alt,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Checks lengths against the account (premium or not); the vault must be unlocked.
+async fn check_posts(account_id: &str, posts: &[PostInput]) -> Result<(), AppError> {
+    let open = session::open(true).await?;
+    let account = open
+        .doc
+        .get(account_id)
+        .ok_or_else(|| AppError::new("account_not_found"))?;
+    store::remember_usernames(&open).await;
+    compose::validate(posts, account.premium).map_err(|e| {
+        let mut err = AppError::new(e.code());
+        if let Some(step) = e.step() {
+            err = err.with("step", step);
+        }
+        err
+    })
+}
+
+/// Plans a post or thread; warns when it would take the account over the 24-hour limit X
+/// last announced for it.
+async fn add(account_id: String, posts: Vec<PostInput>, due_at_ms: u64) -> Result<Value, AppError> {
+    check_posts(&account_id, &posts).await?;
+    let draft = Draft {
+        account_id: account_id.clone(),
+        posts: planned(posts),
+        due_at_ms,
+    };
+    let (id, planned_count) = with_queue(|q, now| {
+        let id = q.add(draft, now)?;
+        Ok((id, q.busiest_window(&account_id, due_at_ms)))
+    })
+    .await?;
+    let mut answer = json!({ "id": id.0 });
+    if let Some(limit) = store::known_limit(&account_id).await?
+        && planned_count as u64 > limit.limit
+    {
+        answer["warning"] = json!({
+            "code": "schedule_over_24h_limit",
+            "planned": planned_count,
+            "limit": limit.limit,
+        });
+    }
+    Ok(answer)
+}
+
+/// Replaces the posts of an item, checked against its account's length limit.
+async fn edit(id: ItemId, posts: Vec<PostInput>) -> Result<Value, AppError> {
+    let account_id = store::read()
+        .await?
+        .get(id)
+        .map(|i| i.account_id.clone())
+        .ok_or_else(|| store::schedule_err(ScheduleError::NotFound { id }))?;
+    check_posts(&account_id, &posts).await?;
+    let posts = planned(posts);
+    apply(|q, _| q.edit(id, posts)).await
+}
+
+/// Cancels an item and deletes its images.
+async fn cancel(id: ItemId) -> Result<Value, AppError> {
+    let item = with_queue(|q, now| {
+        q.cancel(id, now)?;
+        Ok(q.get(id).cloned())
+    })
+    .await?;
+    if let Some(item) = item {
+        store::forget_item_media(&item).await;
+    }
+    Ok(json!({}))
+}

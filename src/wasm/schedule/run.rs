@@ -1,0 +1,281 @@
+//! Firing: sending what is due, one step at a time, then setting the one alarm.
+//!
+//! A run starts at the `schedule` alarm, at every worker start, after every schedule message
+//! and after an unlock. The core chooses what goes ([`Queue::sendable`]), what X's answer means
+//! ([`Outcome`]) and when to wake ([`Queue::next_wake`]); this file does the I/O in the order
+//! the core's notes ask for: media are uploaded before `begin`, the queue is persisted after
+//! `begin` and before `POST /2/tweets`, and the answer is recorded with `complete`.
+//!
+//! [`Queue::sendable`]: crate::schedule::Queue::sendable
+//! [`Queue::next_wake`]: crate::schedule::Queue::next_wake
+
+use std::cell::Cell;
+
+use serde_json::Value;
+
+use super::notify::{clear_unlock, notify_item, notify_storage_fault, notify_unlock};
+use super::store::{
+    forget_item_media, read, remember_limit, remember_usernames, schedule_err, try_with_queue,
+    with_queue,
+};
+use crate::oauth1::Credentials;
+use crate::schedule::{ItemId, Outcome, ScheduleError, State};
+use crate::wasm::net::signed_send;
+use crate::wasm::platform::{self, browser_online};
+use crate::wasm::{AppError, api_base, msg_compose, session};
+use crate::x::{self, RateLimits};
+
+/// The one alarm that wakes the worker for the next due item.
+pub const ALARM: &str = "schedule";
+
+/// After its first firing the alarm repeats every this many minutes until a firing run ends and
+/// sets it again: a worker stopped mid-run (or before it handled the alarm) is woken again
+/// instead of waiting for an event that never comes. Chrome raises this to 30 s for packed
+/// extensions; unpacked ones (the tests) get 3 s.
+const BACKSTOP_PERIOD_MINUTES: f64 = 0.05;
+
+thread_local! {
+    /// A firing run is under way.
+    static FIRING: Cell<bool> = const { Cell::new(false) };
+    /// Something asked for a run while one was under way: it looks again before it ends.
+    static FIRE_AGAIN: Cell<bool> = const { Cell::new(false) };
+    /// This worker has run the core's recovery.
+    static RECOVERED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Clears [`FIRING`] however a firing run ends.
+struct FiringGuard;
+
+impl Drop for FiringGuard {
+    fn drop(&mut self) {
+        FIRING.with(|f| f.set(false));
+    }
+}
+
+/// Starts a firing run in the background (after a change, or an unlock).
+pub fn kick() {
+    wasm_bindgen_futures::spawn_local(async {
+        let _ = fire().await;
+    });
+}
+
+/// The vault was just unlocked: posts that waited for it go out at once.
+pub async fn unlocked() {
+    if with_queue(|q, now| Ok(q.unlocked(now))).await.is_ok() {
+        clear_unlock().await;
+    }
+    let _ = fire().await;
+}
+
+/// Starts [`unlocked`] without making the caller wait for the posts.
+pub fn spawn_unlocked() {
+    wasm_bindgen_futures::spawn_local(unlocked());
+}
+
+/// The `schedule` alarm fired.
+pub async fn on_alarm() {
+    let _ = fire().await;
+}
+
+/// A worker start (top-level code, `onStartup`, `onInstalled`): recover once, send what is
+/// due, and set the alarm from the stored queue.
+pub async fn on_worker_start() {
+    let _ = fire().await;
+}
+
+/// Once per worker life, before anything is sent: items left `Sending` by a stopped worker have
+/// an unknown outcome, and items that fell due while nothing ran are late.
+async fn ensure_recovered() -> Result<(), AppError> {
+    if RECOVERED.with(Cell::get) {
+        return Ok(());
+    }
+    let hold_late = session::settings().await?.hold_late;
+    let report = with_queue(|q, now| Ok(q.recover(now, hold_late))).await?;
+    RECOVERED.with(|r| r.set(true));
+    for id in report.needs_confirmation.iter().chain(&report.failed) {
+        notify_item(*id).await;
+    }
+    Ok(())
+}
+
+/// Sends everything that is due, then re-arms the alarm. Runs one at a time: a trigger that
+/// arrives meanwhile makes the running one look again.
+async fn fire() -> Result<(), AppError> {
+    if FIRING.with(Cell::get) {
+        FIRE_AGAIN.with(|f| f.set(true));
+        return Ok(());
+    }
+    FIRING.with(|f| f.set(true));
+    let _guard = FiringGuard;
+    let mut result = Ok(());
+    loop {
+        FIRE_AGAIN.with(|f| f.set(false));
+        if let Err(e) = send_due().await {
+            result = Err(e);
+        }
+        if !FIRE_AGAIN.with(Cell::get) {
+            break;
+        }
+    }
+    if let Err(e) = &result
+        && (e.code == "platform_storage" || e.code == "storage_malformed")
+    {
+        // Say so instead of retrying silently every 30 s.
+        notify_storage_fault().await;
+    }
+    reconcile().await?;
+    result
+}
+
+/// Sends the sendable items one step at a time, each time taking the first the stored queue
+/// offers now; with the vault locked, the due items wait for it instead.
+async fn send_due() -> Result<(), AppError> {
+    ensure_recovered().await?;
+    // Bounded: every send moves its item out of the due set or to a later time.
+    for _ in 0..1000 {
+        let next = read().await?.sendable(platform::now_ms()).first().copied();
+        let Some(id) = next else {
+            return Ok(());
+        };
+        let open = match session::open(false).await {
+            Ok(open) => open,
+            Err(_) => {
+                let waiting = with_queue(|q, now| {
+                    q.mark_needs_unlock(now);
+                    Ok(q.items()
+                        .iter()
+                        .filter(|i| matches!(i.state, State::NeedsUnlock { .. }))
+                        .count())
+                })
+                .await?;
+                notify_unlock(waiting).await;
+                return Ok(());
+            }
+        };
+        remember_usernames(&open).await;
+        send_item(id, &open).await?;
+    }
+    Ok(())
+}
+
+/// A random number in `0..=1` that spreads retries (one half when the platform has none).
+fn jitter() -> f64 {
+    match platform::random_bytes::<4>() {
+        Ok(b) => f64::from(u32::from_le_bytes(b)) / f64::from(u32::MAX),
+        Err(_) => 0.5,
+    }
+}
+
+/// Records what became of a begun step, persists, and tells the user when it matters.
+async fn finish(id: ItemId, outcome: Outcome) -> Result<(), AppError> {
+    let item = with_queue(|q, now| {
+        q.complete(id, outcome, now, jitter())?;
+        Ok(q.get(id).cloned())
+    })
+    .await?;
+    if let Some(item) = item {
+        match item.state {
+            State::Sent { .. } => {
+                forget_item_media(&item).await;
+                if session::settings().await?.notify_sent {
+                    notify_item(id).await;
+                }
+            }
+            State::Failed { .. } | State::NeedsConfirmation { .. } => notify_item(id).await,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Sends the next step of one due item.
+async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
+    let Ok(step) = read().await?.next_step(id) else {
+        // Changed meanwhile (cancelled, sent): nothing to do.
+        return Ok(());
+    };
+    let Some(account) = open.doc.get(&step.account_id) else {
+        with_queue(|q, now| q.begin(id, now)).await?;
+        return finish(
+            id,
+            Outcome::Permanent {
+                code: "account_not_found".to_owned(),
+            },
+        )
+        .await;
+    };
+    let keys = account.keys.clone();
+    let creds = Credentials {
+        consumer_key: &keys.api_key,
+        consumer_secret: &keys.api_secret,
+        token: &keys.access_token,
+        token_secret: &keys.access_token_secret,
+    };
+    // A write before any upload: when storage is full or failing, the run stops here, before
+    // media are uploaded that could never be recorded (the next run would upload them again).
+    with_queue(|_, _| Ok(())).await?;
+    // Uploading is not posting: it happens before `begin`, so a stop meanwhile leaves nothing
+    // in doubt.
+    let mut media_ids = Vec::new();
+    let mut upload_error = None;
+    for media in &step.media {
+        match msg_compose::upload(&media.local_id, &media.alt_text, &creds, None).await {
+            Ok(media_id) => media_ids.push(media_id),
+            Err(e) => {
+                upload_error = Some(e);
+                break;
+            }
+        }
+    }
+    // Begins only if the queue still holds exactly the step prepared above: an edit made
+    // during the upload makes the next pass prepare the edited content instead.
+    match try_with_queue(|q, now| q.begin_prepared(&step, now)).await? {
+        Ok(_) => {}
+        // Persisted by try_with_queue: the user is asked.
+        Err(ScheduleError::NeedsConfirmation { .. }) => {
+            notify_item(id).await;
+            return Ok(());
+        }
+        // Edited, rescheduled, cancelled or sent meanwhile: nothing to send now.
+        Err(e) if e.is_not_sendable_now() => return Ok(()),
+        Err(e) => return Err(schedule_err(e)),
+    }
+    if let Some(e) = upload_error {
+        let retry_at_s = e.details.get("retry_at").and_then(Value::as_u64);
+        return finish(id, Outcome::before_request(&e.code, retry_at_s)).await;
+    }
+    // The queue now says `Sending` on disk: whatever happens next, no second post.
+    let new_post = x::NewPost {
+        text: step.text.clone(),
+        in_reply_to: step.in_reply_to.clone(),
+        media_ids,
+    };
+    let outcome = match signed_send(x::create_post(api_base(), &new_post), &creds).await {
+        Ok(resp) => {
+            remember_limit(&step.account_id, &RateLimits::from_response(&resp)).await;
+            Outcome::of_response(&resp)
+        }
+        Err(e) => Outcome::of_send_failure(&e.code, browser_online()),
+    };
+    let outcome = match outcome {
+        Outcome::Permanent { code } if code == "x_unauthorized" => {
+            // A 401 to a post is not always bad keys: when a connection drops after X took the
+            // post, the browser silently repeats the request with the same nonce, and that
+            // replay is refused with 401. Keys that still verify mean the post may be on X.
+            match signed_send(x::users_me(api_base()), &creds).await {
+                Ok(resp) if x::parse_users_me(&resp).is_ok() => Outcome::Unknown { code },
+                _ => Outcome::Permanent { code },
+            }
+        }
+        other => other,
+    };
+    finish(id, outcome).await
+}
+
+/// Sets (or clears) the one `schedule` alarm from the stored queue.
+async fn reconcile() -> Result<(), AppError> {
+    match read().await?.next_wake(platform::now_ms()) {
+        Some(when) => platform::set_repeating_alarm(ALARM, when, BACKSTOP_PERIOD_MINUTES).await,
+        None => platform::clear_alarm(ALARM).await,
+    }
+}

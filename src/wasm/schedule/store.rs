@@ -1,0 +1,164 @@
+//! What the scheduler keeps in `storage.local`: the queue (changed under one lock), the last
+//! 24-hour limit X announced per account, the accounts' usernames, and the images of items.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::schedule::{Item, Queue, ScheduleError};
+use crate::wasm::platform::{self, Area};
+use crate::wasm::{AppError, msg_compose, session};
+use crate::x::RateLimits;
+
+/// `storage.local` key of the queue (the core's JSON).
+const QUEUE_KEY: &str = "queue";
+/// `storage.local` key of the last known 24-hour limits, per account.
+const LIMITS_KEY: &str = "schedule_limits";
+/// `storage.local` key of the accounts' usernames, so the queue view can name them while locked.
+const USERNAMES_KEY: &str = "schedule_usernames";
+
+/// One load-change-persist of the queue at a time in this worker: every change holds it from
+/// reading the stored queue to storing it, with no network wait in between. (A trap cannot
+/// leave it held: the background drops the module.)
+static QUEUE_LOCK: async_lock::Mutex<()> = async_lock::Mutex::new(());
+
+/// Waits for the queue lock; it is released when the guard is dropped.
+pub async fn lock() -> async_lock::MutexGuard<'static, ()> {
+    QUEUE_LOCK.lock().await
+}
+
+/// The core's refusal as the UI's error, with the facts its message needs.
+pub fn schedule_err(e: ScheduleError) -> AppError {
+    let mut err = AppError::new(e.code());
+    match e {
+        ScheduleError::InPast { due_at_ms, now_ms } => {
+            err = err.with("due_at_ms", due_at_ms).with("now_ms", now_ms);
+        }
+        ScheduleError::TooFar { due_at_ms, max_ms } => {
+            err = err.with("due_at_ms", due_at_ms).with("max_ms", max_ms);
+        }
+        ScheduleError::IllegalTransition { op, from } => {
+            err = err.with("op", op.as_str()).with("from", from.as_str());
+        }
+        ScheduleError::EmptyPost { step }
+        | ScheduleError::TooManyMedia { step, .. }
+        | ScheduleError::AltTextTooLong { step }
+        | ScheduleError::PostedStepChanged { step } => err = err.with("step", step),
+        ScheduleError::NeedsConfirmation { reason, .. }
+        | ScheduleError::InvalidResolution { reason } => err = err.with("reason", reason.as_str()),
+        _ => {}
+    }
+    err
+}
+
+/// The stored queue (empty when there is none). The caller holds the lock.
+pub async fn load() -> Result<Queue, AppError> {
+    match platform::get::<String>(Area::Local, QUEUE_KEY).await? {
+        Some(json) => Queue::from_json(&json).map_err(schedule_err),
+        None => Ok(Queue::new()),
+    }
+}
+
+/// Stores the queue. The caller holds the lock.
+async fn persist(queue: &Queue) -> Result<(), AppError> {
+    let json = queue.to_json().map_err(schedule_err)?;
+    platform::set(Area::Local, QUEUE_KEY, &json).await
+}
+
+/// The stored queue as it is now, read under the lock.
+pub async fn read() -> Result<Queue, AppError> {
+    let _lock = lock().await;
+    load().await
+}
+
+/// Loads the queue, applies `change`, and persists it when the change succeeded or when the
+/// core's refusal itself moved an item (`NeedsConfirmation`), all under the lock. The outer
+/// error is a storage fault; the inner one is the core's refusal.
+pub async fn try_with_queue<T>(
+    change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
+) -> Result<Result<T, ScheduleError>, AppError> {
+    let _lock = lock().await;
+    let mut queue = load().await?;
+    let result = change(&mut queue, platform::now_ms());
+    if result
+        .as_ref()
+        .err()
+        .is_none_or(ScheduleError::changes_queue)
+    {
+        persist(&queue).await?;
+    }
+    Ok(result)
+}
+
+/// [`try_with_queue`] with the core's refusal as the error.
+pub async fn with_queue<T>(
+    change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
+) -> Result<T, AppError> {
+    try_with_queue(change).await?.map_err(schedule_err)
+}
+
+/// Keeps the accounts' usernames for the queue view, which may be drawn while locked.
+pub async fn remember_usernames(open: &session::Open) {
+    let names: HashMap<String, String> = open
+        .doc
+        .accounts
+        .iter()
+        .filter_map(|a| a.user.as_ref().map(|u| (a.id.clone(), u.username.clone())))
+        .collect();
+    // A cache for the queue view: losing it only costs the @name while locked.
+    let _ = platform::set(Area::Local, USERNAMES_KEY, &names).await;
+}
+
+/// The usernames kept by [`remember_usernames`], by account id.
+pub async fn usernames() -> Result<HashMap<String, String>, AppError> {
+    Ok(platform::get(Area::Local, USERNAMES_KEY)
+        .await?
+        .unwrap_or_default())
+}
+
+/// The last 24-hour limit X announced for one account.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct KnownLimit {
+    /// How many posts X allows the account in 24 hours.
+    pub limit: u64,
+    /// When X said so, Unix milliseconds.
+    pub at_ms: u64,
+}
+
+/// Keeps the 24-hour limit from an answer to a post, when X announced one.
+pub async fn remember_limit(account_id: &str, limits: &RateLimits) {
+    let Some(limit) = limits.user_24h_limit else {
+        return;
+    };
+    let mut known: HashMap<String, KnownLimit> = platform::get(Area::Local, LIMITS_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    known.insert(
+        account_id.to_owned(),
+        KnownLimit {
+            limit,
+            at_ms: platform::now_ms(),
+        },
+    );
+    let _ = platform::set(Area::Local, LIMITS_KEY, &known).await;
+}
+
+/// The 24-hour limit last kept for `account_id` by [`remember_limit`].
+pub async fn known_limit(account_id: &str) -> Result<Option<KnownLimit>, AppError> {
+    let mut known: HashMap<String, KnownLimit> = platform::get(Area::Local, LIMITS_KEY)
+        .await?
+        .unwrap_or_default();
+    Ok(known.remove(account_id))
+}
+
+/// Deletes the stored images of an item that will not be sent again (sent or cancelled).
+pub async fn forget_item_media(item: &Item) {
+    msg_compose::forget_media(
+        item.posts
+            .iter()
+            .flat_map(|p| p.media.iter().map(|m| m.local_id.clone())),
+    )
+    .await;
+}

@@ -1,0 +1,112 @@
+//! The queue as the queue view draws it (`schedule_list`).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::store;
+use crate::schedule::{HistoryEntry, Item, PostedVia, State};
+use crate::wasm::{AppError, platform, session};
+use crate::x;
+
+/// One item as the queue view draws it.
+#[derive(Serialize)]
+struct ItemView<'a> {
+    id: u64,
+    account_id: &'a str,
+    username: Option<&'a str>,
+    state: &'a State,
+    due_at_ms: u64,
+    /// When it goes out next (for the countdown), if it waits for a time.
+    wake_at_ms: Option<u64>,
+    late: bool,
+    attempts: u32,
+    posts: Vec<PostView<'a>>,
+    posted: Vec<PostedView>,
+    history: &'a [HistoryEntry],
+}
+
+#[derive(Serialize)]
+struct PostView<'a> {
+    text: &'a str,
+    media: Vec<MediaView<'a>>,
+}
+
+#[derive(Serialize)]
+struct MediaView<'a> {
+    media_id: &'a str,
+    alt: &'a str,
+}
+
+#[derive(Serialize)]
+struct PostedView {
+    id: Option<String>,
+    url: Option<String>,
+    at_ms: u64,
+    via: PostedVia,
+}
+
+fn view<'a>(item: &'a Item, names: &'a HashMap<String, String>) -> ItemView<'a> {
+    let username = names.get(&item.account_id).map(String::as_str);
+    ItemView {
+        id: item.id.0,
+        account_id: &item.account_id,
+        username,
+        state: &item.state,
+        due_at_ms: item.due_at_ms,
+        wake_at_ms: item.state.wake_at(),
+        late: item.late,
+        attempts: item.attempts,
+        posts: item
+            .posts
+            .iter()
+            .map(|p| PostView {
+                text: &p.text,
+                media: p
+                    .media
+                    .iter()
+                    .map(|m| MediaView {
+                        media_id: &m.local_id,
+                        alt: &m.alt_text,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        posted: item
+            .posted
+            .iter()
+            .map(|p| PostedView {
+                url: match (&p.id, username) {
+                    (Some(id), Some(name)) => Some(x::post_url(name, id)),
+                    _ => None,
+                },
+                id: p.id.clone(),
+                at_ms: p.at_ms,
+                via: p.via,
+            })
+            .collect(),
+        history: &item.history,
+    }
+}
+
+/// The answer to `schedule_list`: upcoming and past items, and how many need the user.
+pub async fn list() -> Result<Value, AppError> {
+    let queue = store::read().await?;
+    if let Ok(open) = session::open(false).await {
+        store::remember_usernames(&open).await;
+    }
+    let names = store::usernames().await?;
+    let upcoming: Vec<ItemView> = queue
+        .upcoming()
+        .into_iter()
+        .map(|i| view(i, &names))
+        .collect();
+    let past: Vec<ItemView> = queue.past().into_iter().map(|i| view(i, &names)).collect();
+    Ok(json!({
+        "now_ms": platform::now_ms(),
+        "upcoming": upcoming,
+        "past": past,
+        "needs_user": queue.needs_user_count(),
+    }))
+}
