@@ -553,6 +553,9 @@ pub struct Recovery {
     pub failed: Vec<ItemId>,
 }
 
+/// Sent and cancelled items the queue keeps for its "past" view (see [`Queue::prune_past`]).
+pub const MAX_PAST_ITEMS: usize = 500;
+
 /// The whole schedule, persisted as JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
@@ -1110,6 +1113,29 @@ impl Queue {
             )
         });
         items
+    }
+
+    /// Drops the oldest `Sent` and `Cancelled` items beyond the `keep` most recent, so the stored
+    /// queue stays bounded (a full storage would pause the schedule). `Failed` items stay: they
+    /// wait for the user's retry or removal. Returns what was dropped.
+    pub fn prune_past(&mut self, keep: usize) -> Vec<Item> {
+        let mut done: Vec<(u64, ItemId)> = self
+            .items
+            .iter()
+            .filter(|i| matches!(i.state, State::Sent { .. } | State::Cancelled { .. }))
+            .map(|i| (i.state.finished_at().unwrap_or(0), i.id))
+            .collect();
+        let Some(excess) = done.len().checked_sub(keep).filter(|n| *n > 0) else {
+            return Vec::new();
+        };
+        done.sort_unstable();
+        let dropped: std::collections::HashSet<ItemId> =
+            done.iter().take(excess).map(|(_, id)| *id).collect();
+        let (gone, kept) = std::mem::take(&mut self.items)
+            .into_iter()
+            .partition(|i| dropped.contains(&i.id));
+        self.items = kept;
+        gone
     }
 
     /// Finished items (`Sent`, `Failed`, `Cancelled`), the most recent first.

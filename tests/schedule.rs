@@ -2157,3 +2157,36 @@ fn simulation_nothing_is_posted_twice_and_nothing_is_lost() {
         "no post ever waited behind an earlier post of its account"
     );
 }
+
+#[test]
+fn the_past_is_bounded_oldest_sent_and_cancelled_first_and_failed_posts_stay() {
+    let mut q = Queue::new();
+    let failed = q.add(text_draft("failed one", T0), T0).unwrap();
+    q.begin(failed, T0).unwrap();
+    q.complete(
+        failed,
+        Outcome::Permanent {
+            code: "x_forbidden".to_owned(),
+        },
+        T0,
+        0.5,
+    )
+    .unwrap();
+    let mut sent = Vec::new();
+    for n in 0..6u64 {
+        let id = q.add(text_draft(&format!("post {n}"), T0 + n), T0).unwrap();
+        q.begin(id, T0 + n).unwrap();
+        q.complete(id, posted(&n.to_string()), T0 + 10 + n, 0.5)
+            .unwrap();
+        sent.push(id);
+    }
+    let cancelled = q.add(text_draft("never mind", T0 + HOUR_MS), T0).unwrap();
+    q.cancel(cancelled, T0 + 100).unwrap();
+    assert!(q.prune_past(10).is_empty(), "under the bound nothing goes");
+    let gone: Vec<ItemId> = q.prune_past(4).iter().map(|i| i.id).collect();
+    // 7 sent or cancelled, 4 kept: the 3 that finished first go; the failed one stays.
+    assert_eq!(gone, sent[..3].to_vec());
+    assert!(q.get(failed).is_some());
+    assert!(q.get(cancelled).is_some());
+    assert_eq!(q.past().len(), 5);
+}

@@ -148,13 +148,7 @@ async fn check_posts(account_id: &str, posts: &[PostInput]) -> Result<(), AppErr
         .get(account_id)
         .ok_or_else(|| AppError::new("account_not_found"))?;
     store::remember_usernames(&open).await;
-    compose::validate(posts, account.premium).map_err(|e| {
-        let mut err = AppError::new(e.code());
-        if let Some(step) = e.step() {
-            err = err.with("step", step);
-        }
-        err
-    })
+    Ok(compose::validate(posts, account.premium)?)
 }
 
 /// Plans a post or thread; warns when it would take the account over the 24-hour limit X
@@ -190,7 +184,7 @@ async fn edit(id: ItemId, posts: Vec<PostInput>) -> Result<Value, AppError> {
         .await?
         .get(id)
         .map(|i| i.account_id.clone())
-        .ok_or_else(|| store::schedule_err(ScheduleError::NotFound { id }))?;
+        .ok_or(ScheduleError::NotFound { id })?;
     check_posts(&account_id, &posts).await?;
     let posts = planned(posts);
     apply(|q, _| q.edit(id, posts)).await

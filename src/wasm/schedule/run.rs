@@ -15,11 +15,10 @@ use serde_json::Value;
 
 use super::notify::{clear_unlock, notify_item, notify_storage_fault, notify_unlock};
 use super::store::{
-    forget_item_media, read, remember_limit, remember_usernames, schedule_err, try_with_queue,
+    forget_item_media, read, remember_limit, remember_usernames, reserve_room, try_with_queue,
     with_queue,
 };
-use crate::oauth1::Credentials;
-use crate::schedule::{ItemId, Outcome, ScheduleError, State};
+use crate::schedule::{ItemId, MAX_PAST_ITEMS, Outcome, ScheduleError, State};
 use crate::wasm::net::signed_send;
 use crate::wasm::platform::{self, browser_online};
 use crate::wasm::{AppError, api_base, msg_compose, session};
@@ -170,6 +169,7 @@ fn jitter() -> f64 {
 async fn finish(id: ItemId, outcome: Outcome) -> Result<(), AppError> {
     let item = with_queue(|q, now| {
         q.complete(id, outcome, now, jitter())?;
+        q.prune_past(MAX_PAST_ITEMS);
         Ok(q.get(id).cloned())
     })
     .await?;
@@ -205,15 +205,11 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
         .await;
     };
     let keys = account.keys.clone();
-    let creds = Credentials {
-        consumer_key: &keys.api_key,
-        consumer_secret: &keys.api_secret,
-        token: &keys.access_token,
-        token_secret: &keys.access_token_secret,
-    };
-    // A write before any upload: when storage is full or failing, the run stops here, before
-    // media are uploaded that could never be recorded (the next run would upload them again).
-    with_queue(|_, _| Ok(())).await?;
+    let creds = keys.credentials();
+    // Room to record the send, checked before any upload: when storage is full or failing,
+    // the run stops here, before media go up that could never be recorded (the next run would
+    // upload them again).
+    reserve_room().await?;
     // Uploading is not posting: it happens before `begin`, so a stop meanwhile leaves nothing
     // in doubt.
     let mut media_ids = Vec::new();
@@ -238,7 +234,7 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
         }
         // Edited, rescheduled, cancelled or sent meanwhile: nothing to send now.
         Err(e) if e.is_not_sendable_now() => return Ok(()),
-        Err(e) => return Err(schedule_err(e)),
+        Err(e) => return Err(e.into()),
     }
     if let Some(e) = upload_error {
         let retry_at_s = e.details.get("retry_at").and_then(Value::as_u64);

@@ -27,41 +27,30 @@ pub async fn lock() -> async_lock::MutexGuard<'static, ()> {
     QUEUE_LOCK.lock().await
 }
 
-/// The core's refusal as the UI's error, with the facts its message needs.
-pub fn schedule_err(e: ScheduleError) -> AppError {
-    let mut err = AppError::new(e.code());
-    match e {
-        ScheduleError::InPast { due_at_ms, now_ms } => {
-            err = err.with("due_at_ms", due_at_ms).with("now_ms", now_ms);
-        }
-        ScheduleError::TooFar { due_at_ms, max_ms } => {
-            err = err.with("due_at_ms", due_at_ms).with("max_ms", max_ms);
-        }
-        ScheduleError::IllegalTransition { op, from } => {
-            err = err.with("op", op.as_str()).with("from", from.as_str());
-        }
-        ScheduleError::EmptyPost { step }
-        | ScheduleError::TooManyMedia { step, .. }
-        | ScheduleError::AltTextTooLong { step }
-        | ScheduleError::PostedStepChanged { step } => err = err.with("step", step),
-        ScheduleError::NeedsConfirmation { reason, .. }
-        | ScheduleError::InvalidResolution { reason } => err = err.with("reason", reason.as_str()),
-        _ => {}
-    }
-    err
+/// More than the queue grows by while one send is recorded (`sending`, then its outcome and
+/// a history line): a write of this size must succeed before any media is uploaded.
+const SEND_ROOM_BYTES: usize = 2048;
+/// The scratch key that write goes to (removed at once).
+const ROOM_KEY: &str = "schedule_room";
+
+/// Proves `storage.local` has room to record a send: writes [`SEND_ROOM_BYTES`] under a
+/// scratch key and removes it. A full or failing storage answers `platform_storage`.
+pub async fn reserve_room() -> Result<(), AppError> {
+    platform::set(Area::Local, ROOM_KEY, &"x".repeat(SEND_ROOM_BYTES)).await?;
+    platform::remove(Area::Local, ROOM_KEY).await
 }
 
 /// The stored queue (empty when there is none). The caller holds the lock.
 pub async fn load() -> Result<Queue, AppError> {
     match platform::get::<String>(Area::Local, QUEUE_KEY).await? {
-        Some(json) => Queue::from_json(&json).map_err(schedule_err),
+        Some(json) => Ok(Queue::from_json(&json)?),
         None => Ok(Queue::new()),
     }
 }
 
 /// Stores the queue. The caller holds the lock.
 async fn persist(queue: &Queue) -> Result<(), AppError> {
-    let json = queue.to_json().map_err(schedule_err)?;
+    let json = queue.to_json()?;
     platform::set(Area::Local, QUEUE_KEY, &json).await
 }
 
@@ -94,7 +83,7 @@ pub async fn try_with_queue<T>(
 pub async fn with_queue<T>(
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
 ) -> Result<T, AppError> {
-    try_with_queue(change).await?.map_err(schedule_err)
+    Ok(try_with_queue(change).await??)
 }
 
 /// Keeps the accounts' usernames for the queue view, which may be drawn while locked.
