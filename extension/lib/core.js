@@ -1,0 +1,61 @@
+// The core's pure functions (counting, splitting, cost, limits, image sniffing), loaded in the
+// page itself: they are synchronous and hold no keys. A build whose core does not load is
+// damaged: the page says so once (see showDamaged) instead of guessing the rules.
+
+/**
+ * @typedef {object} Limits
+ * @property {string[]} image_types
+ * @property {number} max_image_bytes
+ * @property {number} max_images
+ * @property {number} max_alt_chars
+ */
+/**
+ * @typedef {object} Count
+ * @property {number} weighted_length
+ * @property {number} limit
+ * @property {number} remaining
+ * @property {boolean} valid
+ * @property {number|null} [over_limit_from_utf16]
+ * @property {boolean} has_url
+ */
+/**
+ * @typedef {object} Core
+ * @property {(text: string, premium: boolean) => Count} count_text
+ * @property {(text: string, premium: boolean) => string[]} split_thread
+ * @property {(posts: {text: string, media: number, alt_texts: number}[]) => {micro_usd: number, has_url: boolean, as_of?: string}} estimate_cost
+ * @property {() => Limits} limits
+ * @property {(head: Uint8Array) => string|undefined} sniff_image
+ */
+
+/** @returns {Promise<Core|null>} the core, or null when the build is damaged */
+export async function loadCore() {
+  try {
+    const m = await import('../pkg/keypost.js');
+    await m.default({ module_or_path: new URL('../pkg/keypost_bg.wasm', import.meta.url) });
+    const core = /** @type {Core} */ (/** @type {unknown} */ (m));
+    for (const name of ['count_text', 'split_thread', 'estimate_cost', 'limits', 'sniff_image']) {
+      if (typeof /** @type {any} */ (core)[name] !== 'function') return null;
+    }
+    return core;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Replaces the page's content with the one "Keypost is damaged: reinstall" state.
+ * @param {HTMLElement} main the page's <main>
+ */
+export function showDamaged(main) {
+  const box = document.createElement('section');
+  box.id = 'damaged';
+  box.className = 'message';
+  box.dataset.kind = 'error';
+  box.setAttribute('role', 'alert');
+  const head = document.createElement('h2');
+  head.textContent = chrome.i18n.getMessage('damagedHeading');
+  const text = document.createElement('p');
+  text.textContent = chrome.i18n.getMessage('damagedText');
+  box.append(head, text);
+  main.replaceChildren(box);
+}

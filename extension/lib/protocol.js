@@ -1,0 +1,157 @@
+// The messages between the pages and the core, as JSDoc types: a mirror of
+// src/wasm/PROTOCOL.md. `ask` (rpc.js) is typed by these maps, so `tsc --checkJs` fails on a
+// misspelled message type, a misspelled or missing field, or a field read that no answer has.
+// Keep it in step with PROTOCOL.md (the wire is the core's; this file only describes it).
+export {};
+
+/** @typedef {{code: string, [detail: string]: any}} CoreError */
+/** @template T @typedef {{ok: T, error?: undefined} | {ok?: undefined, error: CoreError}} Answer */
+
+/** @typedef {"5"|"15"|"60"|"240"|"restart"} Autolock */
+/** @typedef {{autolock: Autolock, share_page_link: boolean, notify_sent: boolean, hold_late: boolean}} Settings */
+/** @typedef {{id: string, name: string, username: string, profile_image_url?: string}} XUser */
+/** @typedef {"verified"|"read_only"|"unverified"|"needs_attention"} DisplayState */
+/**
+ * @typedef {{state: "unverified"} | {state: "verified", at_ms: number, access_level?: string}
+ *   | {state: "needs_attention", code: string, at_ms: number}} AccountStatus
+ */
+/**
+ * @typedef {object} AccountView
+ * @property {string} id
+ * @property {string} label
+ * @property {boolean} premium
+ * @property {boolean} is_default
+ * @property {XUser} [user]
+ * @property {AccountStatus} status
+ * @property {DisplayState} display_state what the pages show (the core derives it from status)
+ * @property {{api_key: string, access_token: string}} masked
+ */
+/**
+ * @typedef {object} VaultStatus
+ * @property {boolean} exists
+ * @property {boolean} unlocked
+ * @property {Settings} settings
+ * @property {AccountView[]} accounts empty while locked
+ * @property {string|null} [default_id]
+ */
+/** @typedef {{exists: boolean, unlocked: boolean, rev: number}} VaultState the `vault_state` record in storage.session */
+/** @typedef {{api_key?: string, api_secret?: string, access_token?: string, access_token_secret?: string}} Keys */
+/** @typedef {{account: AccountView, warning?: string}} AccountAnswer */
+
+/** @typedef {{media_id: string, name?: string, type?: string, size?: number, alt: string}} DraftMedia */
+/** @typedef {{text: string, media: DraftMedia[]}} DraftPost */
+/** @typedef {{account_id?: string, posts: DraftPost[], updated_ms: number}} Draft */
+/** @typedef {{id: string, url?: string}} Posted */
+/**
+ * A post that failed (or whose outcome is unknown), as the core's outbox keeps it.
+ * @typedef {object} PostFailure
+ * @property {string} code
+ * @property {number} [step]
+ * @property {number} [steps]
+ * @property {Posted[]} [posted]
+ * @property {boolean} [resumable]
+ */
+/** @typedef {{text: string, media: {media_id: string, alt: string}[]}} PostIn */
+/**
+ * @typedef {object} Progress
+ * @property {boolean} active
+ * @property {number} [step]
+ * @property {number} [steps]
+ * @property {"uploading"|"posting"|"done"} [phase]
+ * @property {number} [uploaded_bytes]
+ * @property {number} [total_bytes]
+ */
+/** @typedef {{account_id: string, username: string, id: string, url?: string, text: string, at_ms: number}} SentPost */
+
+/**
+ * @typedef {{kind: "scheduled", at_ms: number} | {kind: "sending", since_ms: number, step: number}
+ *   | {kind: "sent", at_ms: number} | {kind: "failed", code: string, retryable: boolean, at_ms: number}
+ *   | {kind: "retry_waiting", until_ms: number, code: string} | {kind: "needs_unlock", since_ms: number}
+ *   | {kind: "needs_confirmation", reason: "unknown_outcome"|"late"|"reply_target_unknown", since_ms: number}
+ *   | {kind: "cancelled", at_ms: number}} ItemState
+ */
+/** @typedef {"edit"|"reschedule"|"cancel"|"post_now"|"retry"|"resolve"|"remove"} ItemAction */
+/**
+ * @typedef {object} ItemView
+ * @property {number} id
+ * @property {string} account_id
+ * @property {string} [username]
+ * @property {ItemState} state
+ * @property {number} due_at_ms
+ * @property {number} [wake_at_ms]
+ * @property {boolean} late
+ * @property {number} attempts
+ * @property {PostIn[]} posts
+ * @property {{id?: string, url?: string, at_ms: number, via: "response"|"duplicate"|"user"}[]} posted
+ * @property {{at_ms: number, step: number, outcome: any}[]} history
+ * @property {ItemAction[]} actions what the user may do with it now (the core's guards)
+ */
+/** @typedef {{now_ms: number, upcoming: ItemView[], past: ItemView[], needs_user: number}} ScheduleList */
+
+/**
+ * Every message: its fields, and what its `ok` holds.
+ * @typedef {object} Requests
+ * @property {{}} vault_status
+ * @property {{passphrase: string}} vault_create
+ * @property {{passphrase: string}} vault_unlock
+ * @property {{}} vault_lock
+ * @property {{old: string, new: string}} vault_change_passphrase
+ * @property {{passphrase: string}} passphrase_strength
+ * @property {{}} vault_export
+ * @property {{json: string, replace: boolean}} vault_import
+ * @property {{settings: Partial<Settings>}} settings_set
+ * @property {{label: string, keys: Keys, premium: boolean}} account_add
+ * @property {{id: string, label?: string, keys?: Keys, premium?: boolean}} account_update
+ * @property {{id: string}} account_verify
+ * @property {{id: string}} account_remove
+ * @property {{id: string}} account_set_default
+ * @property {{}} draft_get
+ * @property {{draft: Draft}} draft_save
+ * @property {{keep_media?: boolean}} draft_clear
+ * @property {{account_id: string, posts: PostIn[]}} post_send
+ * @property {{decision?: "on_x"|"send_anyway", post_url?: string}} post_resume
+ * @property {{}} post_progress
+ * @property {{account_id?: string}} history_list
+ * @property {{account_id: string, posts: PostIn[], due_at_ms: number}} schedule_add
+ * @property {{}} schedule_list
+ * @property {{id: number, posts: PostIn[]}} schedule_edit
+ * @property {{id: number, due_at_ms: number}} schedule_reschedule
+ * @property {{id: number}} schedule_cancel
+ * @property {{id: number}} schedule_post_now
+ * @property {{id: number}} schedule_retry
+ * @property {{id: number, resolution: {kind: "posted", post_ref?: string} | {kind: "send"}}} schedule_resolve
+ * @property {{id: number}} schedule_remove
+ */
+/**
+ * @typedef {object} Responses
+ * @property {VaultStatus} vault_status
+ * @property {VaultStatus} vault_create
+ * @property {VaultStatus} vault_unlock
+ * @property {VaultStatus} vault_lock
+ * @property {VaultStatus} vault_change_passphrase
+ * @property {{score: number, hint?: string}} passphrase_strength
+ * @property {{file_name: string, json: string}} vault_export
+ * @property {VaultStatus} vault_import
+ * @property {VaultStatus} settings_set
+ * @property {AccountAnswer} account_add
+ * @property {AccountAnswer} account_update
+ * @property {AccountAnswer} account_verify
+ * @property {VaultStatus} account_remove
+ * @property {VaultStatus} account_set_default
+ * @property {{draft: Draft|null, shared: boolean, resumable: PostFailure|null}} draft_get
+ * @property {{}} draft_save
+ * @property {{}} draft_clear
+ * @property {{posted: Posted[], username: string}} post_send
+ * @property {{posted: Posted[], username: string}} post_resume
+ * @property {Progress} post_progress
+ * @property {{items: SentPost[]}} history_list
+ * @property {{id: number, warning?: {code: string, planned: number, limit: number}}} schedule_add
+ * @property {ScheduleList} schedule_list
+ * @property {{}} schedule_edit
+ * @property {{}} schedule_reschedule
+ * @property {{}} schedule_cancel
+ * @property {{}} schedule_post_now
+ * @property {{}} schedule_retry
+ * @property {{}} schedule_resolve
+ * @property {{}} schedule_remove
+ */
