@@ -98,8 +98,17 @@ chrome.runtime.onInstalled.addListener(({ reason }) => {
   }, () => {});
 });
 
-// Opens the composer: the toolbar popup where Chrome allows it, else a small window.
+// Opens the composer: the one already open if there is one (it takes the share from storage
+// as it arrives), else the toolbar popup where Chrome allows it, else a small window.
 async function openComposer() {
+  const composer = new URL('popup.html', location.href).pathname;
+  const open = await chrome.runtime.getContexts({ contextTypes: ['POPUP', 'TAB'] }).catch(() => []);
+  const existing = open.find((c) => c.documentUrl && new URL(c.documentUrl).pathname === composer);
+  if (existing) {
+    if (existing.tabId >= 0) await chrome.tabs.update(existing.tabId, { active: true }).catch(() => {});
+    if (existing.windowId >= 0) await chrome.windows.update(existing.windowId, { focused: true }).catch(() => {});
+    return;
+  }
   try {
     await chrome.action.openPopup();
   } catch {

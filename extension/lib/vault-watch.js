@@ -13,8 +13,8 @@ export function watchVault(handler) {
   /** @param {Record<string, chrome.storage.StorageChange>} changes @param {string} area */
   const listener = (changes, area) => {
     if (area !== 'session' || !changes.vault_state) return;
-    const before = changes.vault_state.oldValue;
-    const after = changes.vault_state.newValue;
+    const before = /** @type {VaultState|undefined} */ (changes.vault_state.oldValue);
+    const after = /** @type {VaultState|undefined} */ (changes.vault_state.newValue);
     if (!after) return;
     if (before && before.exists === after.exists && before.unlocked === after.unlocked) return;
     handler(after);

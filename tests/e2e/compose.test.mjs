@@ -577,4 +577,21 @@ test('scheduling from the composer: the past is refused, a time 4 s ahead goes o
   // Seconds in the input are whole, so the post may leave up to a second before `due`.
   assert.ok(posts[0].created_at_ms >= due - 1_000 && posts[0].created_at_ms <= due + 5_000,
     `sent ${posts[0].created_at_ms - due} ms after its time`);
+  // Once sent, the scheduled post is in the popup's Sent list, with its link.
+  await page.click('#tab-sent');
+  await page.locator(`#sent-list a[href$="/status/${posts[0].id}"]`).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#sent-list .sent-text').first().textContent(), 'Scheduled from the popup 🕒');
+});
+
+test('a right-click share while the popup is open shows in it at once, after what was typed', async () => {
+  await page.fill('#text-0', 'typed in the open popup');
+  const tab = { id: 1, index: 0, windowId: 1, title: 'Open popup', url: 'https://example.org/open' };
+  const sharing = share({ menuItemId: 'share_link', editable: false, frameId: 0, pageUrl: tab.url, linkUrl: 'https://example.net/live' }, tab);
+  // The popup that was already open shows it, without being reopened.
+  await page.waitForFunction(() => document.getElementById('text-0').value.includes('example.net/live'), null, { timeout: 10_000 });
+  const text = await page.inputValue('#text-0');
+  assert.ok(text.startsWith('typed in the open popup'), text);
+  const second = await sharing;
+  await second?.close();
+  assert.equal(second, null, 'a second composer was opened beside the open one');
 });

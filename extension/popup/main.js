@@ -1,0 +1,55 @@
+// The toolbar popup (and the small composer window, popup.html?window=1): unlock, pick an
+// account, write a post or a thread with X's own counting, add images with alt text, post,
+// follow the progress, resume a failed thread, schedule, and see what was sent.
+// Boot: load the core's pure functions and the image store, create the store, mount the
+// views, then ask the core for the vault. See store.js for how state flows.
+import { $ } from '../lib/dom.js';
+import { localize } from '../lib/i18n.js';
+import { bindReveal } from '../lib/reveal.js';
+import { loadCore, showDamaged } from '../lib/core.js';
+import { onLocked } from '../lib/rpc.js';
+import { watchVault } from '../lib/vault-watch.js';
+import { createStore } from './store.js';
+import { createEffects } from './effects.js';
+import { mountVault } from './views/vault.js';
+import { mountTabs } from './views/tabs.js';
+import { mountAccounts } from './views/accounts.js';
+import { mountComposer } from './views/composer.js';
+import { mountSend } from './views/send.js';
+import { mountSchedule } from './views/schedule.js';
+import { mountSent } from './views/sent.js';
+
+if (new URLSearchParams(location.search).get('window') === '1') document.body.classList.add('window');
+localize();
+
+const [core, mediaStore] = await Promise.all([loadCore(), import('../media-store.js').catch(() => null)]);
+if (!core) {
+  showDamaged(/** @type {HTMLElement} */ (document.querySelector('main')));
+} else {
+  bindReveal(document);
+  const store = createStore();
+  const fx = createEffects(store, core, mediaStore);
+  mountVault(store, fx);
+  mountTabs(store, fx);
+  mountAccounts(store, fx);
+  mountComposer(store, fx, core, Boolean(mediaStore));
+  mountSend(store, fx);
+  mountSchedule(store, fx);
+  mountSent(store, fx);
+
+  // Locked meanwhile (auto-lock, another page): any "locked" answer shows the unlock form.
+  onLocked(() => fx.refreshVault());
+  // Created, imported, unlocked or locked elsewhere: follow it.
+  watchVault(() => fx.refreshVault());
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area === 'session' && changes.post_progress) fx.progressChanged(/** @type {import('../lib/protocol.js').Progress|undefined} */ (changes.post_progress.newValue));
+    if (area === 'session' && changes.share?.newValue) fx.takeShare();
+    if (area === 'local' && changes.history && store.getState().tab === 'sent') fx.loadHistory();
+  });
+  // The popup can close at any moment: what is pending is saved as it goes.
+  addEventListener('pagehide', () => fx.saveOnHide());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') fx.saveNow();
+  });
+  await fx.refreshVault();
+}

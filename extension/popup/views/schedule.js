@@ -1,0 +1,62 @@
+// Schedule the draft for a time in the user's zone (datetime-local), with two quick picks.
+import { $, el, show } from '../../lib/dom.js';
+import { t, errorText } from '../../lib/i18n.js';
+import { localDateTimeInput, timeZone, dateTime, handleOf } from '../../lib/format.js';
+import { currentAccount } from '../store.js';
+
+/** @param {import('../store.js').Store} store @param {import('../effects.js').Effects} fx */
+export function mountSchedule(store, fx) {
+  const at = $('schedule-at');
+  const note = (/** @type {import('../store.js').Note} */ n) => store.dispatch({ type: 'schedule_note', note: n });
+  $('schedule-tz').textContent = t('popupScheduleTz', [timeZone()]);
+  $('schedule-hour').addEventListener('click', () => {
+    at.value = localDateTimeInput(Math.ceil((Date.now() + 3_600_000) / 60_000) * 60_000, { seconds: true });
+  });
+  $('schedule-morning').addEventListener('click', () => {
+    const d = new Date();
+    d.setDate(d.getDate() + 1);
+    d.setHours(9, 0, 0, 0);
+    at.value = localDateTimeInput(d.getTime(), { seconds: true });
+  });
+
+  $('schedule').addEventListener('click', async () => {
+    const s = store.getState();
+    const account = currentAccount(s);
+    if (!account || s.sending) return;
+    if (!at.value) {
+      note({ kind: 'error', text: t('popupScheduleNoTime') });
+      at.focus();
+      return;
+    }
+    if ($('post').dataset.blocked) {
+      note({ kind: 'error', text: errorText({ code: 'post_too_long' }) });
+      return;
+    }
+    const due = new Date(at.value).getTime(); // datetime-local is read in the user's zone
+    const button = $('schedule');
+    button.disabled = true;
+    const answer = await fx.schedule(due);
+    button.disabled = false;
+    if (!answer) return;
+    if (answer.error) {
+      note({ kind: 'error', text: errorText(answer.error) });
+      return;
+    }
+    const warn = answer.ok.warning;
+    note({
+      kind: warn ? 'warning' : 'ok',
+      text: t('popupScheduled', [dateTime(due), handleOf(account)]),
+      extra: warn?.code === 'schedule_over_24h_limit' ? t('popupScheduleOverLimit', [String(warn.planned), String(warn.limit)]) : undefined,
+    });
+    at.value = '';
+  });
+
+  store.subscribe((s, prev) => {
+    if (s.scheduleNote === prev.scheduleNote) return;
+    const box = $('schedule-message');
+    const n = s.scheduleNote;
+    box.replaceChildren(...(n ? [n.text, ...(n.extra ? [el('br'), n.extra] : [])] : []));
+    box.dataset.kind = n?.kind ?? 'ok';
+    show(box, Boolean(n));
+  });
+}

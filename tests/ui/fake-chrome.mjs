@@ -1,0 +1,47 @@
+// A stand-in for the few chrome.* APIs the page library touches, for tests without a browser:
+// messages are looked up in the real English locale files, so a test sees the words a user
+// would, and sendMessage answers from a function the test gives.
+import { readFileSync, readdirSync } from 'node:fs';
+
+const dir = new URL('../../extension/_locales/en/', import.meta.url);
+const messages = Object.assign({}, ...readdirSync(dir).map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8'))));
+
+/** chrome.i18n.getMessage as Chrome does it: $1..$9, directly or through named placeholders. */
+function getMessage(key, args = []) {
+  const entry = messages[key];
+  if (!entry) return '';
+  const list = Array.isArray(args) ? args : [args];
+  const named = Object.fromEntries(Object.entries(entry.placeholders ?? {}).map(([name, p]) => [name.toLowerCase(),
+    p.content.replace(/\$(\d)/g, (_, n) => list[Number(n) - 1] ?? '')]));
+  return entry.message
+    .replace(/\$([A-Za-z_]\w*)\$/g, (_, name) => named[name.toLowerCase()] ?? '')
+    .replace(/\$(\d)/g, (_, n) => list[Number(n) - 1] ?? '')
+    .replace(/\$\$/g, '$');
+}
+
+export function installChrome({ answer = async () => ({ ok: {} }) } = {}) {
+  const sent = [];
+  const listeners = new Set();
+  globalThis.chrome = {
+    i18n: { getMessage, getUILanguage: () => 'en' },
+    runtime: {
+      async sendMessage(message) {
+        sent.push(message);
+        return answer(message);
+      },
+    },
+    storage: {
+      onChanged: {
+        addListener: (fn) => listeners.add(fn),
+        removeListener: (fn) => listeners.delete(fn),
+      },
+    },
+  };
+  return {
+    sent,
+    /** Fires chrome.storage.onChanged as the worker's writes would. */
+    storageChange(changes, area) {
+      for (const fn of listeners) fn(changes, area);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// The page library without a browser: the message client, the vault watch and formatting.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { installChrome } from './fake-chrome.mjs';
+
+const fake = { answer: async () => ({ ok: {} }) };
+const chrome = installChrome({ answer: (m) => fake.answer(m) });
+const { ask, onLocked } = await import('../../extension/lib/rpc.js');
+const { watchVault } = await import('../../extension/lib/vault-watch.js');
+const { accountStatusText, handleOf, localDateTimeInput, postUrl, verifyResult } = await import('../../extension/lib/format.js');
+const { errorText } = await import('../../extension/lib/i18n.js');
+
+test('ask sends {type, ...fields} and gives back the answer', async () => {
+  fake.answer = async (m) => ({ ok: { echoed: m.id } });
+  const answer = await ask('account_verify', { id: 'acc1' });
+  assert.deepEqual(chrome.sent.at(-1), { type: 'account_verify', id: 'acc1' });
+  assert.deepEqual(answer, { ok: { echoed: 'acc1' } });
+});
+
+test('a worker that cannot answer is an internal error, never a throw', async () => {
+  fake.answer = async () => { throw new Error('Could not establish connection'); };
+  assert.deepEqual(await ask('vault_status'), { error: { code: 'internal' } });
+  fake.answer = async () => undefined;
+  assert.deepEqual(await ask('vault_status'), { error: { code: 'internal' } });
+});
+
+test('onLocked fires once per locked answer, and stops after unsubscribing', async () => {
+  let fired = 0;
+  const stop = onLocked(() => { fired += 1; });
+  fake.answer = async () => ({ error: { code: 'locked' } });
+  await ask('draft_get');
+  fake.answer = async () => ({ error: { code: 'x_unauthorized' } });
+  await ask('draft_get');
+  assert.equal(fired, 1);
+  stop();
+  fake.answer = async () => ({ error: { code: 'locked' } });
+  await ask('draft_get');
+  assert.equal(fired, 1);
+});
+
+test('the vault watch wakes only when the vault is created, unlocked or locked', () => {
+  const seen = [];
+  const stop = watchVault((s) => seen.push(s.unlocked));
+  chrome.storageChange({ draft: { newValue: {} } }, 'local'); // a draft save: not the vault
+  chrome.storageChange({ vault_state: { oldValue: { exists: true, unlocked: false, rev: 1 }, newValue: { exists: true, unlocked: true, rev: 2 } } }, 'session');
+  chrome.storageChange({ vault_state: { oldValue: { exists: true, unlocked: true, rev: 2 }, newValue: { exists: true, unlocked: true, rev: 3 } } }, 'session');
+  chrome.storageChange({ vault_state: { oldValue: { exists: true, unlocked: true, rev: 3 }, newValue: { exists: true, unlocked: false, rev: 4 } } }, 'session');
+  stop();
+  chrome.storageChange({ vault_state: { oldValue: { exists: true, unlocked: false, rev: 4 }, newValue: { exists: true, unlocked: true, rev: 5 } } }, 'session');
+  assert.deepEqual(seen, [true, false]);
+});
+
+const account = (extra) => ({
+  id: 'a', label: 'Work', premium: false, is_default: true, status: { state: 'verified', at_ms: 1 },
+  display_state: 'verified', masked: { api_key: 'abcd…', access_token: '1234…' }, ...extra,
+});
+
+test('an account is shown by handle, else label, with the state the core gave', () => {
+  assert.equal(handleOf(account({ user: { id: '1', name: 'N', username: 'keypost' } })), '@keypost');
+  assert.equal(handleOf(account({})), 'Work');
+  assert.match(accountStatusText(account({ display_state: 'read_only' })), /read/i);
+  const attention = accountStatusText(account({ display_state: 'needs_attention', status: { state: 'needs_attention', code: 'x_unauthorized', at_ms: 1 } }));
+  assert.ok(attention.includes(errorText({ code: 'x_unauthorized' })), attention);
+});
+
+test('verify results read as a user expects', () => {
+  assert.equal(verifyResult({ ok: { account: account({ user: { id: '1', name: 'N', username: 'me' } }) } }).kind, 'ok');
+  assert.match(verifyResult({ ok: { account: account({ user: { id: '1', name: 'N', username: 'me' } }) } }).text, /@?me/);
+  assert.equal(verifyResult({ error: { code: 'offline' } }).kind, 'error');
+});
+
+test('an unknown error code falls back to the generic sentence, never to an empty one', () => {
+  assert.ok(errorText({ code: 'no_such_code_anywhere' }).length > 0);
+  assert.equal(errorText({ code: 'no_such_code_anywhere' }), errorText({ code: 'internal' }));
+});
+
+test('datetime-local values are in the user\'s zone, with or without seconds', () => {
+  const ms = new Date(2031, 0, 31, 9, 5, 7).getTime();
+  assert.equal(localDateTimeInput(ms), '2031-01-31T09:05');
+  assert.equal(localDateTimeInput(ms, { seconds: true }), '2031-01-31T09:05:07');
+});
+
+test('a post link uses the URL X gave, else the handle', () => {
+  assert.equal(postUrl({ id: '5', url: 'https://x.com/a/status/5' }, 'b'), 'https://x.com/a/status/5');
+  assert.equal(postUrl({ id: '5' }, 'b'), 'https://x.com/b/status/5');
+});
