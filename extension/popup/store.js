@@ -5,6 +5,8 @@
 //    removed) bumps `draft.rev`, and the post list is rebuilt; a keystroke changes only the
 //    text, so the views update counters in place and focus and selection survive.
 // 4. The core decides (counting, limits, what can be resumed); the popup formats.
+import { makeStore } from '../lib/store.js';
+
 /** @typedef {import('../lib/protocol.js').VaultStatus} VaultStatus */
 /** @typedef {import('../lib/protocol.js').Draft} Draft */
 /** @typedef {import('../lib/protocol.js').DraftMedia} DraftMedia */
@@ -222,26 +224,8 @@ function clearComposer(s) {
   };
 }
 
-/**
- * A store: getState, dispatch(action), subscribe(fn(state, prev)).
- * @param {State} [state]
- */
+/** The popup's store: getState, dispatch(action), subscribe(fn(state, prev)). @param {State} [state] */
 export function createStore(state = initialState()) {
-  /** @type {Set<(s: State, prev: State) => void>} */
-  const subscribers = new Set();
-  return {
-    getState: () => state,
-    /** @param {Action} action */
-    dispatch(action) {
-      const prev = state;
-      state = reduce(state, action);
-      if (state !== prev) for (const fn of subscribers) fn(state, prev);
-    },
-    /** @param {(s: State, prev: State) => void} fn */
-    subscribe(fn) {
-      subscribers.add(fn);
-      return () => subscribers.delete(fn);
-    },
-  };
+  return makeStore(reduce, state);
 }
 /** @typedef {ReturnType<typeof createStore>} Store */
