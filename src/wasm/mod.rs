@@ -174,6 +174,21 @@ pub fn split_thread(text: &str, premium: bool) -> Vec<String> {
     crate::text::split_thread(text, crate::compose::limit_for(premium))
 }
 
+/// The post limits the pages check before asking the core: `{image_types, max_image_bytes,
+/// max_images, max_alt_chars, max_draft_posts, max_draft_text_chars, text_limit,
+/// premium_text_limit}` (the core's one set, `compose::LIMITS`).
+#[wasm_bindgen]
+pub fn limits() -> JsValue {
+    to_js(&crate::compose::LIMITS)
+}
+
+/// The type of an image from its first bytes (`compose::SNIFF_BYTES` are enough):
+/// `"image/jpeg"`, `"image/png"`, `"image/webp"` or `"image/gif"`, else `undefined`.
+#[wasm_bindgen]
+pub fn sniff_image(head: &[u8]) -> Option<String> {
+    crate::compose::sniff_image(head).map(str::to_owned)
+}
+
 /// The estimated X API cost of posting: `posts` is `[{text, media, alt_texts}]`.
 #[wasm_bindgen]
 pub fn estimate_cost(posts: JsValue) -> JsValue {

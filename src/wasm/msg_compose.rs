@@ -134,7 +134,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             }
             let pasted = match post_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
                 Some(url) => Some(
-                    x::post_id_from_url(url).ok_or_else(|| AppError::new("post_url_invalid"))?,
+                    x::post_id_from_ref(url).ok_or_else(|| AppError::new("post_url_invalid"))?,
                 ),
                 None => None,
             };
