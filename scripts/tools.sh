@@ -5,7 +5,8 @@
 # the callers run under `set -euo pipefail`, where `$(missing-tool ...)` would end the script.
 #
 # Assumed present (checked by require_prereqs, which says how to get what is missing):
-#   rustup with a stable toolchain (cargo, rustc), Node.js 20 or later with npm, Python 3;
+#   rustup with a stable toolchain (cargo, rustc), Node.js 20.19 or later with npm (ESLint
+#   needs 20.19), Python 3;
 #   apt-get (Debian/Ubuntu) for Chromium, only for the commands that run a browser.
 # Installed by these functions when missing:
 #   the wasm32-unknown-unknown target (rustup), the wasm-bindgen CLI of the exact crate
@@ -39,12 +40,13 @@ require_prereqs() {
   have_cmd rustup || missing+=("rustup: the wasm target is added with it; see rustup.rs")
   have_cmd python3 || missing+=("python3: 'apt-get install python3' (it packs the zip)")
   if have_cmd node; then
-    local major
-    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-    [ "${major:-0}" -ge 20 ] 2>/dev/null \
-      || missing+=("Node.js 20 or later (found $(node --version 2>/dev/null || echo '?')): 'apt-get install nodejs' or nodejs.org")
+    # major * 1000 + minor: 20019 is 20.19, the oldest Node.js ESLint runs on.
+    local version
+    version=$(node -p 'const [a, b] = process.versions.node.split("."); a * 1000 + Number(b)' 2>/dev/null || echo 0)
+    [ "${version:-0}" -ge 20019 ] 2>/dev/null \
+      || missing+=("Node.js 20.19 or later (found $(node --version 2>/dev/null || echo '?')): 'apt-get install nodejs' or nodejs.org")
   else
-    missing+=("Node.js 20 or later: 'apt-get install nodejs npm' or nodejs.org")
+    missing+=("Node.js 20.19 or later: 'apt-get install nodejs npm' or nodejs.org")
   fi
   have_cmd npm || missing+=("npm: 'apt-get install npm' (it comes with Node.js from nodejs.org)")
   if [ "${#missing[@]}" -gt 0 ]; then
