@@ -4,8 +4,8 @@
 // fixed at launch, and the zh-CN run asserts that Chromium really runs in Chinese: Debian's
 // Chromium needs chromium-l10n for that, installed by scripts/tools.sh), the color scheme
 // switched per page with emulateMedia. States, in the order a person meets them:
-//   options: setup (no vault), accounts, the account editor, locked
-//   popup: locked, the composer with an account (schedule box open), the composer window
+//   options: setup (no vault; then with an error shown), accounts, the account editor, locked
+//   popup: locked, the composer with an account (schedule box open), sent; the composer window
 //   queue.html with a scheduled post
 // axe is injected by evaluating its source in the page (the pages' CSP refuses inline
 // <script> tags, page.evaluate is not subject to it).
@@ -95,6 +95,10 @@ async function walk(t, lang) {
   assert.equal(uiLanguage, lang, `Chromium runs in ${uiLanguage}, not ${lang}: is Debian's chromium-l10n installed? (scripts/tools.sh)`);
   assert.equal((await options.locator('#setup-heading').textContent()).trim(), message(locale, 'setupHeading'));
   await check(options, 'options: setup');
+  // An error shown: the passphrase refused (the error colour on the page's background).
+  await options.locator('#setup-form button[type=submit]').click();
+  await options.locator('#setup-error').waitFor({ state: 'visible' });
+  await check(options, 'options: setup with an error');
 
   // A vault with one account: the accounts list.
   assert.ok((await ask(options, 'vault_create', { passphrase: PASSPHRASE })).ok);
@@ -132,6 +136,9 @@ async function walk(t, lang) {
   await popup.locator('#schedule-box summary').click();
   await popup.locator('#schedule-at').waitFor({ state: 'visible' });
   await check(popup, 'popup: composer');
+  await popup.locator('#tab-sent').click();
+  await popup.locator('#sent').waitFor({ state: 'visible' });
+  await check(popup, 'popup: sent');
 
   // The composer window (opened instead of the popup where Chrome cannot show one).
   const win = await browser.context.newPage();
