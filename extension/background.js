@@ -76,6 +76,7 @@ chrome.notifications.onClicked.addListener((id) => {
 });
 quietly((c) => c.on_worker_start());
 
+/** @type {{id: string, contexts: chrome.contextMenus.CreateProperties['contexts'], title: string}[]} */
 const MENUS = [
   { id: 'share_selection', contexts: ['selection'], title: 'menuShareSelection' },
   { id: 'share_link', contexts: ['link'], title: 'menuShareLink' },

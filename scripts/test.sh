@@ -2,12 +2,15 @@
 # make test: every test layer, installing what is missing first.
 #   0. (KEYPOST_FRESH_CHECK=1, as CI sets it) a clean clone builds with no wasm-bindgen CLI and
 #      no node_modules, installing them for real (scripts/fresh-check.sh)
-#   1. lint: cargo fmt --check, clippy (native and wasm32) with warnings as errors, shellcheck
+#   1. lint: cargo fmt --check, clippy (native and wasm32) with warnings as errors, shellcheck,
+#      ESLint and the TypeScript type-check of the JavaScript (JSDoc types, tsc --noEmit)
 #   2. the sans-IO core natively (cargo test)
 #   3. the same tests compiled to wasm, under Node (wasm-bindgen-test)
-#   4. the X sandbox's own tests (node --test)
+#   4. the X sandbox's own tests, and the pages' unit tests without a browser (tests/ui:
+#      every string localised in both languages, the stores and helpers), with node --test
 #   5. the headless demo walk (make demo), then end to end: a sandbox build of the extension
-#      in Debian's Chromium against the sandbox, then a byte scan of every profile it used
+#      in Debian's Chromium against the sandbox (axe-core's accessibility checks included),
+#      then a byte scan of every profile it used
 # Every layer runs even when an earlier one failed (so one run shows every failure), except
 # that nothing runs in Chromium without a build. The last line is "N passed, N failed",
 # counted over every layer's own tests (a lint step or the demo walk counts as one).
@@ -81,10 +84,20 @@ layer cargo-fmt cargo fmt --all -- --check || true
 layer clippy-native cargo clippy --all-targets -- -D warnings || true
 layer clippy-wasm32 cargo clippy --lib --target wasm32-unknown-unknown --all-features -- -D warnings || true
 layer shellcheck shellcheck -x scripts/*.sh .ci/run || true
+# The JavaScript: node_modules' own copies (npm ci above), never a download by npx.
+layer eslint node_modules/.bin/eslint --max-warnings 0 . || true
+typecheck() {
+  local status=0
+  node_modules/.bin/tsc -p tsconfig.json || status=1 # extension/: the pages and the worker
+  node_modules/.bin/tsc -p tests/tsconfig.json || status=1 # the tests, the sandbox, scripts/
+  return "$status"
+}
+layer typecheck typecheck || true
 
 layer core-native cargo test || true
 layer core-wasm32 cargo test --target wasm32-unknown-unknown || true
 layer x-sandbox node_tests "$logs/sandbox.tap" tests/sandbox/test/ || true
+layer ui-unit node_tests "$logs/ui.tap" tests/ui/ || true
 
 export KEYPOST_SANDBOX_PORT="${KEYPOST_SANDBOX_PORT:-18787}"
 demo_walk() {

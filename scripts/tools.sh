@@ -5,12 +5,14 @@
 # the callers run under `set -euo pipefail`, where `$(missing-tool ...)` would end the script.
 #
 # Assumed present (checked by require_prereqs, which says how to get what is missing):
-#   rustup with a stable toolchain (cargo, rustc), Node.js 20 or later with npm, Python 3;
+#   rustup with a stable toolchain (cargo, rustc), Node.js 20.19 or later with npm (ESLint
+#   needs 20.19), Python 3;
 #   apt-get (Debian/Ubuntu) for Chromium, only for the commands that run a browser.
 # Installed by these functions when missing:
 #   the wasm32-unknown-unknown target (rustup), the wasm-bindgen CLI of the exact crate
-#   version (cargo install), the npm packages (npm ci), Debian's Chromium (apt-get),
-#   the shell linter (apt-get package shellcheck, for make test only).
+#   version (cargo install), the npm packages (npm ci), Debian's Chromium with its
+#   translations and CJK fonts (apt-get), the shell linter (apt-get package shellcheck, for
+#   make test only).
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -38,12 +40,13 @@ require_prereqs() {
   have_cmd rustup || missing+=("rustup: the wasm target is added with it; see rustup.rs")
   have_cmd python3 || missing+=("python3: 'apt-get install python3' (it packs the zip)")
   if have_cmd node; then
-    local major
-    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-    [ "${major:-0}" -ge 20 ] 2>/dev/null \
-      || missing+=("Node.js 20 or later (found $(node --version 2>/dev/null || echo '?')): 'apt-get install nodejs' or nodejs.org")
+    # major * 1000 + minor: 20019 is 20.19, the oldest Node.js ESLint runs on.
+    local version
+    version=$(node -p 'const [a, b] = process.versions.node.split("."); a * 1000 + Number(b)' 2>/dev/null || echo 0)
+    [ "${version:-0}" -ge 20019 ] 2>/dev/null \
+      || missing+=("Node.js 20.19 or later (found $(node --version 2>/dev/null || echo '?')): 'apt-get install nodejs' or nodejs.org")
   else
-    missing+=("Node.js 20 or later: 'apt-get install nodejs npm' or nodejs.org")
+    missing+=("Node.js 20.19 or later: 'apt-get install nodejs npm' or nodejs.org")
   fi
   have_cmd npm || missing+=("npm: 'apt-get install npm' (it comes with Node.js from nodejs.org)")
   if [ "${#missing[@]}" -gt 0 ]; then
@@ -92,9 +95,19 @@ ensure_wasm_bindgen() {
     || die "wasm-bindgen-cli $want was installed but '$(command -v wasm-bindgen || echo wasm-bindgen)' reports '${have:-nothing}'; put $(cargo_bin_dir) first on PATH"
 }
 
+# The packages the commands call directly; any one missing (or a lock file newer than the
+# install) means node_modules is not what package-lock.json says, and npm ci puts it right.
+NODE_TOOLS=(playwright-core eslint typescript axe-core parse5)
+
 ensure_node_modules() {
-  if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing the npm packages (npm ci): playwright-core drives Chromium in the tests, oauth-1.0a and twitter-text are the references the tests compare with"
+  local pkg stale=0
+  for pkg in "${NODE_TOOLS[@]}"; do [ -f "node_modules/$pkg/package.json" ] || stale=1; done
+  [ package-lock.json -nt node_modules/.package-lock.json ] && stale=1
+  if [ "$stale" = 1 ]; then
+    log "installing the npm packages (npm ci): playwright-core drives Chromium in the tests," \
+      "oauth-1.0a and twitter-text are the references the tests compare with, eslint and" \
+      "typescript lint and type-check the JavaScript, axe-core checks accessibility, parse5" \
+      "reads the pages' HTML in the localisation test"
     npm ci --no-audit --no-fund || die "npm ci failed; run by hand: npm ci"
   fi
 }
@@ -112,10 +125,22 @@ apt_install() {
     || die "installing $* failed; run by hand: apt-get install $*"
 }
 
+# Whether a Debian package is installed (a missing dpkg answers no).
+have_deb() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
+
 ensure_chromium() {
   if ! have_cmd chromium; then
     log "installing Debian's Chromium (the demo and the end-to-end tests run the extension in it)"
     apt_install chromium
+  fi
+  # The accessibility test runs the extension in Simplified Chinese too: Debian's Chromium
+  # takes --lang=zh-CN (and chrome.i18n picks zh_CN) only with its translations installed,
+  # and Chinese text needs a CJK font to be drawn (and measured for contrast).
+  local missing=() deb
+  for deb in chromium-l10n fonts-noto-cjk; do have_deb "$deb" || missing+=("$deb"); done
+  if [ "${#missing[@]}" -gt 0 ] && have_cmd dpkg; then
+    log "installing ${missing[*]} (Chromium's Chinese UI and CJK fonts, for the tests in Simplified Chinese)"
+    apt_install "${missing[@]}"
   fi
 }
 

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ACCOUNTS, accountByUsername } from '../sandbox/accounts.mjs';
+import { accountByUsername } from '../sandbox/accounts.mjs';
 import { sandbox, launch, freshProfile, removeProfile, ask, EXTENSION_DIR } from './harness.mjs';
 
 let sb, browser, profile, page;

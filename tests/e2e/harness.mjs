@@ -31,18 +31,26 @@ export function freshProfile() {
 
 // Launches Chromium with the extension on a profile directory (kept across relaunches so a
 // test can restart the browser). Returns the context, the worker and the extension id.
-export async function launch(profileDir, { extraArgs = [] } = {}) {
+// `lang` is Chromium's UI language, which chrome.i18n follows (Debian's Chromium honours a
+// language other than English only with the chromium-l10n package: scripts/tools.sh installs
+// it); `colorScheme` ('light' or 'dark') is what prefers-color-scheme answers in every page.
+export async function launch(profileDir, { extraArgs = [], lang = 'en-US', colorScheme = undefined } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`no extension build at ${EXTENSION_DIR}: run the test command, which builds it`);
   }
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
+    ...(colorScheme ? { colorScheme } : {}),
+    ...(lang === 'en-US' ? {} : {
+      locale: lang,
+      env: { ...process.env, LANGUAGE: lang.replace('-', '_') },
+    }),
     args: [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
       `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`,
       '--no-first-run', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--lang=en-US', ...extraArgs,
+      '--disable-sync', `--lang=${lang}`, ...extraArgs,
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

@@ -131,6 +131,7 @@ test('a post due while the vault is locked raises a notification, waits, and goe
 
 test('20 posts across two accounts go out exactly once, in order, on time, through worker stops, faults and a browser restart', async (t) => {
   const t0 = Date.now();
+  /** @type {{i: number, username: string, text: string, dueAt: number, id?: string, post?: any, item?: any}[]} */
   const plan = [];
   for (let i = 0; i < 20; i++) {
     const username = i % 2 === 0 ? 'keypost_demo' : 'keypost_second';
@@ -150,6 +151,7 @@ test('20 posts across two accounts go out exactly once, in order, on time, throu
   }
 
   // Faults on POST /2/tweets while the schedule runs, and the worker stopped every 3 s.
+  /** @type {[number, () => Promise<any>][]} */
   const faultsAt = [
     [7_000, () => fault('503')],
     [14_000, () => fault('reset_after_record')],

@@ -447,7 +447,7 @@ test('auto-lock: 5 minutes arms the alarm, an old session locks; "only on restar
   // Six minutes without activity (the alarm may be late or lost: the next use still locks).
   await w.evaluate(async () => {
     const { session_active: last } = await chrome.storage.session.get('session_active');
-    await chrome.storage.session.set({ session_active: last - 6 * 60_000 });
+    await chrome.storage.session.set({ session_active: Number(last) - 6 * 60_000 });
   });
   await page.reload();
   await visible(section('unlock'));

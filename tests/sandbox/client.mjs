@@ -37,7 +37,7 @@ export async function signedFetch(baseUrl, account, options = {}) {
   const token = options.accessToken ?? account.accessToken;
   const tokenSecret = options.accessTokenSecret ?? account.accessTokenSecret;
 
-  const oauth = OAuth({
+  const oauth = new OAuth({
     consumer: { key, secret },
     signature_method: 'HMAC-SHA1',
     hash_function: (base, signingKey) => createHmac('sha1', signingKey).update(base).digest('base64'),
@@ -48,6 +48,8 @@ export async function signedFetch(baseUrl, account, options = {}) {
     if (!(name in data)) data[name] = value;
     else data[name] = [].concat(data[name], value);
   }
+  // oauth-1.0a's types want a numeric timestamp; it signs the string it is given just the same.
+  /** @type {any} */
   const oauthData = {
     oauth_consumer_key: key,
     oauth_nonce: options.nonce ?? randomBytes(16).toString('hex'),
@@ -74,7 +76,7 @@ export async function signedFetch(baseUrl, account, options = {}) {
   }
   const response = await fetch(baseUrl + path + (queryString ? `?${queryString}` : ''), { method, headers, body });
   const text = await response.text();
-  let parsed = null;
+  let parsed;
   try {
     parsed = JSON.parse(text);
   } catch {

@@ -176,7 +176,8 @@ function send(res, state, response, cors) {
 
 /**
  * Start the sandbox. Resolves to {url, port, close(), state}; `state` is live (see state.mjs).
- * Only loopback hosts are accepted.
+ * Only loopback hosts are accepted; `quiet` keeps it from logging each request.
+ * @param {{port?: number, host?: string, quiet?: boolean}} [options]
  */
 export async function startSandbox({ port = 0, host = '127.0.0.1', quiet } = {}) {
   if (!LOOPBACK_HOSTS.includes(host)) throw new Error(`the sandbox listens on loopback only, not ${host}`);
@@ -316,7 +317,7 @@ export async function startSandbox({ port = 0, host = '127.0.0.1', quiet } = {})
       resolve();
     });
   });
-  const actualPort = server.address().port;
+  const actualPort = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
 
   return {
