@@ -3,7 +3,6 @@
 // follow the progress, resume a failed thread, schedule, and see what was sent.
 // Boot: load the core's pure functions and the image store, create the store, mount the
 // views, then ask the core for the vault. See store.js for how state flows.
-import { $ } from '../lib/dom.js';
 import { localize } from '../lib/i18n.js';
 import { bindReveal } from '../lib/reveal.js';
 import { loadCore, showDamaged } from '../lib/core.js';

@@ -7,6 +7,7 @@ const dir = new URL('../../extension/_locales/en/', import.meta.url);
 const messages = Object.assign({}, ...readdirSync(dir).map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8'))));
 
 /** chrome.i18n.getMessage as Chrome does it: $1..$9, directly or through named placeholders. */
+/** @param {string} key @param {string|string[]} [args] */
 function getMessage(key, args = []) {
   const entry = messages[key];
   if (!entry) return '';
@@ -19,10 +20,11 @@ function getMessage(key, args = []) {
     .replace(/\$\$/g, '$');
 }
 
+/** @param {{answer?: (message: any) => Promise<any>}} [options] */
 export function installChrome({ answer = async () => ({ ok: {} }) } = {}) {
   const sent = [];
   const listeners = new Set();
-  globalThis.chrome = {
+  globalThis.chrome = /** @type {any} */ ({
     i18n: { getMessage, getUILanguage: () => 'en' },
     runtime: {
       async sendMessage(message) {
@@ -36,7 +38,7 @@ export function installChrome({ answer = async () => ({ ok: {} }) } = {}) {
         removeListener: (fn) => listeners.delete(fn),
       },
     },
-  };
+  });
   return {
     sent,
     /** Fires chrome.storage.onChanged as the worker's writes would. */

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { installChrome } from './fake-chrome.mjs';
 
+/** @type {{answer: (message: any) => Promise<any>}} */
 const fake = { answer: async () => ({ ok: {} }) };
 const chrome = installChrome({ answer: (m) => fake.answer(m) });
 const { ask, onLocked } = await import('../../extension/lib/rpc.js');

@@ -114,6 +114,6 @@ test('subscribers see each change once, with the state before it', () => {
   const seen = [];
   store.subscribe((s, prev) => seen.push([prev.tab, s.tab]));
   store.dispatch({ type: 'tab', tab: 'sent' });
-  store.dispatch({ type: 'unknown' });
+  store.dispatch(/** @type {any} */ ({ type: 'unknown' }));
   assert.deepEqual(seen, [['compose', 'sent']]);
 });
