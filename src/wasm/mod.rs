@@ -4,6 +4,7 @@
 //! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
 
 mod error;
+mod history;
 mod msg_accounts;
 mod msg_compose;
 mod msg_core;
