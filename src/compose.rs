@@ -263,8 +263,29 @@ pub struct SentPost {
     pub at_ms: u64,
 }
 
-/// Adds a sent post at the front, keeping at most [`HISTORY_PER_ACCOUNT`] per account.
+impl SentPost {
+    /// A post `account_id` (@`username`) has on X with this `id`, and its link.
+    pub fn new(account_id: &str, username: &str, id: &str, text: &str, at_ms: u64) -> Self {
+        SentPost {
+            account_id: account_id.to_owned(),
+            username: username.to_owned(),
+            id: id.to_owned(),
+            url: crate::x::post_url(username, id),
+            text: text.to_owned(),
+            at_ms,
+        }
+    }
+}
+
+/// Adds a sent post at the front, keeping at most [`HISTORY_PER_ACCOUNT`] per account. A post
+/// already there (same account and id, from the composer or the schedule) is not added again.
 pub fn remember(history: &mut Vec<SentPost>, post: SentPost) {
+    if history
+        .iter()
+        .any(|p| p.account_id == post.account_id && p.id == post.id)
+    {
+        return;
+    }
     history.insert(0, post);
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     history.retain(|p| {

@@ -101,7 +101,11 @@ fn images_are_recognised_by_their_first_bytes() {
             assert_eq!(compose::check_image(t, 1), Ok(()));
         }
     }
-    assert!(compose::SNIFF_BYTES >= 12);
+    // SNIFF_BYTES are enough for every type.
+    assert_eq!(
+        compose::sniff_image(&webp[..compose::SNIFF_BYTES]),
+        Some("image/webp")
+    );
 }
 
 #[test]
@@ -144,6 +148,32 @@ fn the_limits_are_one_set_for_the_pages_the_composer_and_the_schedule() {
             .code(),
         "schedule_too_many_media"
     );
+}
+
+#[test]
+fn the_composer_and_the_schedule_record_a_sent_post_once() {
+    let post = SentPost::new("a", "keypost_demo", "1850000000000000001", "hi", 7);
+    assert_eq!(
+        post.url,
+        "https://x.com/keypost_demo/status/1850000000000000001"
+    );
+    assert_eq!(
+        (post.account_id.as_str(), post.text.as_str(), post.at_ms),
+        ("a", "hi", 7)
+    );
+    let mut h = Vec::new();
+    compose::remember(&mut h, post.clone());
+    compose::remember(&mut h, SentPost::new("b", "other", "2", "", 8));
+    // The same post again (recorded twice by mistake) stays one line, where it was.
+    compose::remember(&mut h, SentPost { at_ms: 9, ..post });
+    let ids: Vec<(&str, u64)> = h.iter().map(|p| (p.id.as_str(), p.at_ms)).collect();
+    assert_eq!(ids, [("2", 8), ("1850000000000000001", 7)]);
+    // The same id from another account is another post.
+    compose::remember(
+        &mut h,
+        SentPost::new("b", "other", "1850000000000000001", "", 10),
+    );
+    assert_eq!(h.len(), 3);
 }
 
 #[test]

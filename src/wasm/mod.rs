@@ -4,6 +4,7 @@
 //! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
 
 mod error;
+mod history;
 mod msg_accounts;
 mod msg_compose;
 mod msg_core;
@@ -115,12 +116,15 @@ pub async fn on_alarm(name: String) {
 /// and set the alarm from the stored queue.
 #[wasm_bindgen]
 pub async fn on_worker_start() {
+    // Pages follow the vault through the state this writes; a failure leaves the last one.
+    let _ = session::reconcile_state().await;
     schedule::on_worker_start().await;
 }
 
 /// `chrome.runtime.onStartup`: the browser started (the vault is locked).
 #[wasm_bindgen]
 pub async fn on_startup() {
+    let _ = session::reconcile_state().await;
     schedule::on_worker_start().await;
 }
 
