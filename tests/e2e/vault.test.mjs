@@ -428,7 +428,8 @@ test('a stopped service worker keeps the session unlocked', async () => {
   const w = await worker(A);
   assert.equal(await w.evaluate(() => globalThis.keypostTestMark), undefined, 'the worker did not restart');
   const session = await w.evaluate(() => chrome.storage.session.get(null));
-  assert.deepEqual(Object.keys(session).sort(), ['session', 'session_active']);
+  assert.deepEqual(Object.keys(session).sort(), ['session', 'session_active', 'vault_state']);
+  assert.deepEqual({ ...session.vault_state, rev: 0 }, { exists: true, unlocked: true, rev: 0 });
   assert.deepEqual(Object.keys(session.session), ['dek']);
   assert.ok(!JSON.stringify(session).includes(PASS1));
 });
@@ -453,7 +454,10 @@ test('auto-lock: 5 minutes arms the alarm, an old session locks; "only on restar
   await visible(section('unlock'));
   assert.equal(await section('accounts').isVisible(), false);
   w = await worker(A);
-  assert.deepEqual(await w.evaluate(() => chrome.storage.session.get(null)), {});
+  // Nothing of the session is left: only the record that tells the pages it is locked.
+  const locked = await w.evaluate(() => chrome.storage.session.get(null));
+  assert.deepEqual(Object.keys(locked), ['vault_state']);
+  assert.deepEqual({ ...locked.vault_state, rev: 0 }, { exists: true, unlocked: false, rev: 0 });
   assert.equal(await w.evaluate(() => chrome.alarms.get('autolock')), undefined);
 
   await unlockWith(PASS1);
