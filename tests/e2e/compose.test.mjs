@@ -494,6 +494,35 @@ test('locked: unlock right in the popup, then the draft is back', async () => {
   assert.equal(await page.inputValue('#unlock-pass'), '');
 });
 
+test('locked and unlocked elsewhere: the open popup follows, without draft saves waking it', async () => {
+  // Count what the popup asks the worker while drafts are saved (each save writes storage).
+  await page.evaluate(() => {
+    const send = chrome.runtime.sendMessage.bind(chrome.runtime);
+    globalThis.keypostAsked = [];
+    chrome.runtime.sendMessage = (message, ...rest) => {
+      globalThis.keypostAsked.push(message?.type);
+      return send(message, ...rest);
+    };
+  });
+  for (const word of ['kept', ' across', ' a lock', ' elsewhere']) {
+    await page.type('#text-0', word);
+    await page.waitForTimeout(450);
+  }
+  await page.waitForFunction(async () => /** @type {any} */ (await chrome.storage.local.get('draft')).draft?.posts?.[0]?.text === 'kept across a lock elsewhere');
+  const asked = await page.evaluate(() => globalThis.keypostAsked);
+  assert.ok(asked.includes('draft_save'), asked.join());
+  assert.ok(!asked.includes('vault_status'), `draft saves made the popup ask vault_status: ${asked.join()}`);
+  // Another page locks: this popup hides the draft and asks for the passphrase.
+  assert.equal((await ask(setup, 'vault_lock')).ok.unlocked, false);
+  await page.locator('#unlock-pass').waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('#compose').isVisible(), false);
+  assert.equal(await page.inputValue('#text-0'), '', 'the draft stays on screen while locked');
+  // Another page unlocks: the draft comes back here.
+  assert.equal((await ask(setup, 'vault_unlock', { passphrase: PASSPHRASE })).ok.unlocked, true);
+  await page.locator('#text-0').waitFor({ timeout: 5_000 });
+  await page.waitForFunction(() => document.getElementById('text-0').value === 'kept across a lock elsewhere');
+});
+
 // Chrome calls the worker's contextMenus.onClicked listener with an OnClickData and the tab.
 async function share(info, tab) {
   const worker = await currentWorker(browser.context);
