@@ -37,11 +37,13 @@ export function mountAccountEditor(fx, store) {
       if (editor) open(editor, state);
       else close(before, form);
     }
-    if (!editor || editor === before) return;
-    busy($('account-save'), editor.busy);
-    $('account-progress').textContent = editor.busy ? t('verifyingWithX') : '';
-    show($('account-progress'), editor.busy);
-    if (editor.error !== before?.error) showError(editor);
+    const working = Boolean(editor?.busy);
+    if (working !== Boolean(before?.busy)) {
+      busy($('account-save'), working);
+      $('account-progress').textContent = working ? t('verifyingWithX') : '';
+      show($('account-progress'), working);
+    }
+    if (editor && editor.error !== before?.error) showError(editor);
   };
 }
 
