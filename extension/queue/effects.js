@@ -16,9 +16,12 @@ const SIMPLE = {
 /** @param {{dispatch: (action: Action) => void}} store */
 export function createEffects({ dispatch }) {
   let started = false;
+  let latest = 0; // an older read answering late must not draw over a newer one
 
   async function refresh() {
+    const mine = ++latest;
     const answer = await ask('schedule_list');
+    if (mine !== latest) return;
     if (answer.ok) dispatch({ type: 'listed', list: answer.ok, pageNowMs: Date.now() });
     else if (!started && answer.error.code === 'internal') dispatch({ type: 'damaged' });
     else dispatch({ type: 'failed', error: answer.error });

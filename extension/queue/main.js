@@ -66,14 +66,14 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && store.getState().editing) store.dispatch({ type: 'close' });
 });
 
-await fx.refresh();
+// The worker changes the queue on its own; storage tells the page when.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.queue) fx.refresh();
+});
 setInterval(() => {
   const { offset } = store.getState();
   for (const span of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('.countdown[data-at]'))) {
     span.textContent = countdown(Number(span.dataset.at), offset);
   }
 }, 1000);
-// The worker changes the queue on its own; storage tells the page when.
-chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes.queue) fx.refresh();
-});
+await fx.refresh();
