@@ -26,7 +26,7 @@ function formButtons(saveKey, busy) {
  */
 export function editForm(item, busy) {
   const n = item.posts.length;
-  const fixed = item.fixed_steps ?? 0;
+  const fixed = item.fixed_steps;
   const fields = item.posts.flatMap((post, i) => {
     const id = `edit-${item.id}-${i}`;
     const label = n > 1 ? t('queueEditStepLabel', [String(i + 1), String(n)]) : t('queueEditLabel');
@@ -53,13 +53,13 @@ export function rescheduleForm(item, busy) {
  */
 export function resolveBox(item, busy) {
   const reason = item.state.kind === 'needs_confirmation' ? item.state.reason : 'unknown_outcome';
-  const accepts = item.resolutions ?? ['posted', 'send'];
+  const accepts = item.resolutions;
   const box = el('div', { className: 'resolve' }, el('p', { className: 'hint', textContent: t(REASON_KEYS[reason] ?? 'scheduleReasonUnknownOutcome') }));
   const actions = el('div', { className: 'actions' });
   if (accepts.includes('posted')) {
     const id = `post-id-${item.id}`;
     box.append(el('label', { htmlFor: id, textContent: t('queuePostIdLabel') }),
-      el('input', { id, type: 'text', autocomplete: 'off', spellcheck: false, required: Boolean(item.post_ref_required) }));
+      el('input', { id, type: 'text', autocomplete: 'off', spellcheck: false, required: item.post_ref_required }));
     actions.append(el('button', { type: 'button', textContent: t('queueItWasPosted'), disabled: busy, dataset: { resolve: 'posted' } }));
   }
   if (accepts.includes('send')) {

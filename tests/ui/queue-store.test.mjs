@@ -6,7 +6,8 @@ import { initialState, reduce, shown, createStore } from '../../extension/queue/
 
 const item = (id, kind = 'scheduled', extra = {}) => ({
   id, account_id: 'a', state: { kind, at_ms: 1 }, due_at_ms: 2_000_000, late: false, attempts: 0,
-  posts: [{ text: `post ${id}`, media: [] }], posted: [], history: [], actions: ['edit', 'reschedule', 'cancel'], ...extra,
+  posts: [{ text: `post ${id}`, media: [] }], posted: [], history: [], actions: ['edit', 'reschedule', 'cancel'],
+  resolutions: [], post_ref_required: false, fixed_steps: 0, ...extra,
 });
 const list = (upcoming, past = [], now = 1_000_000) => ({ now_ms: now, upcoming, past, needs_user: 0 });
 const run = (...actions) => actions.reduce(reduce, initialState());
