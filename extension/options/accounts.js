@@ -28,9 +28,9 @@ export function mountAccounts(fx, store) {
     switch (button.dataset.action) {
       case 'verify': return void fx.verify(account.id);
       case 'edit': return store.dispatch({ type: 'editorOpen', id: account.id });
-      case 'makeDefault': return void fx.setDefault(account.id);
+      case 'makeDefault': return void fx.changeAccount('account_set_default', account.id);
       case 'remove':
-        if (confirm(t('confirmRemove', [handleOf(account)]))) fx.remove(account.id);
+        if (confirm(t('confirmRemove', [handleOf(account)]))) fx.changeAccount('account_remove', account.id);
     }
   });
 

@@ -85,16 +85,13 @@ export function createEffects({ dispatch, getState }) {
       dispatch({ type: 'verifyDone', id, note, status: await freshStatus() });
     },
 
-    /** @param {string} id */
-    async setDefault(id) {
-      const answer = await ask('account_set_default', { id });
-      if (answer.error) dispatch({ type: 'message', note: errorNote(answer.error) });
-      else showStatus(answer.ok);
-    },
-
-    /** @param {string} id */
-    async remove(id) {
-      const answer = await ask('account_remove', { id });
+    /**
+     * Make default, or remove (after the view's confirmation).
+     * @param {'account_set_default'|'account_remove'} type
+     * @param {string} id
+     */
+    async changeAccount(type, id) {
+      const answer = await ask(type, { id });
       if (answer.error) dispatch({ type: 'message', note: errorNote(answer.error) });
       else showStatus(answer.ok);
     },
