@@ -56,8 +56,9 @@ function open(editor, state) {
   for (const f of KEY_FIELDS) {
     const input = $(`acc-${f}`);
     input.value = '';
-    const masked = f === 'api_key' ? account?.masked.api_key : f === 'access_token' ? account?.masked.access_token : '••••';
-    input.placeholder = account ? t('keepCurrent', [masked ?? '']) : '';
+    // The core shows the first characters of the key and the token, never of the secrets.
+    const masked = f === 'api_key' || f === 'access_token' ? account?.masked[f] : undefined;
+    input.placeholder = !account ? '' : masked ? t('keepCurrent', [masked]) : t('keepCurrentSecret');
     markField(f, []);
   }
   show($('acc-rotate-hint'), Boolean(account));
