@@ -413,6 +413,36 @@ pub enum AccountStatus {
     },
 }
 
+impl AccountStatus {
+    /// The one word the pages show for the account (see [`DisplayState`]).
+    #[must_use]
+    pub fn display_state(&self) -> DisplayState {
+        match self {
+            AccountStatus::Unverified => DisplayState::Unverified,
+            AccountStatus::Verified {
+                access_level: Some(level),
+                ..
+            } if !level.can_post() => DisplayState::ReadOnly,
+            AccountStatus::Verified { .. } => DisplayState::Verified,
+            AccountStatus::NeedsAttention { .. } => DisplayState::NeedsAttention,
+        }
+    }
+}
+
+/// How the pages show an account, derived from its [`AccountStatus`] in one place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisplayState {
+    /// Verified, and the token may post (or X did not say what it may do).
+    Verified,
+    /// Verified, but the token's access level is read only: posting will fail.
+    ReadOnly,
+    /// Saved, not checked with X yet (or changed since).
+    Unverified,
+    /// X refused the keys or another problem needs the user (`status.code` says which).
+    NeedsAttention,
+}
+
 /// One X account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
@@ -457,6 +487,8 @@ pub struct AccountView {
     pub user: Option<XUser>,
     /// Verification state.
     pub status: AccountStatus,
+    /// What the pages show, from `status` ([`AccountStatus::display_state`]).
+    pub display_state: DisplayState,
     /// Masked keys, to tell accounts apart.
     pub masked: MaskedKeys,
 }
@@ -472,6 +504,7 @@ impl Account {
             is_default,
             user: self.user.clone(),
             status: self.status.clone(),
+            display_state: self.status.display_state(),
             masked: MaskedKeys {
                 api_key: mask(&self.keys.api_key),
                 access_token: mask(&self.keys.access_token),

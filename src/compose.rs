@@ -10,8 +10,13 @@ mod outbox;
 pub use draft::{Draft, DraftError, DraftMedia, DraftPost, MAX_DRAFT_POSTS, MAX_DRAFT_TEXT_CHARS};
 pub use outbox::{Decision, Outbox, PostFailure, Posted, ResumeError, StepResult};
 
+const JPEG: &str = "image/jpeg";
+const PNG: &str = "image/png";
+const WEBP: &str = "image/webp";
+const GIF: &str = "image/gif";
+
 /// Image types X accepts for posts.
-pub const IMAGE_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "image/gif"];
+pub const IMAGE_TYPES: [&str; 4] = [JPEG, PNG, WEBP, GIF];
 /// The largest image X accepts, in bytes.
 pub const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
 /// Images per post.
@@ -22,6 +27,40 @@ pub const MAX_ALT_CHARS: usize = 1000;
 pub const CHUNK_BYTES: usize = 1024 * 1024;
 /// Sent posts kept per account.
 pub const HISTORY_PER_ACCOUNT: usize = 100;
+
+/// The limits a page checks before it asks the core (which checks them again): one set,
+/// which the composer, the drafts and the schedule all use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// [`IMAGE_TYPES`]
+    pub image_types: [&'static str; 4],
+    /// [`MAX_IMAGE_BYTES`]
+    pub max_image_bytes: u64,
+    /// [`MAX_IMAGES`], per post.
+    pub max_images: usize,
+    /// [`MAX_ALT_CHARS`], per image.
+    pub max_alt_chars: usize,
+    /// [`MAX_DRAFT_POSTS`]: posts in a draft (a thread).
+    pub max_draft_posts: usize,
+    /// [`MAX_DRAFT_TEXT_CHARS`]: characters of one post's text in a draft.
+    pub max_draft_text_chars: usize,
+    /// X's weighted-length limit of a post ([`text::DEFAULT_LIMIT`]).
+    pub text_limit: u32,
+    /// The same for accounts marked premium ([`text::PREMIUM_LIMIT`]).
+    pub premium_text_limit: u32,
+}
+
+/// The one set of [`Limits`].
+pub const LIMITS: Limits = Limits {
+    image_types: IMAGE_TYPES,
+    max_image_bytes: MAX_IMAGE_BYTES,
+    max_images: MAX_IMAGES,
+    max_alt_chars: MAX_ALT_CHARS,
+    max_draft_posts: MAX_DRAFT_POSTS,
+    max_draft_text_chars: MAX_DRAFT_TEXT_CHARS,
+    text_limit: text::DEFAULT_LIMIT,
+    premium_text_limit: text::PREMIUM_LIMIT,
+};
 
 /// One image of a post, as the composer describes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,6 +202,36 @@ impl ImageError {
     }
 }
 
+/// How many bytes from the start of a file [`sniff_image`] needs.
+pub const SNIFF_BYTES: usize = 12;
+
+/// The type of an image from its first bytes (at least [`SNIFF_BYTES`] of them for WEBP),
+/// whatever its name or the type the browser guessed: one of [`IMAGE_TYPES`], or `None` when
+/// it is none of them.
+pub fn sniff_image(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0xFF, 0xD8, 0xFF, ..] => Some(JPEG),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some(PNG),
+        [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => Some(GIF),
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => Some(WEBP),
+        _ => None,
+    }
+}
+
 /// Checks an image's type and size.
 pub fn check_image(media_type: &str, bytes: u64) -> Result<(), ImageError> {
     if !IMAGE_TYPES.contains(&media_type) {
@@ -194,8 +263,29 @@ pub struct SentPost {
     pub at_ms: u64,
 }
 
-/// Adds a sent post at the front, keeping at most [`HISTORY_PER_ACCOUNT`] per account.
+impl SentPost {
+    /// A post `account_id` (@`username`) has on X with this `id`, and its link.
+    pub fn new(account_id: &str, username: &str, id: &str, text: &str, at_ms: u64) -> Self {
+        SentPost {
+            account_id: account_id.to_owned(),
+            username: username.to_owned(),
+            id: id.to_owned(),
+            url: crate::x::post_url(username, id),
+            text: text.to_owned(),
+            at_ms,
+        }
+    }
+}
+
+/// Adds a sent post at the front, keeping at most [`HISTORY_PER_ACCOUNT`] per account. A post
+/// already there (same account and id, from the composer or the schedule) is not added again.
 pub fn remember(history: &mut Vec<SentPost>, post: SentPost) {
+    if history
+        .iter()
+        .any(|p| p.account_id == post.account_id && p.id == post.id)
+    {
+        return;
+    }
     history.insert(0, post);
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     history.retain(|p| {

@@ -60,6 +60,9 @@ mod window;
 
 use serde::{Deserialize, Serialize};
 
+use crate::compose::{MAX_ALT_CHARS, MAX_IMAGES};
+use crate::x;
+
 pub use error::{Op, ScheduleError};
 pub use outcome::Outcome;
 pub use policy::{
@@ -83,10 +86,6 @@ pub const LATE_THRESHOLD_MS: u64 = 2 * MINUTE_MS;
 /// How long after an unanswered request a resend of the same text is trusted to be refused
 /// by X as a duplicate (half the 24 hours that are reported, which X does not document).
 pub const DUPLICATE_GUARD_MS: u64 = 12 * HOUR_MS;
-/// X accepts at most four images per post.
-pub const MAX_MEDIA_PER_POST: usize = 4;
-/// X accepts alt texts of at most 1000 characters.
-pub const MAX_ALT_TEXT_CHARS: usize = 1000;
 /// Each item keeps at most this many history entries (the oldest are dropped).
 pub const MAX_HISTORY: usize = 64;
 
@@ -116,7 +115,7 @@ pub struct MediaRef {
 pub struct PlannedPost {
     /// The post's text (may be empty when media are attached).
     pub text: String,
-    /// Attached media, at most [`MAX_MEDIA_PER_POST`].
+    /// Attached media, at most [`MAX_IMAGES`](crate::compose::MAX_IMAGES).
     #[serde(default)]
     pub media: Vec<MediaRef>,
 }
@@ -204,6 +203,21 @@ impl ConfirmReason {
             ConfirmReason::Late => "late",
             ConfirmReason::ReplyTargetUnknown => "reply_target_unknown",
         }
+    }
+
+    /// The answers that settle this question (what [`Queue::resolve`] accepts).
+    pub fn resolutions(self) -> &'static [ResolutionKind] {
+        match self {
+            ConfirmReason::UnknownOutcome => &[ResolutionKind::Posted, ResolutionKind::Send],
+            ConfirmReason::Late => &[ResolutionKind::Send],
+            ConfirmReason::ReplyTargetUnknown => &[ResolutionKind::Posted],
+        }
+    }
+
+    /// Whether a `Posted` answer must carry the post's id (the rest of the thread replies to
+    /// it); otherwise [`Queue::resolve`] refuses it with [`ScheduleError::PostIdRequired`].
+    pub fn post_id_required(self) -> bool {
+        matches!(self, ConfirmReason::ReplyTargetUnknown)
     }
 }
 
@@ -400,6 +414,89 @@ impl Item {
         }
     }
 
+    /// Whether `op` may be applied to the item as it is now: `Ok`, or the refusal the
+    /// operation answers. Every mutator of [`Queue`] checks this first, so what
+    /// [`Item::allowed_ops`] offers is exactly what the queue accepts. (An allowed `edit` or
+    /// `reschedule` may still refuse what it is given: a changed step on X, a time in the
+    /// past.)
+    pub fn check(&self, op: Op) -> Result<(), ScheduleError> {
+        use State as S;
+        let allowed = match op {
+            Op::Edit => matches!(
+                self.state,
+                S::Scheduled { .. }
+                    | S::RetryWaiting { .. }
+                    | S::NeedsUnlock { .. }
+                    | S::NeedsConfirmation { .. }
+                    | S::Failed { .. }
+            ),
+            Op::Reschedule => {
+                let allowed = matches!(
+                    self.state,
+                    S::Scheduled { .. }
+                        | S::RetryWaiting { .. }
+                        | S::NeedsUnlock { .. }
+                        | S::Failed { .. }
+                        | S::NeedsConfirmation {
+                            reason: ConfirmReason::Late,
+                            ..
+                        }
+                );
+                if allowed && self.doubt_since_ms.is_some() {
+                    return Err(ScheduleError::OutcomeUnknown { id: self.id });
+                }
+                allowed
+            }
+            Op::Cancel => !matches!(
+                self.state,
+                S::Sending { .. } | S::Sent { .. } | S::Cancelled { .. }
+            ),
+            Op::PostNow => matches!(
+                self.state,
+                S::Scheduled { .. }
+                    | S::RetryWaiting { .. }
+                    | S::NeedsConfirmation {
+                        reason: ConfirmReason::Late,
+                        ..
+                    }
+            ),
+            Op::Retry => matches!(self.state, S::Failed { .. }),
+            Op::Resolve => matches!(self.state, S::NeedsConfirmation { .. }),
+            Op::Remove => self.is_finished(),
+            Op::Begin => self.state.wake_at().is_some(),
+            Op::Complete => matches!(self.state, S::Sending { .. }),
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(self.illegal(op))
+        }
+    }
+
+    /// What the user may do with the item now, in the order of [`Op::USER`]: the operations
+    /// [`Item::check`] accepts.
+    pub fn allowed_ops(&self) -> Vec<Op> {
+        Op::USER
+            .iter()
+            .copied()
+            .filter(|op| self.check(*op).is_ok())
+            .collect()
+    }
+
+    /// The answers [`Queue::resolve`] accepts now (none unless it needs confirmation).
+    pub fn resolutions(&self) -> &'static [ResolutionKind] {
+        match self.state {
+            State::NeedsConfirmation { reason, .. } => reason.resolutions(),
+            _ => &[],
+        }
+    }
+
+    /// How many leading posts [`Queue::edit`] must find unchanged: those on X, and the next
+    /// one while it may be on X.
+    pub fn fixed_steps(&self) -> usize {
+        self.step() + usize::from(self.doubt_since_ms.is_some())
+    }
+
     /// Whether the next step is in doubt and a resend can no longer count on X refusing it.
     fn doubt_unresolvable(&self, now_ms: u64) -> bool {
         let Some(since) = self.doubt_since_ms else {
@@ -539,6 +636,77 @@ pub enum Resolution {
     Send,
 }
 
+impl Resolution {
+    /// The answer's kind.
+    pub fn kind(&self) -> ResolutionKind {
+        match self {
+            Resolution::Posted { .. } => ResolutionKind::Posted,
+            Resolution::Send => ResolutionKind::Send,
+        }
+    }
+}
+
+/// A [`Resolution`] without its data: what the queue page may offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResolutionKind {
+    /// [`Resolution::Posted`]
+    Posted,
+    /// [`Resolution::Send`]
+    Send,
+}
+
+impl ResolutionKind {
+    /// The snake_case name (the same as the `kind` tag of [`Resolution`]).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResolutionKind::Posted => "posted",
+            ResolutionKind::Send => "send",
+        }
+    }
+}
+
+/// The user's answer as the queue page sends it: [`Resolution`], with the post given as
+/// `post_ref` (an id or a link to the post, as pasted) or, from older pages, `post_id`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ResolutionInput {
+    /// See [`Resolution::Posted`].
+    Posted {
+        /// The post as pasted: its id or its link on x.com or twitter.com.
+        #[serde(default)]
+        post_ref: Option<String>,
+        /// The same, from pages older than `post_ref`.
+        #[serde(default)]
+        post_id: Option<String>,
+    },
+    /// See [`Resolution::Send`].
+    Send,
+}
+
+impl ResolutionInput {
+    /// The answer with the post's id parsed by [`x::post_id_from_ref`]. Blank means no id;
+    /// anything else that is neither an id nor a link to a post is
+    /// [`ScheduleError::PostRefInvalid`].
+    pub fn parse(self) -> Result<Resolution, ScheduleError> {
+        match self {
+            ResolutionInput::Send => Ok(Resolution::Send),
+            ResolutionInput::Posted { post_ref, post_id } => {
+                let given = [post_ref, post_id]
+                    .into_iter()
+                    .flatten()
+                    .find(|r| !r.trim().is_empty());
+                let post_id = match given {
+                    Some(text) => {
+                        Some(x::post_id_from_ref(&text).ok_or(ScheduleError::PostRefInvalid)?)
+                    }
+                    None => None,
+                };
+                Ok(Resolution::Posted { post_id })
+            }
+        }
+    }
+}
+
 /// What [`Queue::recover`] did, so the caller can notify the user.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recovery {
@@ -572,7 +740,7 @@ fn validate_posts(posts: &[PlannedPost]) -> Result<(), ScheduleError> {
         if post.text.trim().is_empty() && post.media.is_empty() {
             return Err(ScheduleError::EmptyPost { step });
         }
-        if post.media.len() > MAX_MEDIA_PER_POST {
+        if post.media.len() > MAX_IMAGES {
             return Err(ScheduleError::TooManyMedia {
                 step,
                 count: post.media.len(),
@@ -581,7 +749,7 @@ fn validate_posts(posts: &[PlannedPost]) -> Result<(), ScheduleError> {
         if post
             .media
             .iter()
-            .any(|m| m.alt_text.chars().count() > MAX_ALT_TEXT_CHARS)
+            .any(|m| m.alt_text.chars().count() > MAX_ALT_CHARS)
         {
             return Err(ScheduleError::AltTextTooLong { step });
         }
@@ -700,16 +868,9 @@ impl Queue {
     /// must a step that may be on X.
     pub fn edit(&mut self, id: ItemId, posts: Vec<PlannedPost>) -> Result<(), ScheduleError> {
         let item = self.item_mut(id)?;
-        match item.state {
-            State::Scheduled { .. }
-            | State::RetryWaiting { .. }
-            | State::NeedsUnlock { .. }
-            | State::NeedsConfirmation { .. }
-            | State::Failed { .. } => {}
-            _ => return Err(item.illegal(Op::Edit)),
-        }
+        item.check(Op::Edit)?;
         validate_posts(&posts)?;
-        let fixed = item.step() + usize::from(item.doubt_since_ms.is_some());
+        let fixed = item.fixed_steps();
         for step in 0..fixed {
             if posts.get(step) != item.posts.get(step) {
                 return Err(if step < item.step() {
@@ -735,20 +896,7 @@ impl Queue {
         now_ms: u64,
     ) -> Result<(), ScheduleError> {
         let item = self.item_mut(id)?;
-        match item.state {
-            State::Scheduled { .. }
-            | State::RetryWaiting { .. }
-            | State::NeedsUnlock { .. }
-            | State::Failed { .. }
-            | State::NeedsConfirmation {
-                reason: ConfirmReason::Late,
-                ..
-            } => {}
-            _ => return Err(item.illegal(Op::Reschedule)),
-        }
-        if item.doubt_since_ms.is_some() {
-            return Err(ScheduleError::OutcomeUnknown { id });
-        }
+        item.check(Op::Reschedule)?;
         validate_due(due_at_ms, now_ms)?;
         item.due_at_ms = due_at_ms;
         item.attempts = 0;
@@ -761,46 +909,27 @@ impl Queue {
     /// recorded.
     pub fn cancel(&mut self, id: ItemId, now_ms: u64) -> Result<(), ScheduleError> {
         let item = self.item_mut(id)?;
-        match item.state {
-            State::Sending { .. } | State::Sent { .. } | State::Cancelled { .. } => {
-                Err(item.illegal(Op::Cancel))
-            }
-            _ => {
-                item.log(now_ms, "cancelled");
-                item.state = State::Cancelled { at_ms: now_ms };
-                Ok(())
-            }
-        }
+        item.check(Op::Cancel)?;
+        item.log(now_ms, "cancelled");
+        item.state = State::Cancelled { at_ms: now_ms };
+        Ok(())
     }
 
     /// Makes a waiting (or held late) item due at once.
     pub fn post_now(&mut self, id: ItemId, now_ms: u64) -> Result<(), ScheduleError> {
         let item = self.item_mut(id)?;
-        match item.state {
-            State::Scheduled { .. }
-            | State::RetryWaiting { .. }
-            | State::NeedsConfirmation {
-                reason: ConfirmReason::Late,
-                ..
-            } => {
-                item.state = State::Scheduled { at_ms: now_ms };
-                Ok(())
-            }
-            _ => Err(item.illegal(Op::PostNow)),
-        }
+        item.check(Op::PostNow)?;
+        item.state = State::Scheduled { at_ms: now_ms };
+        Ok(())
     }
 
     /// Tries a failed item again at once, with a fresh count of attempts.
     pub fn retry(&mut self, id: ItemId, now_ms: u64) -> Result<(), ScheduleError> {
         let item = self.item_mut(id)?;
-        match item.state {
-            State::Failed { .. } => {
-                item.attempts = 0;
-                item.state = State::Scheduled { at_ms: now_ms };
-                Ok(())
-            }
-            _ => Err(item.illegal(Op::Retry)),
-        }
+        item.check(Op::Retry)?;
+        item.attempts = 0;
+        item.state = State::Scheduled { at_ms: now_ms };
+        Ok(())
     }
 
     /// Applies the user's answer to a `NeedsConfirmation` item. (To give up instead, use
@@ -820,9 +949,13 @@ impl Queue {
         now_ms: u64,
     ) -> Result<(), ScheduleError> {
         let item = self.item_mut(id)?;
+        item.check(Op::Resolve)?;
         let State::NeedsConfirmation { reason, .. } = item.state else {
             return Err(item.illegal(Op::Resolve));
         };
+        if !reason.resolutions().contains(&resolution.kind()) {
+            return Err(ScheduleError::InvalidResolution { reason });
+        }
         match (reason, resolution) {
             (ConfirmReason::UnknownOutcome, Resolution::Posted { post_id }) => {
                 let at_ms = item.doubt_since_ms.unwrap_or(now_ms);
@@ -860,14 +993,12 @@ impl Queue {
         let index = self
             .items
             .iter()
-            .position(|i| i.id == id && i.is_finished());
-        match index {
-            Some(index) => Ok(self.items.remove(index)),
-            None => Err(match self.get(id) {
-                Some(item) => item.illegal(Op::Remove),
-                None => ScheduleError::NotFound { id },
-            }),
+            .position(|i| i.id == id)
+            .ok_or(ScheduleError::NotFound { id })?;
+        if let Some(item) = self.items.get(index) {
+            item.check(Op::Remove)?;
         }
+        Ok(self.items.remove(index))
     }
 
     /// The next step of an item, without changing anything: what [`Queue::begin`] will hand
@@ -888,6 +1019,7 @@ impl Queue {
     /// [`ScheduleError::NeedsConfirmation`].
     pub fn begin(&mut self, id: ItemId, now_ms: u64) -> Result<SendStep, ScheduleError> {
         let item = self.item_mut(id)?;
+        item.check(Op::Begin)?;
         let Some(wake) = item.state.wake_at() else {
             return Err(item.illegal(Op::Begin));
         };
@@ -945,6 +1077,7 @@ impl Queue {
         jitter: f64,
     ) -> Result<State, ScheduleError> {
         let item = self.item_mut(id)?;
+        item.check(Op::Complete)?;
         let State::Sending { since_ms, step } = item.state else {
             return Err(item.illegal(Op::Complete));
         };

@@ -25,6 +25,7 @@ use aes_gcm::aead::{Aead, KeyInit, Nonce, Payload};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use unicode_normalization::{UnicodeNormalization, is_nfc};
 use zeroize::Zeroizing;
@@ -1153,4 +1154,35 @@ fn estimate_bits(chars: &[char]) -> (f64, usize) {
         i += 1;
     }
     (bits, patterned)
+}
+
+/// What pages watch to follow the vault without asking for its status (which decrypts it):
+/// whether a vault exists and whether it is unlocked, with a revision that grows with every
+/// write. The worker writes it only when `exists` or `unlocked` changes ([`VaultState::next`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultState {
+    /// A vault record is stored (a damaged one counts).
+    pub exists: bool,
+    /// It is unlocked (never without `exists`).
+    pub unlocked: bool,
+    /// Grows by one with each write, from 1.
+    pub rev: u64,
+}
+
+impl VaultState {
+    /// The state to write now that the vault `exists` and is `unlocked`, or `None` when
+    /// `previous` (what is stored, if anything) already says so. A vault that does not exist
+    /// is not unlocked.
+    #[must_use]
+    pub fn next(previous: Option<VaultState>, exists: bool, unlocked: bool) -> Option<VaultState> {
+        let unlocked = unlocked && exists;
+        match previous {
+            Some(p) if p.exists == exists && p.unlocked == unlocked => None,
+            _ => Some(VaultState {
+                exists,
+                unlocked,
+                rev: previous.map_or(0, |p| p.rev).saturating_add(1),
+            }),
+        }
+    }
 }

@@ -465,10 +465,10 @@ pub fn post_url(username: &str, id: &str) -> String {
     format!("https://x.com/{username}/status/{id}")
 }
 
-/// The post id in a link to a post that a person pasted (`https://x.com/<user>/status/<id>`,
-/// also twitter.com, mobile and `/i/web/status/`, with or without query), or a bare id.
-/// `None` when it is neither.
-pub fn post_id_from_url(text: &str) -> Option<String> {
+/// The post id in what a person pasted to name a post: a bare id, or a link to it
+/// (`https://x.com/<user>/status/<id>`, also twitter.com, mobile and `/i/web/status/`, with or
+/// without scheme and query). `None` when it is neither.
+pub fn post_id_from_ref(text: &str) -> Option<String> {
     let text = text.trim();
     let is_id = |s: &str| !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit());
     if is_id(text) {

@@ -5,8 +5,8 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use keypost::accounts::{
-    AccessLevel, AccountStatus, AccountsDoc, AccountsError, Field, FieldProblem, Keys, KeysForm,
-    Problem, Verification, XUser, diagnose_401, mask, normalize_and_validate,
+    AccessLevel, AccountStatus, AccountsDoc, AccountsError, DisplayState, Field, FieldProblem,
+    Keys, KeysForm, Problem, Verification, XUser, diagnose_401, mask, normalize_and_validate,
     normalize_and_validate_update, user_id_from_access_token,
 };
 
@@ -589,6 +589,54 @@ fn views_for_the_ui_carry_no_secret() {
             }
         }
     }
+}
+
+#[test]
+fn the_display_state_is_derived_from_the_status_in_one_place() {
+    let verified = |access_level| AccountStatus::Verified {
+        at_ms: 1,
+        access_level,
+    };
+    let cases = [
+        (
+            AccountStatus::Unverified,
+            DisplayState::Unverified,
+            "unverified",
+        ),
+        (verified(None), DisplayState::Verified, "verified"),
+        (
+            verified(Some(AccessLevel::ReadWrite)),
+            DisplayState::Verified,
+            "verified",
+        ),
+        (
+            verified(Some(AccessLevel::ReadWriteDirectMessages)),
+            DisplayState::Verified,
+            "verified",
+        ),
+        (
+            verified(Some(AccessLevel::Read)),
+            DisplayState::ReadOnly,
+            "read_only",
+        ),
+        (
+            AccountStatus::NeedsAttention {
+                code: "x_unauthorized".to_owned(),
+                at_ms: 1,
+            },
+            DisplayState::NeedsAttention,
+            "needs_attention",
+        ),
+    ];
+    for (status, state, wire) in cases {
+        assert_eq!(status.display_state(), state, "{status:?}");
+        assert_eq!(serde_json::to_value(state).unwrap(), wire);
+    }
+    // The view carries it next to the status it comes from (a1 is verified read only).
+    let views = serde_json::to_value(sample_doc().views()).unwrap();
+    assert_eq!(views[0]["status"]["state"], "verified");
+    assert_eq!(views[0]["display_state"], "read_only");
+    assert_eq!(views[1]["display_state"], "unverified");
 }
 
 #[test]

@@ -76,6 +76,107 @@ fn empty_posts_and_media_limits() {
 }
 
 #[test]
+fn images_are_recognised_by_their_first_bytes() {
+    let mut webp = b"RIFF\x24\x00\x00\x00WEBPVP8 ".to_vec();
+    webp.extend_from_slice(&[0; 8]);
+    let cases: [(&[u8], Option<&str>); 10] = [
+        (b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", Some("image/jpeg")),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", Some("image/png")),
+        (b"GIF89a\x01\x00\x01\x00", Some("image/gif")),
+        (b"GIF87a\x01\x00\x01\x00", Some("image/gif")),
+        (&webp, Some("image/webp")),
+        // A RIFF that is not WEBP (a WAV), and a truncated head.
+        (b"RIFF\x24\x00\x00\x00WAVEfmt ", None),
+        (b"RIFF\x24\x00", None),
+        (b"<svg xmlns=", None),
+        (b"\x89PNG", None),
+        (b"", None),
+    ];
+    for (head, expected) in cases {
+        let sniffed = compose::sniff_image(head);
+        assert_eq!(sniffed, expected, "{head:?}");
+        // What is recognised is exactly what check_image accepts.
+        if let Some(t) = sniffed {
+            assert!(compose::IMAGE_TYPES.contains(&t));
+            assert_eq!(compose::check_image(t, 1), Ok(()));
+        }
+    }
+    // SNIFF_BYTES are enough for every type.
+    assert_eq!(
+        compose::sniff_image(&webp[..compose::SNIFF_BYTES]),
+        Some("image/webp")
+    );
+}
+
+#[test]
+fn the_limits_are_one_set_for_the_pages_the_composer_and_the_schedule() {
+    let limits = serde_json::to_value(compose::LIMITS).unwrap();
+    assert_eq!(
+        limits,
+        serde_json::json!({
+            "image_types": ["image/jpeg", "image/png", "image/webp", "image/gif"],
+            "max_image_bytes": 5 * 1024 * 1024,
+            "max_images": 4,
+            "max_alt_chars": 1000,
+            "max_draft_posts": 50,
+            "max_draft_text_chars": 30_000,
+            "text_limit": 280,
+            "premium_text_limit": 25_000,
+        })
+    );
+    // The schedule refuses exactly one image more than the limit.
+    use keypost::schedule::{Draft, MediaRef, PlannedPost, Queue};
+    let post = |images: usize| PlannedPost {
+        text: "hi".to_owned(),
+        media: (0..images)
+            .map(|i| MediaRef {
+                local_id: i.to_string(),
+                alt_text: String::new(),
+            })
+            .collect(),
+    };
+    let draft = |images| Draft {
+        account_id: "a".to_owned(),
+        posts: vec![post(images)],
+        due_at_ms: 1_000,
+    };
+    let mut q = Queue::new();
+    assert!(q.add(draft(compose::MAX_IMAGES), 1_000).is_ok());
+    assert_eq!(
+        q.add(draft(compose::MAX_IMAGES + 1), 1_000)
+            .unwrap_err()
+            .code(),
+        "schedule_too_many_media"
+    );
+}
+
+#[test]
+fn the_composer_and_the_schedule_record_a_sent_post_once() {
+    let post = SentPost::new("a", "keypost_demo", "1850000000000000001", "hi", 7);
+    assert_eq!(
+        post.url,
+        "https://x.com/keypost_demo/status/1850000000000000001"
+    );
+    assert_eq!(
+        (post.account_id.as_str(), post.text.as_str(), post.at_ms),
+        ("a", "hi", 7)
+    );
+    let mut h = Vec::new();
+    compose::remember(&mut h, post.clone());
+    compose::remember(&mut h, SentPost::new("b", "other", "2", "", 8));
+    // The same post again (recorded twice by mistake) stays one line, where it was.
+    compose::remember(&mut h, SentPost { at_ms: 9, ..post });
+    let ids: Vec<(&str, u64)> = h.iter().map(|p| (p.id.as_str(), p.at_ms)).collect();
+    assert_eq!(ids, [("2", 8), ("1850000000000000001", 7)]);
+    // The same id from another account is another post.
+    compose::remember(
+        &mut h,
+        SentPost::new("b", "other", "1850000000000000001", "", 10),
+    );
+    assert_eq!(h.len(), 3);
+}
+
+#[test]
 fn history_keeps_the_last_hundred_per_account() {
     let mut h = Vec::new();
     for i in 0..150 {

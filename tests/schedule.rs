@@ -13,8 +13,9 @@ use keypost::http::HttpResponse;
 use keypost::schedule::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, ConfirmReason, DAY_MS, DEFAULT_RATE_LIMIT_WAIT_MS,
     DUPLICATE_GUARD_MS, Draft, HOUR_MS, ItemId, LATE_THRESHOLD_MS, MAX_AHEAD_MS, MAX_ATTEMPTS,
-    MAX_RATE_LIMIT_WAIT_MS, MINUTE_MS, MediaRef, Outcome, PlannedPost, PostedVia, Queue,
-    RESET_SLACK_MS, Resolution, SCHEDULE_GRACE_MS, ScheduleError, State, StateKind, backoff_ms,
+    MAX_RATE_LIMIT_WAIT_MS, MINUTE_MS, MediaRef, Op, Outcome, PlannedPost, PostedVia, Queue,
+    RESET_SLACK_MS, Resolution, ResolutionInput, ResolutionKind, SCHEDULE_GRACE_MS, ScheduleError,
+    State, StateKind, backoff_ms,
 };
 
 /// 2027-01-15T08:00:00Z, an arbitrary "now".
@@ -1427,6 +1428,223 @@ fn every_operation_is_allowed_exactly_from_its_source_states() {
         Err(ScheduleError::NotFound { id: ItemId(42) })
     );
     assert_eq!(code(q.remove(ItemId(42))), "schedule_not_found");
+}
+
+/// Applies the user operation `op` to the item with harmless arguments (the same posts, a
+/// time a day ahead, any accepted answer).
+fn apply_user_op(q: &mut Queue, op: Op, id: ItemId, now: u64) -> Result<(), ScheduleError> {
+    match op {
+        Op::Edit => {
+            let posts = q.get(id).unwrap().posts.clone();
+            q.edit(id, posts)
+        }
+        Op::Reschedule => q.reschedule(id, now + DAY_MS, now),
+        Op::PostNow => q.post_now(id, now),
+        Op::Retry => q.retry(id, now),
+        Op::Resolve => {
+            let mut sent = q.clone();
+            let posted = q.resolve(
+                id,
+                Resolution::Posted {
+                    post_id: Some("5".to_owned()),
+                },
+                now,
+            );
+            if posted.is_ok() {
+                return posted;
+            }
+            let send = sent.resolve(id, Resolution::Send, now);
+            *q = sent;
+            send
+        }
+        Op::Cancel => q.cancel(id, now),
+        Op::Remove => q.remove(id).map(|_| ()),
+        Op::Begin | Op::Complete => unreachable!("not a user operation"),
+    }
+}
+
+#[test]
+fn the_actions_offered_are_exactly_the_operations_the_queue_accepts() {
+    // Every state, plus a step in doubt waiting for its retry (it may be on X).
+    let mut cases: Vec<(String, Queue, ItemId)> = KINDS
+        .iter()
+        .map(|kind| {
+            let mut q = Queue::new();
+            let id = drive(&mut q, kind, T0);
+            (kind.to_string(), q, id)
+        })
+        .collect();
+    let mut q = Queue::new();
+    let id = q.add(text_draft("in doubt", T0), T0).unwrap();
+    q.begin(id, T0).unwrap();
+    q.complete(id, unknown(), T0, 0.5).unwrap();
+    assert_eq!(kind(&q, id), StateKind::RetryWaiting);
+    cases.push(("retry_in_doubt".to_owned(), q, id));
+
+    for (name, q, id) in cases {
+        let item = q.get(id).unwrap();
+        let offered = item.allowed_ops();
+        for op in Op::USER {
+            let mut tried = q.clone();
+            let accepted = apply_user_op(&mut tried, op, id, T0 + 2 * HOUR_MS).is_ok();
+            assert_eq!(
+                offered.contains(&op),
+                accepted,
+                "{name}: {} offered {} but accepted {accepted}",
+                op.as_str(),
+                offered.contains(&op)
+            );
+            assert_eq!(item.check(op).is_ok(), accepted, "{name}: check {op:?}");
+        }
+        // The answers offered are exactly those resolve accepts.
+        for kind in [ResolutionKind::Posted, ResolutionKind::Send] {
+            let answer = match kind {
+                ResolutionKind::Posted => Resolution::Posted {
+                    post_id: Some("5".to_owned()),
+                },
+                ResolutionKind::Send => Resolution::Send,
+            };
+            let accepted = q.clone().resolve(id, answer, T0 + 2 * HOUR_MS).is_ok();
+            assert_eq!(
+                item.resolutions().contains(&kind),
+                accepted,
+                "{name}: resolve {}",
+                kind.as_str()
+            );
+        }
+    }
+}
+
+#[test]
+fn actions_per_state_are_what_the_queue_page_shows() {
+    let names = |kind: &str| {
+        let mut q = Queue::new();
+        let id = drive(&mut q, kind, T0);
+        let item = q.get(id).unwrap();
+        let ops: Vec<&str> = item.allowed_ops().iter().map(|o| o.as_str()).collect();
+        let answers: Vec<&str> = item.resolutions().iter().map(|r| r.as_str()).collect();
+        (ops, answers)
+    };
+    let none: Vec<&str> = Vec::new();
+    assert_eq!(
+        names("scheduled"),
+        (
+            vec!["edit", "reschedule", "post_now", "cancel"],
+            none.clone()
+        )
+    );
+    assert_eq!(names("sending"), (none.clone(), none.clone()));
+    assert_eq!(names("sent"), (vec!["remove"], none.clone()));
+    // A failed item can be edited and moved, not only retried.
+    assert_eq!(
+        names("failed"),
+        (
+            vec!["edit", "reschedule", "retry", "cancel", "remove"],
+            none.clone()
+        )
+    );
+    assert_eq!(
+        names("needs_unlock"),
+        (vec!["edit", "reschedule", "cancel"], none.clone())
+    );
+    // In doubt: no reschedule and no post_now; the user says whether it is on X.
+    assert_eq!(
+        names("confirm_unknown"),
+        (vec!["edit", "resolve", "cancel"], vec!["posted", "send"])
+    );
+    assert_eq!(
+        names("confirm_late"),
+        (
+            vec!["edit", "reschedule", "post_now", "resolve", "cancel"],
+            vec!["send"]
+        )
+    );
+    assert_eq!(
+        names("confirm_reply"),
+        (vec!["edit", "resolve", "cancel"], vec!["posted"])
+    );
+    assert_eq!(names("cancelled"), (vec!["remove"], none));
+    assert!(ConfirmReason::ReplyTargetUnknown.post_id_required());
+    assert!(!ConfirmReason::UnknownOutcome.post_id_required());
+}
+
+#[test]
+fn fixed_steps_are_those_on_x_and_the_one_in_doubt() {
+    let mut q = Queue::new();
+    let id = q.add(thread_draft(3, T0), T0).unwrap();
+    assert_eq!(q.get(id).unwrap().fixed_steps(), 0);
+    q.begin(id, T0).unwrap();
+    q.complete(id, posted("1"), T0, 0.5).unwrap();
+    assert_eq!(q.get(id).unwrap().fixed_steps(), 1);
+    q.begin(id, T0).unwrap();
+    q.complete(id, unknown(), T0, 0.5).unwrap();
+    assert_eq!(q.get(id).unwrap().fixed_steps(), 2);
+    let posts = q.get(id).unwrap().posts.clone();
+    let mut changed = posts.clone();
+    changed[1] = PlannedPost::text("changed");
+    assert_eq!(
+        q.edit(id, changed),
+        Err(ScheduleError::OutcomeUnknown { id })
+    );
+    let mut last_changed = posts;
+    last_changed[2] = PlannedPost::text("changed");
+    q.edit(id, last_changed).unwrap();
+}
+
+#[test]
+fn a_resolution_names_its_post_by_id_or_link() {
+    let parse = |json: serde_json::Value| {
+        serde_json::from_value::<ResolutionInput>(json)
+            .unwrap()
+            .parse()
+    };
+    let posted = |id: Option<&str>| {
+        Ok(Resolution::Posted {
+            post_id: id.map(str::to_owned),
+        })
+    };
+    let id = "1850000000000000001";
+    let link = format!("https://x.com/keypost_demo/status/{id}?s=20");
+    assert_eq!(
+        parse(serde_json::json!({"kind": "posted", "post_ref": link})),
+        posted(Some(id))
+    );
+    assert_eq!(
+        parse(serde_json::json!({"kind": "posted", "post_ref": format!(" {id} ")})),
+        posted(Some(id))
+    );
+    // Older pages send post_id (a bare id, or what they could not parse themselves).
+    assert_eq!(
+        parse(serde_json::json!({"kind": "posted", "post_id": id})),
+        posted(Some(id))
+    );
+    assert_eq!(
+        parse(serde_json::json!({"kind": "posted", "post_id": link})),
+        posted(Some(id))
+    );
+    assert_eq!(
+        parse(serde_json::json!({"kind": "posted", "post_id": null})),
+        posted(None)
+    );
+    assert_eq!(
+        parse(serde_json::json!({"kind": "posted", "post_ref": "  "})),
+        posted(None)
+    );
+    assert_eq!(parse(serde_json::json!({"kind": "posted"})), posted(None));
+    assert_eq!(
+        parse(serde_json::json!({"kind": "send"})),
+        Ok(Resolution::Send)
+    );
+    let bad =
+        parse(serde_json::json!({"kind": "posted", "post_ref": "https://example.com/status/1"}));
+    assert_eq!(bad, Err(ScheduleError::PostRefInvalid));
+    assert_eq!(code(bad), "post_url_invalid");
+    assert_eq!(
+        code(parse(
+            serde_json::json!({"kind": "posted", "post_id": "soon"})
+        )),
+        "post_url_invalid"
+    );
 }
 
 #[test]

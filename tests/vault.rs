@@ -749,3 +749,37 @@ fn strength_estimate_flags_the_usual_mistakes() {
         last = s.bits;
     }
 }
+
+#[test]
+fn the_watched_vault_state_is_written_only_when_it_changes() {
+    use keypost::vault::VaultState;
+    // After a browser restart nothing is stored: the first write is rev 1.
+    let first = VaultState::next(None, true, false).unwrap();
+    assert_eq!(
+        first,
+        VaultState {
+            exists: true,
+            unlocked: false,
+            rev: 1
+        }
+    );
+    // The same again writes nothing.
+    assert_eq!(VaultState::next(Some(first), true, false), None);
+    let unlocked = VaultState::next(Some(first), true, true).unwrap();
+    assert_eq!((unlocked.unlocked, unlocked.rev), (true, 2));
+    assert_eq!(VaultState::next(Some(unlocked), true, true), None);
+    let locked = VaultState::next(Some(unlocked), true, false).unwrap();
+    assert_eq!(
+        (locked.exists, locked.unlocked, locked.rev),
+        (true, false, 3)
+    );
+    // A session without a vault (removed meanwhile) is not unlocked.
+    let gone = VaultState::next(Some(unlocked), false, true).unwrap();
+    assert_eq!((gone.exists, gone.unlocked, gone.rev), (false, false, 3));
+    assert_eq!(VaultState::next(Some(gone), false, true), None);
+    // The stored shape pages read.
+    assert_eq!(
+        serde_json::to_value(first).unwrap(),
+        serde_json::json!({"exists": true, "unlocked": false, "rev": 1})
+    );
+}

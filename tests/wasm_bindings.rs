@@ -44,6 +44,20 @@ fn thread_and_cost_exports() {
 }
 
 #[test]
+fn limits_and_sniff_exports() {
+    let limits = rust(wasm::limits());
+    assert_eq!(limits["max_images"], 4);
+    assert_eq!(limits["max_image_bytes"], 5 * 1024 * 1024);
+    assert_eq!(limits["image_types"][0], "image/jpeg");
+    assert_eq!(limits["premium_text_limit"], 25_000);
+    assert_eq!(
+        wasm::sniff_image(b"\x89PNG\r\n\x1a\n\x00\x00\x00\r").as_deref(),
+        Some("image/png")
+    );
+    assert_eq!(wasm::sniff_image(b"<svg"), None);
+}
+
+#[test]
 fn sign_export_reproduces_the_x_docs_header() {
     let keys = json!({
         "api_key": "xvz1evFS4wEEPTGEFPHBog",

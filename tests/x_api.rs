@@ -301,7 +301,7 @@ fn a_pasted_post_link_gives_its_id() {
         "1850000000000000001",
     ] {
         assert_eq!(
-            x::post_id_from_url(link).as_deref(),
+            x::post_id_from_ref(link).as_deref(),
             Some("1850000000000000001"),
             "{link}"
         );
@@ -314,6 +314,6 @@ fn a_pasted_post_link_gives_its_id() {
         "https://x.com/keypost_demo/status/",
         "12345678901234567890123",
     ] {
-        assert_eq!(x::post_id_from_url(not_a_post), None, "{not_a_post}");
+        assert_eq!(x::post_id_from_ref(not_a_post), None, "{not_a_post}");
     }
 }

@@ -28,6 +28,18 @@ pub enum Op {
 }
 
 impl Op {
+    /// The operations a user asks for (the queue page's actions), in the order it shows them.
+    /// Their names are the suffixes of the schedule messages (`schedule_edit`, ...).
+    pub const USER: [Op; 7] = [
+        Op::Edit,
+        Op::Reschedule,
+        Op::PostNow,
+        Op::Retry,
+        Op::Resolve,
+        Op::Cancel,
+        Op::Remove,
+    ];
+
     /// The operation's name in snake case.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -131,6 +143,8 @@ pub enum ScheduleError {
         /// The item.
         id: ItemId,
     },
+    /// The post given to settle a question is neither a post id nor a link to a post.
+    PostRefInvalid,
     /// This answer does not settle this kind of question.
     InvalidResolution {
         /// The question the item waits on.
@@ -163,6 +177,7 @@ impl ScheduleError {
             ScheduleError::NeedsConfirmation { .. } => "schedule_needs_confirmation",
             ScheduleError::StepChanged { .. } => "schedule_step_changed",
             ScheduleError::InvalidResolution { .. } => "schedule_invalid_resolution",
+            ScheduleError::PostRefInvalid => "post_url_invalid",
             ScheduleError::Corrupt { .. } => "schedule_corrupt",
         }
     }
@@ -200,13 +215,13 @@ impl fmt::Display for ScheduleError {
                 f,
                 "post {} has {count} media attached; X accepts at most {}",
                 step + 1,
-                super::MAX_MEDIA_PER_POST
+                crate::compose::MAX_IMAGES
             ),
             ScheduleError::AltTextTooLong { step } => write!(
                 f,
                 "an alt text of post {} is longer than {} characters",
                 step + 1,
-                super::MAX_ALT_TEXT_CHARS
+                crate::compose::MAX_ALT_CHARS
             ),
             ScheduleError::NoAccount => f.write_str("no account is chosen"),
             ScheduleError::IllegalTransition { op, from } => write!(
@@ -231,6 +246,9 @@ impl fmt::Display for ScheduleError {
             }
             ScheduleError::StepChanged { id } => {
                 write!(f, "item {id} was edited while it was being prepared")
+            }
+            ScheduleError::PostRefInvalid => {
+                f.write_str("that is neither a post id nor a link to a post on X")
             }
             ScheduleError::InvalidResolution { reason } => {
                 write!(f, "that answer does not settle {}", reason.as_str())

@@ -4,6 +4,7 @@
 //! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
 
 mod error;
+mod history;
 mod msg_accounts;
 mod msg_compose;
 mod msg_core;
@@ -115,12 +116,15 @@ pub async fn on_alarm(name: String) {
 /// and set the alarm from the stored queue.
 #[wasm_bindgen]
 pub async fn on_worker_start() {
+    // Pages follow the vault through the state this writes; a failure leaves the last one.
+    let _ = session::reconcile_state().await;
     schedule::on_worker_start().await;
 }
 
 /// `chrome.runtime.onStartup`: the browser started (the vault is locked).
 #[wasm_bindgen]
 pub async fn on_startup() {
+    let _ = session::reconcile_state().await;
     schedule::on_worker_start().await;
 }
 
@@ -172,6 +176,21 @@ pub fn count_text(text: &str, premium: bool) -> JsValue {
 #[wasm_bindgen]
 pub fn split_thread(text: &str, premium: bool) -> Vec<String> {
     crate::text::split_thread(text, crate::compose::limit_for(premium))
+}
+
+/// The post limits the pages check before asking the core: `{image_types, max_image_bytes,
+/// max_images, max_alt_chars, max_draft_posts, max_draft_text_chars, text_limit,
+/// premium_text_limit}` (the core's one set, `compose::LIMITS`).
+#[wasm_bindgen]
+pub fn limits() -> JsValue {
+    to_js(&crate::compose::LIMITS)
+}
+
+/// The type of an image from its first bytes (`compose::SNIFF_BYTES` are enough):
+/// `"image/jpeg"`, `"image/png"`, `"image/webp"` or `"image/gif"`, else `undefined`.
+#[wasm_bindgen]
+pub fn sniff_image(head: &[u8]) -> Option<String> {
+    crate::compose::sniff_image(head).map(str::to_owned)
 }
 
 /// The estimated X API cost of posting: `posts` is `[{text, media, alt_texts}]`.

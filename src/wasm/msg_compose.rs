@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use super::net::signed_send;
 use super::platform::browser_online;
 use super::platform::{self, Area};
-use super::{AppError, api_base, session};
+use super::{AppError, api_base, history, session};
 use crate::compose::{
     self, Decision, Draft, Outbox, PostFailure, PostInput, Posted, SentPost, StepResult,
 };
@@ -20,7 +20,6 @@ use crate::x;
 
 const DRAFT_KEY: &str = "draft";
 const OUTBOX_KEY: &str = "outbox";
-const HISTORY_KEY: &str = "history";
 const SHARE_KEY: &str = "share";
 const PROGRESS_KEY: &str = "post_progress";
 
@@ -134,7 +133,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             }
             let pasted = match post_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
                 Some(url) => Some(
-                    x::post_id_from_url(url).ok_or_else(|| AppError::new("post_url_invalid"))?,
+                    x::post_id_from_ref(url).ok_or_else(|| AppError::new("post_url_invalid"))?,
                 ),
                 None => None,
             };
@@ -145,13 +144,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             .await?
             .unwrap_or_else(|| json!({ "active": false }))),
         Msg::HistoryList { account_id } => {
-            let history: Vec<SentPost> = platform::get(Area::Local, HISTORY_KEY)
-                .await?
-                .unwrap_or_default();
-            let items: Vec<&SentPost> = history
-                .iter()
-                .filter(|p| account_id.as_ref().is_none_or(|a| &p.account_id == a))
-                .collect();
+            let items = history::list(account_id.as_deref()).await?;
             Ok(json!({ "items": items }))
         }
     }
@@ -309,9 +302,6 @@ async fn send_steps(
     username: &str,
 ) -> Result<(), AppError> {
     let steps = outbox.posts.len();
-    let mut history: Vec<SentPost> = platform::get(Area::Local, HISTORY_KEY)
-        .await?
-        .unwrap_or_default();
     while let Some(step) = outbox.next_step() {
         let Some(post) = outbox.posts.get(step).cloned() else {
             break;
@@ -321,19 +311,14 @@ async fn send_steps(
         // What is on X (or may be) is written down before anything else can fail.
         store_outbox(outbox).await?;
         if let StepResult::Posted(id) = result? {
-            let url = x::post_url(username, &id);
-            compose::remember(
-                &mut history,
-                SentPost {
-                    account_id: outbox.account_id.clone(),
-                    username: username.to_owned(),
-                    id,
-                    url,
-                    text: post.text,
-                    at_ms: platform::now_ms(),
-                },
-            );
-            platform::set(Area::Local, HISTORY_KEY, &history).await?;
+            history::record(SentPost::new(
+                &outbox.account_id,
+                username,
+                &id,
+                &post.text,
+                platform::now_ms(),
+            ))
+            .await?;
         }
     }
     Ok(())

@@ -1,12 +1,12 @@
-//! Messages about the core itself: its status, and verifying four keys without storing them.
+//! Messages about the core itself: its status, and (test builds only) verifying four keys
+//! without storing them and a deliberate trap.
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::net::signed_send;
 use super::{AppError, api_base};
-use crate::accounts::KeysForm;
-use crate::x;
+#[cfg(feature = "test-hooks")]
+use {super::net::signed_send, crate::accounts::KeysForm, crate::x};
 
 /// Core messages.
 #[derive(Debug, Deserialize)]
@@ -14,7 +14,10 @@ use crate::x;
 pub enum Msg {
     /// The core's version and configuration.
     Status,
-    /// Verifies four keys with a signed `GET /2/users/me` without storing them.
+    /// Test builds only: verifies four keys with a signed `GET /2/users/me` without storing
+    /// them (the end-to-end tests' check of the signer against the sandbox; the pages verify
+    /// through `account_add`/`account_verify`).
+    #[cfg(feature = "test-hooks")]
     VerifyKeys {
         /// The keys as typed.
         keys: KeysForm,
@@ -33,6 +36,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             "api_base": api_base(),
             "core": "ready",
         })),
+        #[cfg(feature = "test-hooks")]
         Msg::VerifyKeys { keys } => {
             let resp = signed_send(x::users_me(api_base()), &keys.credentials()).await?;
             let verified = x::parse_users_me(&resp)?;
@@ -41,7 +45,17 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         #[cfg(feature = "test-hooks")]
         Msg::TestTrap => {
             let _held = super::session::write_lock().await;
-            core::arch::wasm32::unreachable()
+            trap()
         }
     }
+}
+
+/// A wasm trap, as a panic is in a release build; a native build (`cargo clippy --features
+/// test-hooks`) aborts instead.
+#[cfg(feature = "test-hooks")]
+fn trap() -> ! {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+    #[cfg(not(target_arch = "wasm32"))]
+    std::process::abort()
 }

@@ -80,6 +80,9 @@ fn to_value<T: Serialize>(v: &T) -> Value {
 
 /// The vault status every page draws from (`accounts` is empty while locked).
 pub(super) async fn status() -> Result<Value, AppError> {
+    // Whatever changed behind the worker's back, the watched state catches up here too (a
+    // failure to write it does not keep the page from its answer).
+    let _ = session::publish_state().await;
     let settings = session::settings().await?;
     let exists = exists_or_unreadable().await;
     let open = if exists && session::is_unlocked().await? {
@@ -174,6 +177,7 @@ async fn change_passphrase(old: Passphrase, new: Passphrase) -> Result<Value, Ap
     let changed = vault::change_passphrase(&record, &old, &new, params, &mut BrowserEntropy)?;
     session::store_record(&changed).await?;
     drop(vault_lock);
+    session::publish_state().await?;
     status().await
 }
 
@@ -205,6 +209,8 @@ async fn import(json: &str, replace: bool) -> Result<Value, AppError> {
     session::lock().await?;
     session::store_record(&record).await?;
     drop(vault_lock);
+    // The vault may exist only now (an import into an empty browser).
+    session::publish_state().await?;
     status().await
 }
 

@@ -11,7 +11,7 @@ use super::AppError;
 use super::platform::{self, Area};
 use crate::accounts::AccountsDoc;
 use crate::settings::Settings;
-use crate::vault::{self, Dek, Entropy, VaultRecord};
+use crate::vault::{self, Dek, Entropy, VaultRecord, VaultState};
 
 /// `storage.local` key of the encrypted vault record.
 pub const VAULT_KEY: &str = "vault";
@@ -23,6 +23,8 @@ pub const SETTINGS_KEY: &str = "settings";
 const SESSION_KEY: &str = "session";
 /// `storage.session` key of the time of the last user activity (ms since the epoch).
 const ACTIVE_KEY: &str = "session_active";
+/// `storage.session` key of the [`VaultState`] pages watch (`{exists, unlocked, rev}`).
+const STATE_KEY: &str = "vault_state";
 /// The alarm that locks the vault after inactivity.
 pub const AUTOLOCK_ALARM: &str = "autolock";
 
@@ -128,6 +130,37 @@ pub async fn store_record(record: &VaultRecord) -> Result<(), AppError> {
     platform::set(Area::Local, VAULT_KEY, &record.to_json()).await
 }
 
+/// One write of [`STATE_KEY`] at a time: each reads what is true and what is stored under it,
+/// so the last write says what is true and `rev` never repeats.
+static STATE_WRITE: async_lock::Mutex<()> = async_lock::Mutex::new(());
+
+/// Writes the [`VaultState`] pages watch when whether the vault exists or is unlocked changed
+/// since it was last written. Called after every change of either (session begun or ended,
+/// record stored by an import) and at every worker start.
+pub async fn publish_state() -> Result<(), AppError> {
+    let _guard = STATE_WRITE.lock().await;
+    let exists = record_exists().await?;
+    let unlocked = platform::get::<StoredSession>(Area::Session, SESSION_KEY)
+        .await?
+        .is_some();
+    // An unreadable stored state is replaced.
+    let previous = platform::get::<VaultState>(Area::Session, STATE_KEY)
+        .await
+        .ok()
+        .flatten();
+    match VaultState::next(previous, exists, unlocked) {
+        Some(state) => platform::set(Area::Session, STATE_KEY, &state).await,
+        None => Ok(()),
+    }
+}
+
+/// At a worker start: ends a session whose auto-lock time passed while no worker ran, then
+/// makes the [`VaultState`] say what is true (after a browser restart there is none yet).
+pub async fn reconcile_state() -> Result<(), AppError> {
+    is_unlocked().await?;
+    publish_state().await
+}
+
 /// Starts a session with this data key.
 pub async fn begin(dek: &Dek) -> Result<(), AppError> {
     let now = platform::now_ms();
@@ -138,14 +171,16 @@ pub async fn begin(dek: &Dek) -> Result<(), AppError> {
     };
     platform::set(Area::Session, ACTIVE_KEY, &now).await?;
     platform::set(Area::Session, SESSION_KEY, &stored).await?;
-    arm_autolock(&settings().await?, now).await
+    arm_autolock(&settings().await?, now).await?;
+    publish_state().await
 }
 
 /// Ends the session: the data key leaves `storage.session`.
 pub async fn lock() -> Result<(), AppError> {
     platform::remove(Area::Session, SESSION_KEY).await?;
     platform::remove(Area::Session, ACTIVE_KEY).await?;
-    platform::clear_alarm(AUTOLOCK_ALARM).await
+    platform::clear_alarm(AUTOLOCK_ALARM).await?;
+    publish_state().await
 }
 
 async fn arm_autolock(settings: &Settings, last_active_ms: u64) -> Result<(), AppError> {

@@ -22,7 +22,9 @@ use serde_json::{Value, json};
 
 use super::{AppError, session};
 use crate::compose::{self, PostInput};
-use crate::schedule::{Draft, ItemId, MediaRef, PlannedPost, Queue, Resolution, ScheduleError};
+use crate::schedule::{
+    Draft, ItemId, MediaRef, PlannedPost, Queue, ResolutionInput, ScheduleError,
+};
 use store::with_queue;
 
 pub use notify::on_notification_click;
@@ -78,8 +80,8 @@ pub enum Msg {
     ScheduleResolve {
         /// The queue's id of the item that waits for the answer.
         id: u64,
-        /// `{kind: "posted", post_id?}` or `{kind: "send"}`.
-        resolution: Resolution,
+        /// `{kind: "posted", post_ref?}` (or `post_id?`, from older pages) or `{kind: "send"}`.
+        resolution: ResolutionInput,
     },
     /// Deletes a finished item from the list.
     ScheduleRemove {
@@ -105,6 +107,8 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         Msg::SchedulePostNow { id } => apply(|q, now| q.post_now(ItemId(id), now)).await?,
         Msg::ScheduleRetry { id } => apply(|q, now| q.retry(ItemId(id), now)).await?,
         Msg::ScheduleResolve { id, resolution } => {
+            // A post that is not one changes nothing (checked before the queue is read).
+            let resolution = resolution.parse()?;
             apply(|q, now| q.resolve(ItemId(id), resolution, now)).await?
         }
         Msg::ScheduleRemove { id } => apply(|q, _| q.remove(ItemId(id))).await?,

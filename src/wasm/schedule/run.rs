@@ -18,10 +18,11 @@ use super::store::{
     forget_item_media, read, remember_limit, remember_usernames, reserve_room, try_with_queue,
     with_queue,
 };
+use crate::compose::SentPost;
 use crate::schedule::{ItemId, MAX_PAST_ITEMS, Outcome, ScheduleError, State};
 use crate::wasm::net::signed_send;
 use crate::wasm::platform::{self, browser_online};
-use crate::wasm::{AppError, api_base, msg_compose, session};
+use crate::wasm::{AppError, api_base, history, msg_compose, session};
 use crate::x::{self, RateLimits};
 
 /// The one alarm that wakes the worker for the next due item.
@@ -206,6 +207,11 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
     };
     let keys = account.keys.clone();
     let creds = keys.credentials();
+    let username = account
+        .user
+        .as_ref()
+        .map(|u| u.username.clone())
+        .unwrap_or_default();
     // Room to record the send, checked before any upload: when storage is full or failing,
     // the run stops here, before media go up that could never be recorded (the next run would
     // upload them again).
@@ -265,7 +271,24 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
         }
         other => other,
     };
-    finish(id, outcome).await
+    let posted_id = match &outcome {
+        Outcome::Posted { id } => Some(id.clone()),
+        _ => None,
+    };
+    finish(id, outcome).await?;
+    if let Some(post_id) = posted_id {
+        // The popup's Sent list shows scheduled posts too. The queue, stored above, is what
+        // counts: a history that cannot be written loses only this line of it.
+        let post = SentPost::new(
+            &step.account_id,
+            &username,
+            &post_id,
+            &step.text,
+            platform::now_ms(),
+        );
+        let _ = history::record(post).await;
+    }
+    Ok(())
 }
 
 /// Sets (or clears) the one `schedule` alarm from the stored queue.

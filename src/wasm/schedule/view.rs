@@ -25,6 +25,14 @@ struct ItemView<'a> {
     posts: Vec<PostView<'a>>,
     posted: Vec<PostedView>,
     history: &'a [HistoryEntry],
+    /// What the user may do now (`Item::allowed_ops`): the suffixes of the schedule messages.
+    actions: Vec<&'static str>,
+    /// The answers `schedule_resolve` accepts now (empty unless it needs confirmation).
+    resolutions: Vec<&'static str>,
+    /// Whether a `posted` answer must name the post (`post_ref`).
+    post_ref_required: bool,
+    /// How many leading posts `schedule_edit` must leave as they are (on X, or maybe on X).
+    fixed_steps: usize,
 }
 
 #[derive(Serialize)]
@@ -87,6 +95,17 @@ fn view<'a>(item: &'a Item, names: &'a HashMap<String, String>) -> ItemView<'a> 
             })
             .collect(),
         history: &item.history,
+        actions: item
+            .allowed_ops()
+            .into_iter()
+            .map(|op| op.as_str())
+            .collect(),
+        resolutions: item.resolutions().iter().map(|r| r.as_str()).collect(),
+        post_ref_required: matches!(
+            item.state,
+            State::NeedsConfirmation { reason, .. } if reason.post_id_required()
+        ),
+        fixed_steps: item.fixed_steps(),
     }
 }
 
