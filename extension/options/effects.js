@@ -17,8 +17,11 @@ const errorNote = (error) => ({ kind: 'error', error });
  * @param {{dispatch: (action: Action) => void, getState: () => State}} store
  */
 export function createEffects({ dispatch, getState }) {
+  let drawn = 0; // how many statuses were drawn: a refresh overtaken by a newer one is dropped
+
   /** A vault status to show, with the storage use that goes with the settings. */
   function showStatus(/** @type {VaultStatus} */ status, extra = {}) {
+    drawn += 1;
     dispatch({ type: 'vault', status, ...extra });
     if (status.unlocked) measureStorage();
   }
@@ -43,10 +46,11 @@ export function createEffects({ dispatch, getState }) {
       else showStatus(answer.ok);
     },
 
-    /** Another page, auto-lock or a restart changed the vault: draw it again. */
+    /** The vault or its record changed (here or elsewhere): draw it again, lines kept. */
     async refresh() {
+      const at = drawn;
       const status = await freshStatus();
-      if (status) showStatus(status);
+      if (status && at === drawn) showStatus(status, { keepNotes: true });
     },
 
     /** @param {string} pass @param {string} confirm */
@@ -82,7 +86,9 @@ export function createEffects({ dispatch, getState }) {
       const note = answer.error ? errorNote(answer.error)
         : answer.ok.warning ? { kind: 'warning', key: `warn_${answer.ok.warning}` }
           : { kind: 'ok', key: 'verifiedAs', args: [answer.ok.account.user?.username ?? ''] };
-      dispatch({ type: 'verifyDone', id, note, status: await freshStatus() });
+      const status = await freshStatus();
+      drawn += 1;
+      dispatch({ type: 'verifyDone', id, note, status });
     },
 
     /**
@@ -120,6 +126,7 @@ export function createEffects({ dispatch, getState }) {
         : isNew || sent.length ? { kind: 'ok', key: 'verifiedAs', args: [account.user?.username ?? ''] }
           : { kind: 'ok', key: 'settingsSaved' };
       const status = await freshStatus();
+      drawn += 1;
       dispatch({ type: 'accountSaved', id: account.id, note, status });
       if (status?.unlocked) measureStorage();
     },

@@ -2,7 +2,8 @@
 // passphrase change, backups. Boot: one store, one set of effects, one view per pane.
 //
 //   DOM events ──► effects (the only callers of the core) ──► dispatch(action)
-//   vault_state in storage.session (lib/vault-watch.js) ──► effects.refresh()
+//   vault_state in storage.session (lib/vault-watch.js), or the record (`vault` in
+//   storage.local) while the accounts show ──► effects.refresh()
 //   an answer "locked" (lib/rpc.js onLocked) ──► dispatch({type: 'locked'})
 //   store.reduce(state, action) ──► every view renders (state, prev)
 import { localize } from '../lib/i18n.js';
@@ -45,6 +46,10 @@ onLocked(() => store.dispatch({ type: 'locked' }));
 watchVault((vault) => {
   const shown = store.getState().vault;
   if (!shown || shown.exists !== vault.exists || shown.unlocked !== vault.unlocked) fx.refresh();
+});
+// The record changed (an account saved, verified or removed, here or on another page).
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.vault && store.getState().vault?.unlocked) fx.refresh();
 });
 
 await fx.start();
