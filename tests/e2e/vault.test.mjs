@@ -428,7 +428,10 @@ test('a stopped service worker keeps the session unlocked', async () => {
   const w = await worker(A);
   assert.equal(await w.evaluate(() => globalThis.keypostTestMark), undefined, 'the worker did not restart');
   const session = await w.evaluate(() => chrome.storage.session.get(null));
-  assert.deepEqual(Object.keys(session).sort(), ['session', 'session_active']);
+  // (vault_state is the lock state pages follow, PROTOCOL.md "Following the vault".)
+  assert.deepEqual(Object.keys(session).sort(), ['session', 'session_active', 'vault_state']);
+  assert.deepEqual(Object.keys(session.vault_state).sort(), ['exists', 'rev', 'unlocked']);
+  assert.equal(session.vault_state.unlocked, true);
   assert.deepEqual(Object.keys(session.session), ['dek']);
   assert.ok(!JSON.stringify(session).includes(PASS1));
 });
@@ -453,7 +456,10 @@ test('auto-lock: 5 minutes arms the alarm, an old session locks; "only on restar
   await visible(section('unlock'));
   assert.equal(await section('accounts').isVisible(), false);
   w = await worker(A);
-  assert.deepEqual(await w.evaluate(() => chrome.storage.session.get(null)), {});
+  // The data key is gone: only the lock state pages follow is left.
+  const left = await w.evaluate(() => chrome.storage.session.get(null));
+  assert.deepEqual(Object.keys(left), ['vault_state']);
+  assert.deepEqual([left.vault_state.exists, left.vault_state.unlocked], [true, false]);
   assert.equal(await w.evaluate(() => chrome.alarms.get('autolock')), undefined);
 
   await unlockWith(PASS1);
