@@ -93,6 +93,10 @@ pub async fn handle_message(msg: JsValue) -> JsValue {
 /// code units is checked before it is copied into the core: a text longer than
 /// [`MAX_MESSAGE_BYTES`] units is longer than that in UTF-8 too.
 fn message_text(msg: &JsValue) -> Result<String, AppError> {
+    // JSON.stringify answers `undefined` (not a string) for anything but an object here.
+    if !msg.is_object() {
+        return Err(AppError::new("bad_message"));
+    }
     let text = js_sys::JSON::stringify(msg).map_err(|_| AppError::new("bad_message"))?;
     if text.length() as usize > MAX_MESSAGE_BYTES {
         return Err(boundary::too_large());
