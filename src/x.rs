@@ -494,7 +494,9 @@ pub fn post_id_from_ref(text: &str) -> Option<String> {
     None
 }
 
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into Unix seconds.
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into Unix seconds. Every field is
+/// range-checked (day 1-31, year 1970-9999, 23:59:60 at most) before any arithmetic, so no
+/// header can overflow it.
 pub fn parse_http_date(s: &str) -> Option<u64> {
     let mut parts = s.split_whitespace().skip(1);
     let day: u64 = parts.next()?.parse().ok()?;
@@ -516,6 +518,9 @@ pub fn parse_http_date(s: &str) -> Option<u64> {
     let year: i64 = parts.next()?.parse().ok()?;
     let mut hms = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
     let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    if !(1..=31).contains(&day) || !(1970..=9999).contains(&year) || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
     // Days from the civil date (Howard Hinnant's algorithm).
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -527,4 +532,18 @@ pub fn parse_http_date(s: &str) -> Option<u64> {
     u64::try_from(days)
         .ok()
         .map(|d| d * 86_400 + h * 3600 + m * 60 + sec)
+}
+
+/// The most a clock correction learnt from X's `Date` header may be: 24 hours. A computer
+/// clock further off than that is not a skew to correct silently, and a larger offset can
+/// only come from a broken or hostile answer (it would make every later request fail).
+pub const MAX_CLOCK_OFFSET_SECS: i64 = 24 * 3600;
+
+/// The seconds to add to the local clock (`local_secs`, Unix) to match X's (`server_secs`),
+/// or `None` when they differ by more than [`MAX_CLOCK_OFFSET_SECS`]: such an offset is
+/// ignored, not clamped.
+pub fn clock_offset(server_secs: u64, local_secs: i64) -> Option<i64> {
+    let server = i64::try_from(server_secs).ok()?;
+    let offset = server.checked_sub(local_secs)?;
+    (offset.abs() <= MAX_CLOCK_OFFSET_SECS).then_some(offset)
 }

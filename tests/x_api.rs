@@ -317,3 +317,41 @@ fn a_pasted_post_link_gives_its_id() {
         assert_eq!(x::post_id_from_ref(not_a_post), None, "{not_a_post}");
     }
 }
+
+#[test]
+fn the_clock_offset_from_xs_date_header_is_bounded() {
+    use keypost::x::{MAX_CLOCK_OFFSET_SECS, clock_offset, parse_http_date};
+    let local = 1_700_000_000i64;
+    // 15 minutes behind X: corrected.
+    assert_eq!(clock_offset(1_700_000_900, local), Some(900));
+    assert_eq!(clock_offset(1_699_999_100, local), Some(-900));
+    // A day either way is the most.
+    assert_eq!(
+        clock_offset((local + MAX_CLOCK_OFFSET_SECS) as u64, local),
+        Some(MAX_CLOCK_OFFSET_SECS)
+    );
+    assert_eq!(
+        clock_offset((local + MAX_CLOCK_OFFSET_SECS + 1) as u64, local),
+        None
+    );
+    assert_eq!(
+        clock_offset((local - MAX_CLOCK_OFFSET_SECS - 1) as u64, local),
+        None
+    );
+    assert_eq!(clock_offset(0, local), None);
+    assert_eq!(clock_offset(u64::MAX, local), None);
+    // Dates no answer can overflow.
+    assert_eq!(
+        parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+        Some(784_111_777)
+    );
+    for bad in [
+        "Sun, 99999999999999999 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+        "Sun, 06 Nov 1994 18446744073709551615:49:37 GMT",
+        "Sun, 06 Nov 1969 08:49:37 GMT",
+        "Sun, 32 Nov 1994 08:49:37 GMT",
+    ] {
+        assert_eq!(parse_http_date(bad), None, "{bad}");
+    }
+}

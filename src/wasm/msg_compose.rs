@@ -33,7 +33,7 @@ extern "C" {
 
 /// Compose messages.
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Msg {
     /// The saved draft and any pending right-click share.
     DraftGet,

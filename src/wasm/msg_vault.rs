@@ -19,7 +19,7 @@ pub const TARGET_KDF: KdfParams = KdfParams::DEFAULT;
 
 /// Vault messages.
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Msg {
     /// Whether a vault exists, whether it is unlocked, the settings and the accounts.
     VaultStatus,

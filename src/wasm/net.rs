@@ -1,4 +1,5 @@
-//! Signed requests to X: nonce, timestamp (corrected by X's clock after a 401 code 135), send.
+//! Signed requests to X: nonce, timestamp (corrected by X's clock after a 401 code 135, by at
+//! most a day: `x::clock_offset`), send.
 
 use std::cell::Cell;
 
@@ -15,7 +16,7 @@ thread_local! {
 
 fn timestamp() -> u64 {
     let local = (platform::now_ms() / 1000) as i64;
-    u64::try_from(local + CLOCK_OFFSET.with(Cell::get)).unwrap_or(0)
+    u64::try_from(local.saturating_add(CLOCK_OFFSET.with(Cell::get))).unwrap_or(0)
 }
 
 /// Signs and sends a request; on a clock-skew 401 it retries once with X's time.
@@ -24,6 +25,7 @@ pub async fn signed_send(
     creds: &Credentials<'_>,
 ) -> Result<HttpResponse, AppError> {
     let mut attempt = 0;
+    let mut previous: Option<i64> = None;
     loop {
         let mut req = request.clone();
         let nonce = oauth1::nonce_from_bytes(&platform::random_bytes::<16>()?);
@@ -35,10 +37,17 @@ pub async fn signed_send(
             } = x::classify_error(&resp)
             {
                 let local = (platform::now_ms() / 1000) as i64;
-                CLOCK_OFFSET.with(|c| c.set(server as i64 - local));
-                attempt += 1;
-                continue;
+                // Only a plausible offset (within a day) is tried; another is ignored.
+                if let Some(offset) = x::clock_offset(server, local) {
+                    previous = Some(CLOCK_OFFSET.with(|c| c.replace(offset)));
+                    attempt += 1;
+                    continue;
+                }
             }
+        }
+        // The offset is kept only if the request signed with it was not refused again.
+        if let (Some(previous), 401) = (previous, resp.status) {
+            CLOCK_OFFSET.with(|c| c.set(previous));
         }
         return Ok(resp);
     }

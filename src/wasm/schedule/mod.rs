@@ -34,7 +34,7 @@ pub use run::{ALARM, on_alarm, on_worker_start, spawn_unlocked};
 // The variant names are the message types (`schedule_add`, ...), as the pages send them.
 #[allow(clippy::enum_variant_names)]
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Msg {
     /// Plans a post or thread.
     ScheduleAdd {
