@@ -11,7 +11,6 @@ use crate::compose::{ComposeError, DraftError, ImageError, ResumeError};
 use crate::oauth1::OAuthError;
 use crate::schedule::ScheduleError;
 use crate::share::ShareError;
-use crate::vault::VaultError;
 use crate::x::XError;
 
 /// An error for the UI: a stable code plus optional details (times, field names, statuses).
@@ -77,7 +76,7 @@ macro_rules! coded_by_code {
     )*};
 }
 
-coded_by_code!(VaultError, ImageError, OAuthError, ShareError);
+coded_by_code!(ImageError, OAuthError, ShareError);
 
 impl Coded for ResumeError {
     fn code(&self) -> &'static str {
