@@ -85,9 +85,9 @@ export {};
  * @property {{id?: string, url?: string, at_ms: number, via: "response"|"duplicate"|"user"}[]} posted
  * @property {{at_ms: number, step: number, outcome: any}[]} history
  * @property {ItemAction[]} actions what the user may do with it now (the core's guards)
- * @property {("posted"|"send")[]} [resolutions] the answers schedule_resolve accepts now
- * @property {boolean} [post_ref_required] whether a "posted" answer must name the post
- * @property {number} [fixed_steps] how many leading posts schedule_edit must leave unchanged
+ * @property {("posted"|"send")[]} resolutions the answers schedule_resolve accepts now
+ * @property {boolean} post_ref_required whether a "posted" answer must name the post
+ * @property {number} fixed_steps how many leading posts schedule_edit must leave unchanged
  */
 /** @typedef {{now_ms: number, upcoming: ItemView[], past: ItemView[], needs_user: number}} ScheduleList */
 

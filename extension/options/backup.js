@@ -1,0 +1,36 @@
+// Backups (export the encrypted vault, import one: on first run or to replace this one) and
+// how much of the browser's storage quota Keypost uses.
+import { $, el } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
+
+/**
+ * @param {import('./effects.js').Effects} fx
+ * @returns {(state: import('./store.js').State, prev: import('./store.js').State) => void}
+ */
+export function mountBackup(fx) {
+  const file = /** @type {HTMLInputElement} */ ($('import-file'));
+  $('export').addEventListener('click', async () => {
+    const backup = await fx.exportBackup();
+    if (backup) download(backup.file_name, backup.json);
+  });
+  for (const id of ['import', 'setup-import']) $(id).addEventListener('click', () => file.click());
+  file.addEventListener('change', async () => {
+    const chosen = file.files?.[0];
+    file.value = '';
+    if (chosen) await fx.importBackup(await chosen.text(), () => confirm(t('confirmReplaceVault')));
+  });
+
+  return (state, prev) => {
+    if (state.storage === prev.storage || !state.storage) return;
+    const { used, quota } = state.storage;
+    const kb = (/** @type {number} */ n) => String(Math.max(1, Math.round(n / 1024)));
+    $('storage-used').textContent = t('storageUsed', [kb(used), kb(quota), String(Math.round((used * 100) / quota))]);
+  };
+}
+
+/** Saves a text file to the downloads. @param {string} name @param {string} json */
+function download(name, json) {
+  const a = el('a', { href: URL.createObjectURL(new Blob([json], { type: 'application/json' })), download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}

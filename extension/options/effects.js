@@ -1,0 +1,196 @@
+// Everything the options page asks the core (and the browser's storage quota), and the
+// actions it dispatches with the answers. Views call these; only these call `ask`.
+import { ask } from '../lib/rpc.js';
+
+/** @typedef {import('./store.js').Action} Action */
+/** @typedef {import('./store.js').State} State */
+/** @typedef {import('./store.js').Note} Note */
+/** @typedef {import('../lib/protocol.js').VaultStatus} VaultStatus */
+/** @typedef {import('../lib/protocol.js').CoreError} CoreError */
+
+export const KEY_FIELDS = /** @type {const} */ (['api_key', 'api_secret', 'access_token', 'access_token_secret']);
+
+/** @param {CoreError} error @returns {Note} */
+const errorNote = (error) => ({ kind: 'error', error });
+
+/**
+ * @param {{dispatch: (action: Action) => void, getState: () => State}} store
+ */
+export function createEffects({ dispatch, getState }) {
+  let drawn = 0; // how many statuses were drawn: a refresh overtaken by a newer one is dropped
+
+  /** A vault status to show, with the storage use that goes with the settings. */
+  function showStatus(/** @type {VaultStatus} */ status, extra = {}) {
+    drawn += 1;
+    dispatch({ type: 'vault', status, ...extra });
+    if (status.unlocked) measureStorage();
+  }
+
+  /** The status again, after a message whose answer is not one. */
+  async function freshStatus() {
+    const answer = await ask('vault_status');
+    return answer.ok ?? null;
+  }
+
+  async function measureStorage() {
+    const used = await chrome.storage.local.getBytesInUse(null).catch(() => null);
+    if (used !== null) dispatch({ type: 'storage', used, quota: chrome.storage.local.QUOTA_BYTES });
+  }
+
+  return {
+    /** The first answer: a core that did not load (`internal`) is the damaged state. */
+    async start() {
+      const answer = await ask('vault_status');
+      if (answer.error?.code === 'internal') dispatch({ type: 'damaged' });
+      else if (answer.error) dispatch({ type: 'message', note: errorNote(answer.error) });
+      else showStatus(answer.ok);
+    },
+
+    /** The vault or its record changed (here or elsewhere): draw it again, lines kept. */
+    async refresh() {
+      const at = drawn;
+      const status = await freshStatus();
+      if (status && at === drawn) showStatus(status, { keepNotes: true });
+    },
+
+    /** @param {string} pass @param {string} confirm */
+    async createVault(pass, confirm) {
+      if (!pass) return dispatch({ type: 'setupFailed', error: { code: 'empty_passphrase' } });
+      if (pass !== confirm) return dispatch({ type: 'setupFailed', error: { code: 'passphrase_mismatch' } });
+      dispatch({ type: 'setupBusy' });
+      dispatch({ type: 'message', note: { kind: 'note', key: 'creatingVault' } });
+      const answer = await ask('vault_create', { passphrase: pass });
+      if (answer.error) {
+        dispatch({ type: 'message', note: null });
+        return dispatch({ type: 'setupFailed', error: answer.error });
+      }
+      showStatus(answer.ok, { message: null });
+    },
+
+    /** The unlock form (lib/unlock-form.js) opened the vault. @param {VaultStatus} status */
+    unlocked(status) {
+      showStatus(status, { message: null });
+    },
+
+    async lock() {
+      const answer = await ask('vault_lock');
+      if (answer.ok) showStatus(answer.ok);
+      else dispatch({ type: 'locked' });
+    },
+
+    /** @param {string} id */
+    async verify(id) {
+      dispatch({ type: 'verifyStart', id });
+      const answer = await ask('account_verify', { id });
+      /** @type {Note} */
+      const note = answer.error ? errorNote(answer.error)
+        : answer.ok.warning ? { kind: 'warning', key: `warn_${answer.ok.warning}` }
+          : { kind: 'ok', key: 'verifiedAs', args: [answer.ok.account.user?.username ?? ''] };
+      const status = await freshStatus();
+      drawn += 1;
+      dispatch({ type: 'verifyDone', id, note, status });
+    },
+
+    /**
+     * Make default, or remove (after the view's confirmation).
+     * @param {'account_set_default'|'account_remove'} type
+     * @param {string} id
+     */
+    async changeAccount(type, id) {
+      const answer = await ask(type, { id });
+      if (answer.error) dispatch({ type: 'message', note: errorNote(answer.error) });
+      else showStatus(answer.ok);
+    },
+
+    /**
+     * Saves the account form: a new account sends all four keys, an edit only those typed
+     * (the others stay as saved). Any key sent is checked with X before anything is saved.
+     * @param {{label: string, premium: boolean, values: Record<string, string>}} form
+     */
+    async saveAccount({ label, premium, values }) {
+      const editor = getState().editor;
+      if (!editor || editor.busy) return;
+      const isNew = editor.id === 'new';
+      /** @type {Record<string, string>} */
+      const keys = {};
+      for (const f of KEY_FIELDS) if (isNew || values[f].trim() !== '') keys[f] = values[f];
+      const sent = isNew ? [] : Object.keys(keys);
+      dispatch({ type: 'editorBusy', sent });
+      const answer = isNew
+        ? await ask('account_add', { label, premium, keys })
+        : await ask('account_update', { id: editor.id, label, premium, ...(sent.length ? { keys } : {}) });
+      if (answer.error) return dispatch({ type: 'editorFailed', error: answer.error });
+      const { account, warning } = answer.ok;
+      /** @type {Note} */
+      const note = warning ? { kind: 'warning', key: `warn_${warning}` }
+        : isNew || sent.length ? { kind: 'ok', key: 'verifiedAs', args: [account.user?.username ?? ''] }
+          : { kind: 'ok', key: 'settingsSaved' };
+      const status = await freshStatus();
+      drawn += 1;
+      dispatch({ type: 'accountSaved', id: account.id, note, status });
+      if (status?.unlocked) measureStorage();
+    },
+
+    /** @param {Partial<import('../lib/protocol.js').Settings>} settings */
+    async saveSettings(settings) {
+      const answer = await ask('settings_set', { settings });
+      if (answer.error) return dispatch({ type: 'message', note: errorNote(answer.error) });
+      showStatus(answer.ok, { keepNotes: true, message: { kind: 'note', key: 'settingsSaved' } });
+    },
+
+    /** @param {string} old @param {string} next @param {string} confirm */
+    async changePassphrase(old, next, confirm) {
+      const refuse = (/** @type {string} */ code, /** @type {'old'|'new'|'confirm'} */ field) =>
+        dispatch({ type: 'passphraseFailed', error: { code }, field });
+      if (!old) return refuse('current_passphrase_missing', 'old');
+      if (!next) return refuse('empty_passphrase', 'new');
+      if (next !== confirm) return refuse('passphrase_mismatch', 'confirm');
+      dispatch({ type: 'passphraseBusy' });
+      const answer = await ask('vault_change_passphrase', { old, new: next });
+      if (answer.error) {
+        const field = answer.error.code === 'vault_wrong_passphrase' ? 'old' : null;
+        return dispatch({ type: 'passphraseFailed', error: answer.error, field });
+      }
+      dispatch({ type: 'passphraseChanged' });
+    },
+
+    /**
+     * The strength of a passphrase being chosen, as the core estimates it; dropped when the
+     * field changed meanwhile.
+     * @param {'setup'|'change'} which
+     * @param {string} pass
+     * @param {() => boolean} stillCurrent
+     */
+    async checkStrength(which, pass, stillCurrent) {
+      if (!pass) return dispatch({ type: 'strength', which, result: null });
+      const answer = await ask('passphrase_strength', { passphrase: pass });
+      if (answer.ok && stillCurrent()) dispatch({ type: 'strength', which, result: answer.ok });
+    },
+
+    /** @returns {Promise<{file_name: string, json: string}|null>} the file to download */
+    async exportBackup() {
+      const answer = await ask('vault_export');
+      if (answer.error) {
+        dispatch({ type: 'message', note: errorNote(answer.error) });
+        return null;
+      }
+      dispatch({ type: 'message', note: { kind: 'note', key: 'backupExported', args: [answer.ok.file_name] } });
+      return answer.ok;
+    },
+
+    /**
+     * @param {string} json the chosen file
+     * @param {() => boolean} confirmReplace asks the user when a vault exists already
+     */
+    async importBackup(json, confirmReplace) {
+      let answer = await ask('vault_import', { json, replace: false });
+      if (answer.error?.code === 'vault_exists' && confirmReplace()) {
+        answer = await ask('vault_import', { json, replace: true });
+      }
+      if (answer.error) return dispatch({ type: 'message', note: errorNote(answer.error) });
+      showStatus(answer.ok, { message: { kind: 'note', key: 'backupImported' } });
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof createEffects>} Effects */
