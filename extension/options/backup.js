@@ -17,7 +17,13 @@ export function mountBackup(fx) {
   file.addEventListener('change', async () => {
     const chosen = file.files?.[0];
     file.value = '';
-    if (chosen) await fx.importBackup(await chosen.text(), () => confirm(t('confirmReplaceVault')));
+    if (chosen) {
+      await fx.importBackup(
+        await chosen.text(),
+        () => confirm(t('confirmReplaceVault')),
+        () => prompt(t('importPassphrase')),
+      );
+    }
   });
 
   return (state, prev) => {
