@@ -708,23 +708,32 @@ test('replacing a vault needs the backup\'s passphrase; the old vault is kept an
   const w = await worker(A);
   const stored = async () => JSON.parse(await w.evaluate(async () => (await chrome.storage.local.get('vault')).vault));
   const before = await stored();
-  // The page does not ask for the backup's passphrase yet: the core refuses to replace the
-  // vault without it, and nothing changes.
+  // Through the page: after the replace confirmation it asks for the backup's passphrase; a
+  // wrong one is refused by the core and nothing changes.
+  /** @type {string[][]} */
   const dialogs = [];
-  page.once('dialog', async (d) => { dialogs.push(d.message()); await d.accept(); });
-  const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser'),
-    section('settings').getByRole('button', { name: 'Import a backup' }).click(),
-  ]);
-  await chooser.setFiles(frozen);
-  await page.locator('#page-message', { hasText: msg('err_vault_import_passphrase_required') }).waitFor();
-  assert.deepEqual(dialogs, [msg('confirmReplaceVault')]);
-  assert.deepEqual(await stored(), before);
-  // A wrong backup passphrase: refused, nothing changed, nothing kept.
-  const wrong = await ask(page, 'vault_import', { json, replace: true, passphrase: WRONG_PASS });
-  assert.equal(wrong.error?.code, 'vault_wrong_passphrase');
+  let backupPass = WRONG_PASS;
+  /** @param {import('playwright-core').Dialog} d */
+  const onDialog = async (d) => {
+    dialogs.push([d.type(), d.message()]);
+    await (d.type() === 'prompt' ? d.accept(backupPass) : d.accept());
+  };
+  page.on('dialog', onDialog);
+  const importThroughPage = async () => {
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      section('settings').getByRole('button', { name: 'Import a backup' }).click(),
+    ]);
+    await chooser.setFiles(frozen);
+  };
+  await importThroughPage();
+  await page.locator('#page-message', { hasText: msg('err_vault_wrong_passphrase') }).waitFor();
+  assert.deepEqual(dialogs, [['confirm', msg('confirmReplaceVault')], ['prompt', msg('importPassphrase')]]);
   assert.deepEqual(await stored(), before);
   assert.equal((await ask(page, 'vault_status')).ok.previous, null);
+  // Without a passphrase the core refuses to replace at all.
+  const bare = await ask(page, 'vault_import', { json, replace: true });
+  assert.equal(bare.error?.code, 'vault_import_passphrase_required');
   // A backup asking for 1 GiB: refused at once with its own code.
   const huge = JSON.stringify({ ...JSON.parse(json), kdf: { alg: 'argon2id', m: 1048576, t: 2, p: 1 } });
   const started = Date.now();
@@ -734,12 +743,15 @@ test('replacing a vault needs the backup\'s passphrase; the old vault is kept an
   assert.ok(Date.now() - started < 2000, 'the refusal took a derivation');
   assert.deepEqual(await stored(), before);
   // The right one: the backup replaces the vault, the old one is kept.
-  const imported = await ask(page, 'vault_import', { json, replace: true, passphrase: FROZEN_PASS });
-  assert.ok(imported.ok, JSON.stringify(imported.error));
-  assert.equal(imported.ok.unlocked, false);
-  assert.equal(typeof imported.ok.previous?.replaced_ms, 'number');
-  assert.equal(imported.ok.previous.expires_ms, null);
+  backupPass = FROZEN_PASS;
+  await importThroughPage();
+  await page.locator('#page-message', { hasText: msg('backupImported') }).waitFor();
+  page.off('dialog', onDialog);
   await visible(section('unlock'));
+  const imported = (await ask(page, 'vault_status')).ok;
+  assert.equal(imported.unlocked, false);
+  assert.equal(typeof imported.previous?.replaced_ms, 'number');
+  assert.equal(imported.previous.expires_ms, null);
   assert.deepEqual((await stored()).kdf, { alg: 'argon2id', m: 19456, t: 2, p: 1 });
   await unlockWith(FROZEN_PASS);
   await visible(section('accounts'));
