@@ -1,4 +1,5 @@
-// Backups (export the encrypted vault, import one: on first run or to replace this one) and
+// Backups (export the encrypted vault, import one: on first run or to replace this one, with
+// the backup's passphrase; restore the vault an import replaced) and
 // how much of the browser's storage quota Keypost uses.
 import { $, el } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
@@ -17,10 +18,20 @@ export function mountBackup(fx) {
   file.addEventListener('change', async () => {
     const chosen = file.files?.[0];
     file.value = '';
-    if (chosen) await fx.importBackup(await chosen.text(), () => confirm(t('confirmReplaceVault')));
+    if (chosen) {
+      await fx.importBackup(
+        await chosen.text(),
+        () => confirm(t('confirmReplaceVault')),
+        () => prompt(t('importPassphrase')),
+      );
+    }
   });
 
+  $('previous-restore').addEventListener('click', () => fx.restorePrevious());
+
   return (state, prev) => {
+    // The vault an import replaced, while the core keeps it: it can be put back.
+    if (state.vault !== prev.vault) $('previous-vault').hidden = !state.vault?.previous;
     if (state.storage === prev.storage || !state.storage) return;
     const { used, quota } = state.storage;
     const kb = (/** @type {number} */ n) => String(Math.max(1, Math.round(n / 1024)));

@@ -13,6 +13,7 @@ mod msg_core;
 mod msg_vault;
 mod net;
 pub mod platform;
+mod rekey;
 mod schedule;
 mod session;
 
@@ -198,6 +199,18 @@ pub fn split_thread(text: &str, premium: bool) -> Vec<String> {
 #[wasm_bindgen]
 pub fn limits() -> JsValue {
     to_js(&crate::compose::LIMITS)
+}
+
+/// How strong a candidate passphrase looks, and whether the core's floor accepts it:
+/// `{score: 0..4, hint, acceptable, refusal: null | "empty_passphrase" | "passphrase_too_short"
+/// | "passphrase_too_weak", min_chars, min_score}`. Pure and synchronous: pages call it on
+/// every keystroke instead of sending the passphrase to the worker. The copy passed in is
+/// wiped before returning.
+#[wasm_bindgen]
+pub fn passphrase_strength(mut passphrase: String) -> JsValue {
+    let report = crate::vault::strength_report(&passphrase);
+    zeroize::Zeroize::zeroize(&mut passphrase);
+    to_js(&report)
 }
 
 /// The type of an image from its first bytes (`compose::SNIFF_BYTES` are enough):
