@@ -457,10 +457,11 @@ fn seal_item<E: Entropy + ?Sized>(
 
 impl StoredQueue {
     /// Re-seals every item's contents of a stored queue (its JSON text) from `old` to `new`.
-    /// A plain queue from before sealing is sealed with `new`.
+    /// Items already under `new` stay readable (it may run twice); items in clear (from
+    /// before sealing) are sealed with `new`.
     ///
     /// # Errors
-    /// [`ScheduleError::Corrupt`] when it is not a queue, or an item does not open with `old`
+    /// [`ScheduleError::Corrupt`] when it is not a queue, or an item opens with neither key
     /// (nothing is returned then: the caller stores nothing).
     pub fn reseal<E: Entropy + ?Sized>(
         json: &str,
@@ -468,11 +469,28 @@ impl StoredQueue {
         new: &Dek,
         entropy: &mut E,
     ) -> Result<String, ScheduleError> {
-        let loaded = LoadedQueue::from_json(json, Some(old))?;
-        if let Some(id) = loaded.kept.keys().next() {
-            return Err(ScheduleError::Corrupt {
+        let mut loaded = LoadedQueue::from_json(json, Some(new))?;
+        let unopened: Vec<(ItemId, String)> = loaded
+            .kept
+            .iter()
+            .map(|(id, (_, blob))| (*id, blob.clone()))
+            .collect();
+        for (id, blob) in unopened {
+            let corrupt = || ScheduleError::Corrupt {
                 detail: format!("item {id}: {}", SealedError::Unopenable.code()),
-            });
+            };
+            let contents: Contents =
+                open_json(old, Kind::QueueItem(id), &blob).map_err(|_| corrupt())?;
+            let item = loaded
+                .queue
+                .items_mut()
+                .iter_mut()
+                .find(|i| i.id == id)
+                .ok_or_else(corrupt)?;
+            if !contents.fill(&mut item.posts) {
+                return Err(corrupt());
+            }
+            loaded.kept.remove(&id);
         }
         loaded.to_json(Some(new), entropy)
     }
@@ -742,6 +760,14 @@ mod tests {
                 .iter()
                 .all(|i| !stale.has_contents(i.id))
         );
-        assert!(StoredQueue::reseal(&json, &new, &old, &mut Counter(0)).is_err());
+        // Twice is harmless; keys that open nothing change nothing.
+        let twice = StoredQueue::reseal(&moved, &old, &new, &mut Counter(30)).expect("again");
+        assert_eq!(
+            LoadedQueue::from_json(&twice, Some(&new))
+                .expect("load")
+                .queue,
+            original
+        );
+        assert!(StoredQueue::reseal(&json, &dek(7), &dek(8), &mut Counter(0)).is_err());
     }
 }

@@ -3,6 +3,7 @@
 //! The background service worker forwards every message from the extension's own pages to
 //! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
 
+pub mod at_rest;
 mod error;
 mod history;
 mod msg_accounts;
