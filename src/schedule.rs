@@ -818,6 +818,12 @@ impl Queue {
         Ok(())
     }
 
+    /// Every item, for the at-rest sealing of their contents ([`crate::sealed`]), which changes
+    /// only texts and alt texts.
+    pub(crate) fn items_mut(&mut self) -> &mut [Item] {
+        &mut self.items
+    }
+
     /// Every item, in insertion order.
     pub fn items(&self) -> &[Item] {
         &self.items

@@ -8,8 +8,10 @@ use serde_json::{Map, Value, json};
 
 use crate::accounts::{AccountsError, FieldProblem, Problem};
 use crate::compose::{ComposeError, DraftError, ImageError, ResumeError};
+use crate::leak::ContainsSecret;
 use crate::oauth1::OAuthError;
 use crate::schedule::ScheduleError;
+use crate::sealed::SealedError;
 use crate::share::ShareError;
 use crate::x::XError;
 
@@ -76,7 +78,21 @@ macro_rules! coded_by_code {
     )*};
 }
 
-coded_by_code!(ImageError, OAuthError, ShareError);
+coded_by_code!(ImageError, OAuthError, ShareError, SealedError);
+
+impl Coded for ContainsSecret {
+    fn code(&self) -> &'static str {
+        ContainsSecret::code(self)
+    }
+
+    fn details(&self) -> Map<String, Value> {
+        details([
+            ("step", json!(self.step)),
+            ("place", json!(self.place.as_str())),
+            ("reason", json!(self.reason.as_str())),
+        ])
+    }
+}
 
 impl Coded for ResumeError {
     fn code(&self) -> &'static str {

@@ -3,6 +3,7 @@
 //! The background service worker forwards every message from the extension's own pages to
 //! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
 
+pub mod at_rest;
 mod boundary;
 mod error;
 mod history;
@@ -13,7 +14,6 @@ mod msg_core;
 mod msg_vault;
 mod net;
 pub mod platform;
-mod rekey;
 mod schedule;
 mod session;
 

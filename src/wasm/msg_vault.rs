@@ -256,24 +256,34 @@ async fn note_unlock_for_previous() -> Result<(), AppError> {
     }
 }
 
-/// Changes the passphrase and the data key: the accounts, and every other record sealed with
-/// the data key (`rekey`), are re-sealed under a new DEK and stored in one write, under the
-/// vault write lock; an unlocked session continues with the new key.
+/// One passphrase change at a time, from the new record to the last re-sealed record: two
+/// changes in a row must not re-seal the same record from different keys at once.
+static REKEY: async_lock::Mutex<()> = async_lock::Mutex::new(());
+
+/// Changes the passphrase and the data key: the accounts are re-sealed under a new DEK and
+/// stored under the vault write lock; an unlocked session continues with the new key. Then
+/// every other record sealed with the data key (draft, outbox, Sent history, scheduled posts'
+/// contents) is re-sealed from the old key to the new one by `at_rest::reseal_all`, each
+/// under its own record's lock (not the vault's: their writers take the session's key inside
+/// their own lock, so once the session holds the new key a write made with the old one is
+/// waited for and then re-sealed).
 async fn change_passphrase(old: Passphrase, new: Passphrase) -> Result<Value, AppError> {
+    let _rekey = REKEY.lock().await;
     let vault_lock = session::write_lock().await;
     let record = stored_record().await?;
     // A record made with stronger parameters than this build's target keeps them (within the
     // bounds every stored record meets).
     let params = record.kdf_params().at_least(TARGET_KDF);
     let rotation = vault::change_passphrase(&record, &old, &new, params, &mut BrowserEntropy)?;
-    let mut writes = vec![(session::VAULT_KEY, Value::String(rotation.record.to_json()))];
-    writes.extend(super::rekey::resealed_records(&rotation).await?);
+    let writes = [(session::VAULT_KEY, Value::String(rotation.record.to_json()))];
     platform::set_many(Area::Local, &writes).await?;
     // The old key opens nothing any more: a live session goes on with the new one.
     if session::has_session().await? {
         session::begin(rotation.new_dek()).await?;
     }
     drop(vault_lock);
+    // What opened with neither key before stays as it was (nothing more can be done with it).
+    super::at_rest::reseal_all(rotation.old_dek(), rotation.new_dek()).await?;
     session::publish_state().await?;
     status().await
 }
