@@ -17,6 +17,7 @@ import {
 const EN = {
   ...JSON.parse(readFileSync('extension/_locales/en/core.json', 'utf8')),
   ...JSON.parse(readFileSync('extension/_locales/en/options.json', 'utf8')),
+  ...JSON.parse(readFileSync('extension/_locales/en/vault.json', 'utf8')),
 };
 function msg(key, args = []) {
   const m = EN[key]?.message;
