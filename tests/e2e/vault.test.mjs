@@ -621,7 +621,8 @@ test('export: the backup file is the encrypted record', async () => {
   await download.saveAs(backupPath);
   const backup = readFileSync(backupPath, 'utf8');
   const record = JSON.parse(backup);
-  assert.deepEqual(Object.keys(record).sort(), ['accounts', 'kdf', 'salt', 'v', 'wrapped_dek']);
+  assert.deepEqual(Object.keys(record).sort(), ['accounts', 'gen', 'kdf', 'salt', 'v', 'wrapped_dek']);
+  assert.equal(record.v, 2);
   assert.deepEqual(record.kdf, { alg: 'argon2id', ...TARGET_KDF });
   for (const s of SECRETS) assert.ok(!backup.includes(s));
   await page.locator('#page-message', { hasText: msg('backupExported', [download.suggestedFilename()]) }).waitFor();
