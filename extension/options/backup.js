@@ -3,6 +3,7 @@
 // how much of the browser's storage quota Keypost uses.
 import { $, el } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { remask } from '../lib/reveal.js';
 
 /**
  * @param {import('./effects.js').Effects} fx
@@ -22,7 +23,7 @@ export function mountBackup(fx) {
       await fx.importBackup(
         await chosen.text(),
         () => confirm(t('confirmReplaceVault')),
-        () => prompt(t('importPassphrase')),
+        askBackupPassphrase,
       );
     }
   });
@@ -37,6 +38,28 @@ export function mountBackup(fx) {
     const kb = (/** @type {number} */ n) => String(Math.max(1, Math.round(n / 1024)));
     $('storage-used').textContent = t('storageUsed', [kb(used), kb(quota), String(Math.round((used * 100) / quota))]);
   };
+}
+
+/**
+ * Asks the backup's passphrase in a modal dialog with a masked field (never a prompt(), which
+ * shows it in clear). Escape or Cancel answers null.
+ * @returns {Promise<string|null>}
+ */
+function askBackupPassphrase() {
+  const dialog = /** @type {HTMLDialogElement} */ ($('import-dialog'));
+  const input = /** @type {HTMLInputElement} */ ($('import-pass'));
+  input.value = '';
+  dialog.returnValue = '';
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      const passphrase = dialog.returnValue === 'ok' ? input.value : null;
+      input.value = '';
+      remask(dialog);
+      resolve(passphrase);
+    }, { once: true });
+    dialog.showModal();
+    input.focus();
+  });
 }
 
 /** Saves a text file to the downloads. @param {string} name @param {string} json */

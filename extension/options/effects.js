@@ -189,13 +189,13 @@ export function createEffects({ dispatch, getState }) {
     /**
      * @param {string} json the chosen file
      * @param {() => boolean} confirmReplace asks the user when a vault exists already
-     * @param {() => string|null} backupPassphrase asks the backup's passphrase (null: cancelled)
+     * @param {() => Promise<string|null>} backupPassphrase asks the backup's passphrase (null: cancelled)
      */
     async importBackup(json, confirmReplace, backupPassphrase) {
       let answer = await ask('vault_import', { json, replace: false });
       if (answer.error?.code === 'vault_exists' && confirmReplace()) {
         // The core replaces a vault only with a backup proved to open with its passphrase.
-        const passphrase = backupPassphrase();
+        const passphrase = await backupPassphrase();
         if (passphrase === null) return;
         answer = await ask('vault_import', { json, replace: true, passphrase });
       }

@@ -718,7 +718,7 @@ test('replacing a vault needs the backup\'s passphrase; the old vault is kept an
   /** @param {import('playwright-core').Dialog} d */
   const onDialog = async (d) => {
     dialogs.push([d.type(), d.message()]);
-    await (d.type() === 'prompt' ? d.accept(backupPass) : d.accept());
+    await d.accept();
   };
   page.on('dialog', onDialog);
   const importThroughPage = async () => {
@@ -727,10 +727,18 @@ test('replacing a vault needs the backup\'s passphrase; the old vault is kept an
       section('settings').getByRole('button', { name: 'Import a backup' }).click(),
     ]);
     await chooser.setFiles(frozen);
+    // The backup's passphrase is asked in the page's own dialog, in a masked field.
+    const field = page.getByLabel(msg('importPassphrase'));
+    await field.waitFor();
+    assert.equal(await field.getAttribute('type'), 'password');
+    assert.equal(await field.getAttribute('autocomplete'), 'off');
+    await field.fill(backupPass);
+    await page.locator('#import-pass-ok').click();
   };
   await importThroughPage();
   await page.locator('#page-message', { hasText: msg('err_vault_wrong_passphrase') }).waitFor();
-  assert.deepEqual(dialogs, [['confirm', msg('confirmReplaceVault')], ['prompt', msg('importPassphrase')]]);
+  assert.deepEqual(dialogs, [['confirm', msg('confirmReplaceVault')]]);
+  assert.equal(await page.inputValue('#import-pass'), '', 'the backup passphrase stays in the page');
   assert.deepEqual(await stored(), before);
   assert.equal((await ask(page, 'vault_status')).ok.previous, null);
   // Without a passphrase the core refuses to replace at all.
