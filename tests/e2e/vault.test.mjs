@@ -728,7 +728,7 @@ test('replacing a vault needs the backup\'s passphrase; the old vault is kept an
     ]);
     await chooser.setFiles(frozen);
     // The backup's passphrase is asked in the page's own dialog, in a masked field.
-    const field = page.getByLabel(msg('importPassphrase'));
+    const field = page.getByLabel(msg('importPassphrase'), { exact: true });
     await field.waitFor();
     assert.equal(await field.getAttribute('type'), 'password');
     assert.equal(await field.getAttribute('autocomplete'), 'off');
