@@ -275,8 +275,7 @@ async fn change_passphrase(old: Passphrase, new: Passphrase) -> Result<Value, Ap
     // bounds every stored record meets).
     let params = record.kdf_params().at_least(TARGET_KDF);
     let rotation = vault::change_passphrase(&record, &old, &new, params, &mut BrowserEntropy)?;
-    let writes = [(session::VAULT_KEY, Value::String(rotation.record.to_json()))];
-    platform::set_many(Area::Local, &writes).await?;
+    platform::set(Area::Local, session::VAULT_KEY, &rotation.record.to_json()).await?;
     // The old key opens nothing any more: a live session goes on with the new one.
     if session::has_session().await? {
         session::begin(rotation.new_dek()).await?;
