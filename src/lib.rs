@@ -5,8 +5,10 @@
 //! lives under [`wasm`].
 
 pub mod accounts;
+pub mod civil;
 pub mod compose;
 pub mod cost;
+pub mod csv_plan;
 pub mod http;
 pub mod leak;
 pub mod oauth1;

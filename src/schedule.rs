@@ -757,7 +757,9 @@ fn validate_posts(posts: &[PlannedPost]) -> Result<(), ScheduleError> {
     Ok(())
 }
 
-fn validate_due(due_at_ms: u64, now_ms: u64) -> Result<(), ScheduleError> {
+/// The due-time check of [`Queue::add`]: not more than [`SCHEDULE_GRACE_MS`] in the past, not
+/// more than [`MAX_AHEAD_MS`] ahead (the CSV import checks its rows with it).
+pub fn validate_due(due_at_ms: u64, now_ms: u64) -> Result<(), ScheduleError> {
     if due_at_ms.saturating_add(SCHEDULE_GRACE_MS) < now_ms {
         return Err(ScheduleError::InPast { due_at_ms, now_ms });
     }

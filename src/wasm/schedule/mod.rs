@@ -13,6 +13,7 @@
 //! - [`view`]: the queue as the queue view draws it.
 
 mod notify;
+mod plans;
 mod run;
 mod store;
 mod view;
@@ -90,6 +91,16 @@ pub enum Msg {
         /// The queue's id of the finished item.
         id: u64,
     },
+    /// Queues every post of a CSV file, or none (`plans`).
+    ScheduleImport {
+        /// The file's text.
+        csv: String,
+        /// The images picked with it, already in the media store.
+        #[serde(default)]
+        files: Vec<plans::ImportFile>,
+    },
+    /// The waiting posts as CSV (`plans`).
+    ScheduleExport,
 }
 
 /// Handles a schedule message.
@@ -114,6 +125,8 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             apply(|q, now| q.resolve(ItemId(id), resolution, now)).await?
         }
         Msg::ScheduleRemove { id } => apply(|q, _| q.remove(ItemId(id))).await?,
+        Msg::ScheduleImport { csv, files } => plans::import(csv, files).await?,
+        Msg::ScheduleExport => return plans::export().await,
     };
     // Every change re-arms the alarm; anything now due goes out without waiting for it.
     run::kick();
