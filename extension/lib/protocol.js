@@ -5,6 +5,7 @@
 export {};
 
 /** @typedef {{code: string, [detail: string]: any}} CoreError */
+/** One bad row of a CSV import (`import_invalid`'s `rows`). @typedef {{line: number, code: string, detail?: string}} ImportRowError */
 /** @template T @typedef {{ok: T, error?: undefined} | {ok?: undefined, error: CoreError}} Answer */
 
 /** @typedef {"5"|"15"|"60"|"240"|"restart"} Autolock */
@@ -139,6 +140,8 @@ export {};
  * @property {{id: number}} schedule_retry
  * @property {{id: number, resolution: {kind: "posted", post_ref?: string} | {kind: "send"}}} schedule_resolve
  * @property {{id: number}} schedule_remove
+ * @property {{csv: string, files: {name: string, media_id: string}[]}} schedule_import
+ * @property {{}} schedule_export
  */
 /**
  * @typedef {object} Responses
@@ -175,4 +178,6 @@ export {};
  * @property {{}} schedule_retry
  * @property {{}} schedule_resolve
  * @property {{}} schedule_remove
+ * @property {{queued: number, media_used: string[]}} schedule_import
+ * @property {{file_name: string, csv: string, count: number}} schedule_export
  */
