@@ -12,6 +12,7 @@ pub mod csv_plan;
 pub mod http;
 pub mod leak;
 pub mod oauth1;
+pub mod recur;
 pub mod schedule;
 pub mod sealed;
 pub mod settings;
