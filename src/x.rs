@@ -88,7 +88,9 @@ impl RateLimits {
 pub enum XError {
     /// 401: a key is wrong, regenerated, or from another app.
     Unauthorized,
-    /// 401 code 135: the computer's clock is off.
+    /// 401 because the computer's clock is off: X's legacy code 135, or any 401 whose `Date`
+    /// header disagrees with the timestamp sent by more than [`CLOCK_SKEW_THRESHOLD_S`] (v2
+    /// answers a stale timestamp with the plain 401), also after a retry with X's time.
     ClockSkew {
         /// X's time from the `Date` header, Unix seconds, when present.
         server_time: Option<u64>,
@@ -294,6 +296,65 @@ pub fn media_metadata(base: &str, media_id: &str, alt_text: &str) -> HttpRequest
     )
 }
 
+/// Above this many seconds between X's `Date` and the `oauth_timestamp` sent, a 401 may be the
+/// clock rather than the keys (the `Date` header has one-second resolution and travels).
+pub const CLOCK_SKEW_THRESHOLD_S: i64 = 60;
+
+/// The largest clock offset taken from a `Date` header (security review F14): a `Date` further
+/// off is not used to sign, though the 401 is still reported as the clock.
+pub const MAX_CLOCK_OFFSET_S: i64 = 24 * 3600;
+
+/// The header the sender adds to a 401 it has judged to be the clock (see [`after_401`]). X
+/// never sends it; [`classify_error`] turns a 401 carrying it into [`XError::ClockSkew`].
+pub const CLOCK_SKEW_MARK: &str = "x-keypost-clock-skew";
+
+/// What to do after a 401 (the decision only; the sender does the I/O).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum After401 {
+    /// The clocks agree: the 401 is about the keys (or whatever X says); report it as is.
+    AsIs,
+    /// X's clock differs from the timestamp sent by `offset_s` seconds (X minus sent): sign
+    /// again once with the clock moved by that much.
+    RetryWithOffset {
+        /// Seconds to add to the timestamp.
+        offset_s: i64,
+    },
+    /// Say it is the clock: the retry with X's time failed too, or X's `Date` is further off
+    /// than [`MAX_CLOCK_OFFSET_S`] and is not trusted for signing.
+    ReportClock,
+}
+
+/// The clock-skew rule for a 401 (D1): real v2 answers a stale `oauth_timestamp` with the plain
+/// 401, so on any 401 compare X's `Date` with the timestamp that was sent. `retried` is true
+/// for the answer to the one retry, which is then reported as the clock, never the keys.
+pub fn after_401(resp: &HttpResponse, sent_timestamp: u64, retried: bool) -> After401 {
+    if resp.status != 401 {
+        return After401::AsIs;
+    }
+    if retried {
+        return After401::ReportClock;
+    }
+    let Some(server) = resp.header("date").and_then(parse_http_date) else {
+        return After401::AsIs;
+    };
+    let offset_s = i64::try_from(server)
+        .unwrap_or(i64::MAX)
+        .saturating_sub(i64::try_from(sent_timestamp).unwrap_or(i64::MAX));
+    if offset_s.abs() <= CLOCK_SKEW_THRESHOLD_S {
+        After401::AsIs
+    } else if offset_s.abs() <= MAX_CLOCK_OFFSET_S {
+        After401::RetryWithOffset { offset_s }
+    } else {
+        After401::ReportClock
+    }
+}
+
+/// Marks a 401 as the clock's (see [`CLOCK_SKEW_MARK`]).
+pub fn mark_clock_skew(resp: &mut HttpResponse) {
+    resp.headers
+        .push((CLOCK_SKEW_MARK.to_owned(), "1".to_owned()));
+}
+
 /// Turns any non-2xx response into the matching [`XError`].
 pub fn classify_error(resp: &HttpResponse) -> XError {
     let body: Value = serde_json::from_str(&resp.body).unwrap_or(Value::Null);
@@ -322,9 +383,14 @@ pub fn classify_error(resp: &HttpResponse) -> XError {
         .and_then(Value::as_u64);
     let lower = detail.to_ascii_lowercase();
     match resp.status {
-        401 if legacy_code == Some(135) || lower.contains("timestamp") => XError::ClockSkew {
-            server_time: resp.header("date").and_then(parse_http_date),
-        },
+        401 if legacy_code == Some(135)
+            || lower.contains("timestamp")
+            || resp.header(CLOCK_SKEW_MARK).is_some() =>
+        {
+            XError::ClockSkew {
+                server_time: resp.header("date").and_then(parse_http_date),
+            }
+        }
         401 => XError::Unauthorized,
         402 => XError::CreditsDepleted,
         403 if type_suffix == "oauth1-permissions" => XError::ReadOnly,
@@ -516,6 +582,10 @@ pub fn parse_http_date(s: &str) -> Option<u64> {
     let year: i64 = parts.next()?.parse().ok()?;
     let mut hms = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
     let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    // Out-of-range fields are refused, so the arithmetic below cannot overflow (F14).
+    if !(1..=31).contains(&day) || !(1970..=9999).contains(&year) || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
     // Days from the civil date (Howard Hinnant's algorithm).
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);

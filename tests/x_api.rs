@@ -189,6 +189,86 @@ fn clock_skew_reports_the_server_time() {
     assert_eq!(x::parse_http_date("garbage"), None);
 }
 
+const PLAIN_401: &str =
+    r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#;
+/// `Sun, 22 Nov 2026 07:48:27 GMT`
+const X_NOW: u64 = 1_795_333_707;
+
+#[test]
+fn a_plain_401_with_x_clock_ten_minutes_ahead_is_retried_with_that_offset() {
+    let r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
+    assert_eq!(
+        x::after_401(&r, X_NOW - 600, false),
+        x::After401::RetryWithOffset { offset_s: 600 }
+    );
+    assert_eq!(
+        x::after_401(&r, X_NOW + 600, false),
+        x::After401::RetryWithOffset { offset_s: -600 }
+    );
+    // Plain 401 unmarked: the keys.
+    assert_eq!(x::classify_error(&r), XError::Unauthorized);
+}
+
+#[test]
+fn a_plain_401_with_the_clocks_within_a_minute_is_about_the_keys() {
+    let r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
+    for sent in [X_NOW, X_NOW - 60, X_NOW + 60, X_NOW - 5] {
+        assert_eq!(x::after_401(&r, sent, false), x::After401::AsIs);
+    }
+    let no_date = resp(401, &[], PLAIN_401);
+    assert_eq!(
+        x::after_401(&no_date, X_NOW - 600, false),
+        x::After401::AsIs
+    );
+    let ok = resp(200, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], "{}");
+    assert_eq!(x::after_401(&ok, X_NOW - 600, false), x::After401::AsIs);
+}
+
+#[test]
+fn a_401_after_the_clock_retry_is_reported_as_the_clock_not_the_keys() {
+    let mut r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
+    assert_eq!(x::after_401(&r, X_NOW, true), x::After401::ReportClock);
+    x::mark_clock_skew(&mut r);
+    assert_eq!(
+        x::classify_error(&r),
+        XError::ClockSkew {
+            server_time: Some(X_NOW)
+        }
+    );
+    assert_eq!(x::classify_error(&r).code(), "x_clock_skew");
+}
+
+#[test]
+fn a_date_more_than_a_day_off_is_not_used_to_sign_but_still_blamed_on_the_clock() {
+    let r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
+    let day = x::MAX_CLOCK_OFFSET_S as u64;
+    assert_eq!(
+        x::after_401(&r, X_NOW - day, false),
+        x::After401::RetryWithOffset {
+            offset_s: x::MAX_CLOCK_OFFSET_S
+        }
+    );
+    assert_eq!(
+        x::after_401(&r, X_NOW - day - 1, false),
+        x::After401::ReportClock
+    );
+    assert_eq!(x::after_401(&r, 0, false), x::After401::ReportClock);
+}
+
+#[test]
+fn http_dates_out_of_range_are_refused_without_overflow() {
+    for bad in [
+        "Sun, 99999999999999999999 Nov 2026 07:48:27 GMT",
+        "Sun, 22 Nov 99999999999 07:48:27 GMT",
+        "Sun, 22 Nov 2026 99999999999:48:27 GMT",
+        "Sun, 32 Nov 2026 07:48:27 GMT",
+        "Sun, 22 Nov 1969 07:48:27 GMT",
+        "Sun, 22 Nov 2026 07:61:27 GMT",
+    ] {
+        assert_eq!(x::parse_http_date(bad), None, "{bad}");
+    }
+}
+
 #[test]
 fn users_me_parses_the_account_and_access_level() {
     let ok = resp(
