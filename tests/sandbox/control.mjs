@@ -9,6 +9,8 @@ import { nowMs, resetState } from './state.mjs';
 // reset_after_record and 503_after_record let the request through (a post is recorded) and then
 // cut the connection or answer 503: X's answers that leave the outcome unknown.
 export const FAULT_KINDS = ['429', '503', 'delay', 'reset', 'reset_after_record', '503_after_record', 'rate_limit_24h'];
+/** How a stale oauth_timestamp is answered: X v2's plain 401 (default), or v1.1's code 135. */
+const SKEW_ANSWERS = ['plain', 'code135'];
 const DEFAULT_RESET_S = { 429: 2, rate_limit_24h: 3600 };
 
 function ok(body) {
@@ -104,7 +106,7 @@ export function handleControl(state, method, route, rawBody) {
   if (method === 'GET' && route === 'media') return ok([...state.media.values()].map((m) => describeMedia(state, m)));
   if (method === 'GET' && route === 'accounts') return ok(ACCOUNTS.map((a) => publicAccount(state, a)));
   if (method === 'GET' && route === 'clock') {
-    return ok({ offset_s: state.clockOffsetMs / 1000, now_ms: nowMs(state) });
+    return ok({ offset_s: state.clockOffsetMs / 1000, now_ms: nowMs(state), skew_answer: state.skewAnswer });
   }
 
   if (method === 'POST' && route === 'faults') {
@@ -119,8 +121,12 @@ export function handleControl(state, method, route, rawBody) {
   }
   if (method === 'POST' && route === 'clock') {
     if (typeof body.offset_s !== 'number' || !Number.isFinite(body.offset_s)) return bad('offset_s must be a number');
+    if (body.skew_answer !== undefined && !SKEW_ANSWERS.includes(body.skew_answer)) {
+      return bad(`skew_answer must be one of ${SKEW_ANSWERS.join(', ')}`);
+    }
     state.clockOffsetMs = Math.round(body.offset_s * 1000);
-    return ok({ offset_s: state.clockOffsetMs / 1000, now_ms: nowMs(state) });
+    if (body.skew_answer !== undefined) state.skewAnswer = body.skew_answer;
+    return ok({ offset_s: state.clockOffsetMs / 1000, now_ms: nowMs(state), skew_answer: state.skewAnswer });
   }
   if (method === 'POST' && route === 'media_processing') {
     if (!PROCESSING_MODES.includes(body.mode)) return bad(`mode must be one of ${PROCESSING_MODES.join(', ')}`);

@@ -9,7 +9,11 @@ export function unauthorized() {
   };
 }
 
-/** 401 when oauth_timestamp is too far from the sandbox clock (X's code 135). */
+/**
+ * 401 with X's v1.1 code 135, for an oauth_timestamp too far from the sandbox clock. Only v1.1
+ * was ever seen answering this; v2 answers a stale timestamp with the plain 401 (the sandbox's
+ * default, see `POST /__sandbox/clock {skew_answer}`).
+ */
 export function timestampOutOfBounds() {
   return {
     status: 401,

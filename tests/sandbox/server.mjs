@@ -134,7 +134,9 @@ function callApi(state, route, match, req, entry, { method, path, query, body, b
   );
   if (!verdict.ok) {
     entry.reason = verdict.reason;
-    return verdict.reason === 'timestamp_out_of_bounds' ? timestampOutOfBounds() : unauthorized();
+    // X v2 answers a stale timestamp with the plain 401 (code 135 was only ever seen on v1.1).
+    const legacy = verdict.reason === 'timestamp_out_of_bounds' && state.skewAnswer === 'code135';
+    return legacy ? timestampOutOfBounds() : unauthorized();
   }
   const account = settingsFor(state, verdict.account);
   entry.user = account.username;

@@ -16,6 +16,8 @@ function defaultUserSettings() {
 export function createState() {
   return {
     clockOffsetMs: 0,
+    // How a stale oauth_timestamp is answered: 'plain' (X v2's plain 401) or 'code135' (v1.1).
+    skewAnswer: 'plain',
     posts: [],
     media: new Map(),
     nonces: new NonceCache(),
@@ -31,6 +33,7 @@ export function createState() {
 /** Back to a fresh state (the id counter keeps going so ids never repeat). */
 export function resetState(state) {
   state.clockOffsetMs = 0;
+  state.skewAnswer = 'plain';
   state.posts = [];
   state.media.clear();
   state.nonces.clear();
