@@ -5,6 +5,7 @@ import { jsonObjectBody } from './body.mjs';
 import { dailyHeaders, postsInLastDay } from './limits.mjs';
 import { isReadyForPost } from './media.mjs';
 import {
+  cashtagLimit,
   duplicateContent,
   invalidRequest,
   notPermitted,
@@ -63,6 +64,11 @@ function checkAttachments(state, account, post) {
     if (new Set(ids).size !== ids.length) {
       return invalidRequest('media.media_ids has the same id twice.', 'media.media_ids');
     }
+    // "Up to 4 photos, 1 animated GIF or 1 video" (X's best practices, D7): a GIF goes alone.
+    const gifs = ids.filter((id) => state.media.get(id).media_type === 'image/gif').length;
+    if (gifs > 0 && ids.length > 1) {
+      return invalidRequest('An animated GIF cannot be combined with other media in one post.', 'media.media_ids');
+    }
   }
   if (post.poll !== undefined) {
     const options = post.poll?.options;
@@ -111,6 +117,8 @@ function decidePost(state, ctx) {
   const hasMedia = post.media !== undefined;
   if (text.trim() === '' && !hasMedia) return notPermitted();
   if (text !== '' && !lengthAllowed(text, account)) return notPermitted();
+  // Self-serve tiers, 2026 (D10): at most one $CASHTAG per post.
+  if (twitterText.extractCashtags(text).length > 1) return cashtagLimit();
   if (text !== '' && postsInLastDay(state, account.id).some((p) => p.text === text)) return duplicateContent();
 
   const record = {

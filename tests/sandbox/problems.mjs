@@ -86,6 +86,19 @@ export function notPermitted() {
   };
 }
 
+/** 403 for a post with more than one $CASHTAG, as quoted from 2026 self-serve apps (D10). */
+export function cashtagLimit() {
+  return {
+    status: 403,
+    body: {
+      detail: 'Posts are limited to a maximum of one cashtag ($SYMBOL)',
+      type: 'about:blank',
+      title: 'Forbidden',
+      status: 403,
+    },
+  };
+}
+
 /** 403 for the same text posted again within 24 hours. */
 export function duplicateContent() {
   return {

@@ -238,4 +238,25 @@ test('media', async (t) => {
     assert.equal(res.body.data.size, png.length);
     assert.equal((await post(base, demo, { text: 'One shot', media: { media_ids: [res.body.data.id] } })).status, 201);
   });
+
+  await t.test('an animated GIF goes alone: a GIF with a photo, or two GIFs, is a 400 and nothing is posted', async () => {
+    const uploadGif = async () => {
+      const init = await initialize(base, demo, { media_type: 'image/gif', total_bytes: GIF.length, media_category: 'tweet_gif' });
+      const id = init.body.data.id;
+      await append(base, demo, id, 0, GIF);
+      await finalize(base, demo, id);
+      for (let i = 0; i < 5 && (await status(base, demo, id)).body.data.processing_info?.state !== 'succeeded'; i++);
+      return id;
+    };
+    const gif = await uploadGif();
+    const gif2 = await uploadGif();
+    const photo = (await upload(base, demo, png, 'image/png')).body.data.id;
+    for (const ids of [[gif, photo], [photo, gif], [gif, gif2]]) {
+      const res = await post(base, demo, { text: 'mixed', media: { media_ids: ids } });
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.match(res.body.errors[0].message, /animated GIF/);
+    }
+    assert.deepEqual(await control(base, 'posts'), []);
+    assert.equal((await post(base, demo, { text: 'one GIF', media: { media_ids: [gif] } })).status, 201);
+  });
 });

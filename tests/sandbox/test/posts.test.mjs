@@ -162,4 +162,18 @@ test('posting', async (t) => {
     const poll = await post(base, demo, { text: 'Poll', poll: { options: ['yes', 'no'], duration_minutes: 60 } });
     assert.equal(poll.status, 201);
   });
+
+  await t.test('two $CASHTAGs in one post are refused with X\'s 403; one is fine', async () => {
+    const demo = user('keypost_demo');
+    const res = await post(base, demo, 'Watching $AAPL and $TSLA today');
+    assert.equal(res.status, 403);
+    assert.deepEqual(res.body, {
+      detail: 'Posts are limited to a maximum of one cashtag ($SYMBOL)',
+      type: 'about:blank',
+      title: 'Forbidden',
+      status: 403,
+    });
+    assert.deepEqual(await control(base, 'posts'), []);
+    assert.equal((await post(base, demo, 'Watching $AAPL today, 5$ only')).status, 201);
+  });
 });
