@@ -1,11 +1,15 @@
 # The README's commands. Each installs what it needs on a fresh machine.
-.PHONY: build test demo sandbox clean
+.PHONY: build test fuzz demo sandbox clean
 
 build:
 	bash scripts/build.sh
 
 test:
 	bash scripts/test.sh
+
+# Every fuzz target for FUZZ_SECONDS (default 60) seconds each: scripts/fuzz.sh.
+fuzz:
+	bash scripts/fuzz.sh
 
 demo:
 	bash scripts/demo.sh

@@ -52,9 +52,25 @@ function call(fn) {
 }
 const quietly = (fn) => void call(fn).catch(() => {});
 
+// The extension's own origin, `chrome-extension://<id>` (no trailing slash, as URL.origin).
+const OWN_ORIGIN = new URL(chrome.runtime.getURL('')).origin;
+
+// Whether a message comes from one of the extension's own pages: the extension's id AND a
+// document of the extension's own origin. The id alone would also admit a content script
+// (it runs in a web page under the extension's id), should one ever be added; `!sender.tab`
+// would refuse the options page, which runs in a tab.
+function fromOwnPage(sender) {
+  if (sender.id !== chrome.runtime.id || typeof sender.url !== 'string') return false;
+  try {
+    return new URL(sender.url).origin === OWN_ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  // Only the extension's own pages may talk to the core.
-  if (sender.id !== chrome.runtime.id || !message || typeof message.type !== 'string') {
+  // Only the extension's own pages may talk to the core; anything else gets no answer.
+  if (!fromOwnPage(sender) || !message || typeof message !== 'object' || typeof message.type !== 'string') {
     return false;
   }
   call((c) => c.handle_message(message))

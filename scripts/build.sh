@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the extension: release wasm -> wasm-bindgen --target web -> dist/chrome (unpacked,
-# loadable with "Load unpacked") and dist/keypost-<version>.zip.
+# loadable with "Load unpacked") and dist/keypost-<version>.zip (release builds only).
 # X_API_BASE (default https://api.x.com) sets the X API origin the build talks to; a sandbox
 # build differs from a release build in nothing else. KEYPOST_OUT puts the unpacked build
 # elsewhere (the tests build a sandbox copy into dist/sandbox-chrome and make no zip).
@@ -20,7 +20,8 @@ log "building keypost $version for $X_API_BASE"
 # A build for any API origin but X's is a test build: it gets the test hooks.
 features=()
 [ "$X_API_BASE" = https://api.x.com ] || features=(--features test-hooks)
-cargo build --release --target wasm32-unknown-unknown --lib "${features[@]}"
+# --locked: the build uses exactly the crate versions Cargo.lock names, never newer ones.
+cargo build --locked --release --target wasm32-unknown-unknown --lib "${features[@]}"
 
 out="${KEYPOST_OUT:-dist/chrome}"
 rm -rf "$out"
@@ -34,8 +35,11 @@ cp "$out/pkg/keypost.js" "$out/pkg/keypost_spare.js"
 node scripts/manifest.mjs "$out/manifest.json" "$version" "$X_API_BASE"
 node scripts/locales.mjs extension/_locales "$out"
 
-if [ "$out" != dist/chrome ]; then
-  log "$out ready for $X_API_BASE"
+# Only a release build (X's API, no test hooks, the release folder) makes the zip: a sandbox
+# build must never leave a file named like a release (it would ship the test messages and a
+# host permission for the sandbox).
+if [ "$out" != dist/chrome ] || [ "${#features[@]}" -ne 0 ]; then
+  log "$out ready for $X_API_BASE (a test build: no zip)"
   exit 0
 fi
 zip="dist/keypost-$version.zip"

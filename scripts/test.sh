@@ -5,8 +5,10 @@
 #   1. lint: cargo fmt --check, clippy (native and wasm32) with warnings as errors, shellcheck,
 #      ESLint and the TypeScript type-check of the JavaScript (JSDoc types, tsc --noEmit)
 #   2. the sans-IO core natively (cargo test)
-#   3. the same tests compiled to wasm, under Node (wasm-bindgen-test)
-#   4. the X sandbox's own tests, and the pages' unit tests without a browser (tests/ui:
+#   3. the fuzz targets' smoke runs (tests/fuzz.rs); the same tests compiled to wasm, under
+#      Node (wasm-bindgen-test), also as a sandbox build (--features test-hooks)
+#   4. the release build, whose zip is checked against an allow-list (tests/release/); the
+#      X sandbox's own tests, and the pages' unit tests without a browser (tests/ui:
 #      every string localised in both languages, the stores and helpers), with node --test
 #   5. the headless demo walk (make demo), then end to end: a sandbox build of the extension
 #      in Debian's Chromium against the sandbox (axe-core's accessibility checks included),
@@ -82,6 +84,7 @@ fi
 
 layer cargo-fmt cargo fmt --all -- --check || true
 layer clippy-native cargo clippy --all-targets -- -D warnings || true
+layer clippy-test-hooks cargo clippy --all-targets --features test-hooks -- -D warnings || true
 layer clippy-wasm32 cargo clippy --lib --target wasm32-unknown-unknown --all-features -- -D warnings || true
 layer shellcheck shellcheck -x scripts/*.sh .ci/run || true
 # The JavaScript: node_modules' own copies (npm ci above), never a download by npx.
@@ -95,9 +98,22 @@ typecheck() {
 layer typecheck typecheck || true
 
 layer core-native cargo test || true
+# The fuzz targets (tests/fuzz.rs), a smoke run of FUZZ_CASES (2,000) cases each; make fuzz
+# runs them for longer.
+layer fuzz-smoke cargo test --test fuzz -- --ignored --nocapture || true
 layer core-wasm32 cargo test --target wasm32-unknown-unknown || true
+# The sandbox build's exports (sign_authorization, the test messages), as the e2e tests use them.
+layer core-wasm32-test-hooks cargo test --target wasm32-unknown-unknown --features test-hooks --test wasm_bindings || true
 layer x-sandbox node_tests "$logs/sandbox.tap" tests/sandbox/test/ || true
 layer ui-unit node_tests "$logs/ui.tap" tests/ui/ || true
+
+# The release build (X's API, no test hooks) and its zip: only what the extension loads, and
+# no test export (tests/release/).
+release_zip() {
+  bash scripts/build.sh || return 1
+  node_tests "$logs/release.tap" tests/release/
+}
+layer release-zip release_zip || true
 
 export KEYPOST_SANDBOX_PORT="${KEYPOST_SANDBOX_PORT:-18787}"
 demo_walk() {

@@ -76,6 +76,40 @@ wasm_bindgen_found() {
   fi
 }
 
+# Installs the wasm-bindgen CLI of version $1 with every transitive dependency pinned
+# (--locked): the CLI writes the JavaScript glue that runs in the worker next to the DEK, so
+# what builds it must not float. The CLI's own Cargo.lock (packaged in the crate) names
+# webpki-roots 1.0.11, which the registry this project reaches does not have, so plain
+# `cargo install --locked` fails here. scripts/wasm-bindgen-cli-<version>.lock is that same
+# lock with only webpki-roots moved to 1.0.10 (`cargo update -p webpki-roots --precise 1.0.10`;
+# every other version and checksum is upstream's), and the CLI is built --locked from the
+# crate's source with it. Without such a file (a newer wasm-bindgen) the crate's own lock is used.
+install_wasm_bindgen_cli() {
+  local want=$1 lock src tmp status=0
+  lock="$(pwd)/scripts/wasm-bindgen-cli-$want.lock"
+  if [ ! -f "$lock" ]; then
+    cargo install --locked --force wasm-bindgen-cli --version "$want"
+    return
+  fi
+  # The crate's source, through cargo itself: a throwaway package that depends on exactly
+  # this version makes `cargo metadata` download it (checksummed by the registry index).
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/keypost-wbcli.XXXXXX")
+  mkdir -p "$tmp/probe/src" "$tmp/cli"
+  : >"$tmp/probe/src/lib.rs"
+  printf '[package]\nname = "probe"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nwasm-bindgen-cli = "=%s"\n' \
+    "$want" >"$tmp/probe/Cargo.toml"
+  src=$(cargo metadata --format-version 1 --manifest-path "$tmp/probe/Cargo.toml" 2>/dev/null \
+    | python3 -c 'import json, sys; print(next(p["manifest_path"] for p in json.load(sys.stdin)["packages"] if p["name"] == "wasm-bindgen-cli"))') \
+    || status=1
+  if [ "$status" = 0 ]; then
+    cp -R "$(dirname "$src")/." "$tmp/cli/"
+    cp "$lock" "$tmp/cli/Cargo.lock"
+    CARGO_TARGET_DIR="$tmp/target" cargo install --locked --force --path "$tmp/cli" || status=1
+  fi
+  rm -rf "$tmp"
+  return "$status"
+}
+
 ensure_wasm_bindgen() {
   local want have
   want=$(wasm_bindgen_wanted)
@@ -86,9 +120,8 @@ ensure_wasm_bindgen() {
   fi
   log "installing wasm-bindgen-cli $want into $(cargo_bin_dir) (it turns the compiled core into the" \
     "extension's JavaScript glue and runs the wasm tests; found: ${have:-none}; a few minutes on 2 cores)"
-  # No --locked: the registry mirror lacks some locked transitive versions.
-  cargo install --force wasm-bindgen-cli --version "$want" \
-    || die "installing wasm-bindgen-cli failed; run by hand: cargo install wasm-bindgen-cli --version $want"
+  install_wasm_bindgen_cli "$want" \
+    || die "installing wasm-bindgen-cli failed; run by hand: cargo install --locked wasm-bindgen-cli --version $want"
   hash -r
   have=$(wasm_bindgen_found)
   [ "$have" = "$want" ] \

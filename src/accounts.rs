@@ -51,6 +51,7 @@ impl Keys {
 
 /// The four fields as the user typed or pasted them. Zeroized on drop; `Debug` is redacted.
 #[derive(Clone, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+#[serde(deny_unknown_fields)]
 pub struct KeysForm {
     /// Raw API Key field.
     #[serde(default)]

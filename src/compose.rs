@@ -64,6 +64,7 @@ pub const LIMITS: Limits = Limits {
 
 /// One image of a post, as the composer describes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MediaInput {
     /// The image's key in the page's media store.
     pub media_id: String,
@@ -74,6 +75,7 @@ pub struct MediaInput {
 
 /// One post of a thread.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PostInput {
     /// The text.
     #[serde(default)]

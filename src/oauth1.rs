@@ -11,6 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha1::Sha1;
+use zeroize::Zeroizing;
 
 use crate::http::{Body, HttpRequest};
 
@@ -188,16 +189,21 @@ pub fn base_string<K: AsRef<str>, V: AsRef<str>>(
 }
 
 /// The HMAC-SHA1 key: `pct(consumer_secret)&pct(token_secret)`; the `&` stays when a secret is
-/// empty.
-pub fn signing_key(consumer_secret: &str, token_secret: &str) -> String {
-    format!(
-        "{}&{}",
-        percent_encode(consumer_secret),
-        percent_encode(token_secret)
-    )
+/// empty. Wiped when dropped: the buffer is sized for the worst case (every byte encoded as
+/// `%XX`) before anything is written, so it never reallocates and leaves no copy behind.
+pub fn signing_key(consumer_secret: &str, token_secret: &str) -> Zeroizing<String> {
+    let mut key = Zeroizing::new(String::with_capacity(
+        3 * (consumer_secret.len() + token_secret.len()) + 1,
+    ));
+    key.extend(utf8_percent_encode(consumer_secret, RESERVED));
+    key.push('&');
+    key.extend(utf8_percent_encode(token_secret, RESERVED));
+    key
 }
 
-/// The base64 HMAC-SHA1 of a base string under a signing key.
+/// The base64 HMAC-SHA1 of a base string under a signing key. The HMAC state, which holds
+/// the key padded into its inner and outer blocks, is wiped when dropped (`hmac`'s `zeroize`
+/// feature).
 pub fn hmac_sha1_base64(key: &str, base_string: &str) -> String {
     let mac = <Hmac<Sha1> as KeyInit>::new_from_slice(key.as_bytes())
         .map(|mut mac| {

@@ -668,7 +668,7 @@ impl ResolutionKind {
 /// The user's answer as the queue page sends it: [`Resolution`], with the post given as
 /// `post_ref` (an id or a link to the post, as pasted) or, from older pages, `post_id`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ResolutionInput {
     /// See [`Resolution::Posted`].
     Posted {
@@ -816,6 +816,12 @@ impl Queue {
             }
         }
         Ok(())
+    }
+
+    /// Every item, for the at-rest sealing of their contents ([`crate::sealed`]), which changes
+    /// only texts and alt texts.
+    pub(crate) fn items_mut(&mut self) -> &mut [Item] {
+        &mut self.items
     }
 
     /// Every item, in insertion order.

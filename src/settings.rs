@@ -84,6 +84,7 @@ impl Default for Settings {
 
 /// A change to some settings; absent fields stay as they are.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SettingsPatch {
     /// See [`Settings::autolock`].
     pub autolock: Option<AutoLock>,

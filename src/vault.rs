@@ -3,16 +3,24 @@
 //! Layout (one JSON object, stored by the wasm layer in `chrome.storage.local`):
 //!
 //! ```json
-//! {"v":1,"kdf":{"alg":"argon2id","m":19456,"t":2,"p":1},"salt":"…",
+//! {"v":2,"gen":3,"kdf":{"alg":"argon2id","m":47104,"t":3,"p":1},"salt":"…",
 //!  "wrapped_dek":{"nonce":"…","ct":"…"},"accounts":{"nonce":"…","ct":"…"}}
 //! ```
 //!
 //! - Argon2id derives a key-encryption key (KEK) from the passphrase and a random 16-byte salt.
+//!   The parameters must lie within [`KdfParams::check_sane`]'s bounds (at most 256 MiB,
+//!   10 passes, 4 lanes; at least OWASP's minimum), checked before anything is derived.
 //! - The KEK wraps a random 32-byte data-encryption key (DEK) with AES-256-GCM.
 //! - The DEK seals the payload (the accounts JSON, opaque here) with AES-256-GCM.
-//! - The header (version and KDF parameters, canonically encoded) is the associated data of
-//!   both seals, so editing the parameters in storage is detected, including on the session
-//!   path ([`open`]) that never runs the KDF.
+//! - Every passphrase change draws a new DEK and re-seals the payload ([`change_passphrase`]
+//!   gives back a [`Rotation`] so that other records sealed with the DEK follow); `gen` counts
+//!   the DEKs.
+//! - The header (version, generation and KDF parameters, canonically encoded) is the
+//!   associated data of both seals, so editing the parameters in storage is detected,
+//!   including on the session path ([`open`]) that never runs the KDF, and an accounts blob
+//!   of another generation spliced into the record is refused.
+//! - Version 1 records (no `gen`, a header without it) still open; [`unlock`] upgrades them.
+//! - New passphrases must meet a floor ([`check_new_passphrase`]).
 //!
 //! Everything here is sans-IO: randomness comes in through [`Entropy`]. Secrets (passphrase,
 //! KEK, DEK, plaintext) live in [`Zeroizing`] buffers and never appear in `Debug` output or
@@ -22,7 +30,7 @@ use core::fmt;
 
 use aes_gcm::Aes256Gcm;
 use aes_gcm::aead::{Aead, KeyInit, Nonce, Payload};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
@@ -30,8 +38,10 @@ use serde_json::{Map, Value};
 use unicode_normalization::{UnicodeNormalization, is_nfc};
 use zeroize::Zeroizing;
 
-/// The record format version this code writes and reads.
-pub const RECORD_VERSION: u64 = 1;
+/// The record format version this code writes (and reads).
+pub const RECORD_VERSION: u64 = 2;
+/// The first record format: no generation. Still read; upgraded at its next unlock.
+pub const RECORD_V1: u64 = 1;
 
 const SALT_LEN: usize = 16;
 const NONCE_LEN: usize = 12;
@@ -78,20 +88,23 @@ impl KdfParams {
         t: 3,
         p: 1,
     };
-    /// Largest memory a record may ask for: 1 GiB.
-    pub const MAX_M_KIB: u32 = 1 << 20;
-    /// Largest number of passes a record may ask for.
-    pub const MAX_T: u32 = 64;
-    /// Largest number of lanes a record may ask for.
-    pub const MAX_P: u32 = 16;
-    /// Largest total work (memory × passes, in KiB) a record may ask for: 4 GiB·passes,
-    /// about 30 times [`KdfParams::DEFAULT`]. Keeps a tampered record from hanging the browser.
-    pub const MAX_COST: u64 = 4 << 20;
+    /// Largest memory a record may ask for: 256 MiB (about 5.6 times [`KdfParams::DEFAULT`]).
+    /// A stored or imported record asking for more is refused before any derivation, so no
+    /// input can make the worker allocate more than this.
+    pub const MAX_M_KIB: u32 = 256 * 1024;
+    /// Largest number of passes a record may ask for. With [`KdfParams::MAX_M_KIB`] this bounds
+    /// one derivation to about 18 times the default's work (a few seconds, never minutes).
+    pub const MAX_T: u32 = 10;
+    /// Largest number of lanes a record may ask for (in wasm they run one after the other).
+    pub const MAX_P: u32 = 4;
 
-    /// Checks that a stored record's parameters are sane, before any KDF runs.
+    /// Checks that a record's parameters are within the product's bounds, before any KDF
+    /// runs: at most [`KdfParams::MAX_M_KIB`], [`KdfParams::MAX_T`] and [`KdfParams::MAX_P`],
+    /// and at least [`KdfParams::OWASP_MIN`] in memory and passes (the floor every record this
+    /// code ever wrote meets) with at least one lane.
     ///
     /// # Errors
-    /// The first rule the parameters break.
+    /// The first bound the parameters break.
     pub fn check_sane(&self) -> Result<(), KdfRejection> {
         if self.m_kib > Self::MAX_M_KIB {
             return Err(KdfRejection::MemoryTooHigh);
@@ -102,33 +115,25 @@ impl KdfParams {
         if self.p > Self::MAX_P {
             return Err(KdfRejection::ParallelismTooHigh);
         }
-        if u64::from(self.m_kib) * u64::from(self.t) > Self::MAX_COST {
-            return Err(KdfRejection::CostTooHigh);
-        }
-        if self.t < Params::MIN_T_COST {
-            return Err(KdfRejection::TimeTooLow);
-        }
         if self.p < Params::MIN_P_COST {
             return Err(KdfRejection::ParallelismTooLow);
         }
-        // Argon2 needs at least 8 KiB per lane.
-        if u64::from(self.m_kib) < 8 * u64::from(self.p) {
+        if self.m_kib < Self::OWASP_MIN.m_kib {
             return Err(KdfRejection::MemoryTooLow);
+        }
+        if self.t < Self::OWASP_MIN.t {
+            return Err(KdfRejection::TimeTooLow);
         }
         Ok(())
     }
 
-    /// Checks parameters for a record about to be written: sane and at least
-    /// [`KdfParams::OWASP_MIN`] in memory and passes.
+    /// Checks parameters for a record about to be written: the same bounds as a stored one
+    /// ([`KdfParams::check_sane`]).
     ///
     /// # Errors
-    /// The first rule the parameters break.
+    /// The first bound the parameters break.
     pub fn check_for_new_record(&self) -> Result<(), KdfRejection> {
-        self.check_sane()?;
-        if !self.is_at_least(&Self::OWASP_MIN) {
-            return Err(KdfRejection::BelowMinimum);
-        }
-        Ok(())
+        self.check_sane()
     }
 
     /// Whether these parameters cost an attacker at least as much as `other`: no less memory
@@ -140,7 +145,8 @@ impl KdfParams {
 
     /// The parameters a record is (re-)wrapped with when this build aims at `target`: the
     /// stronger of the two in memory and in passes, with the target's lanes. Never weaker than
-    /// either input, so a record made with stronger parameters keeps them.
+    /// either input, so a record made with stronger parameters keeps them (both are within
+    /// the bounds, so the result is too).
     #[must_use]
     pub fn at_least(self, target: Self) -> Self {
         Self {
@@ -160,16 +166,12 @@ pub enum KdfRejection {
     TimeTooHigh,
     /// Lanes above [`KdfParams::MAX_P`].
     ParallelismTooHigh,
-    /// Memory × passes above [`KdfParams::MAX_COST`].
-    CostTooHigh,
-    /// Less than 8 KiB per lane (Argon2's floor).
+    /// Memory below [`KdfParams::OWASP_MIN`]'s 19 MiB.
     MemoryTooLow,
-    /// Zero passes.
+    /// Fewer passes than [`KdfParams::OWASP_MIN`]'s 2.
     TimeTooLow,
     /// Zero lanes.
     ParallelismTooLow,
-    /// Weaker than [`KdfParams::OWASP_MIN`] (only for new records).
-    BelowMinimum,
 }
 
 impl KdfRejection {
@@ -180,11 +182,9 @@ impl KdfRejection {
             Self::MemoryTooHigh => "memory_too_high",
             Self::TimeTooHigh => "time_too_high",
             Self::ParallelismTooHigh => "parallelism_too_high",
-            Self::CostTooHigh => "cost_too_high",
             Self::MemoryTooLow => "memory_too_low",
             Self::TimeTooLow => "time_too_low",
             Self::ParallelismTooLow => "parallelism_too_low",
-            Self::BelowMinimum => "below_minimum",
         }
     }
 }
@@ -194,6 +194,18 @@ impl KdfRejection {
 pub enum VaultError {
     /// An empty (or whitespace-only) passphrase.
     EmptyPassphrase,
+    /// A new passphrase shorter than [`MIN_PASSPHRASE_CHARS`] characters.
+    PassphraseTooShort {
+        /// The minimum, in characters.
+        min_chars: usize,
+    },
+    /// A new passphrase whose estimated strength is below [`MIN_PASSPHRASE_SCORE`].
+    PassphraseTooWeak {
+        /// Its score (0..4).
+        score: u8,
+        /// The estimator's advice on making it stronger.
+        hint: StrengthHint,
+    },
     /// Not JSON, or a field (named by its path) has the wrong type, or an unknown field.
     Malformed {
         /// Path of the offending part, such as `"kdf.m"` or `"record"`.
@@ -225,7 +237,8 @@ pub enum VaultError {
         /// Bytes found.
         found: usize,
     },
-    /// KDF parameters refused before running the KDF.
+    /// KDF parameters outside the product's bounds ([`KdfParams::check_sane`]), refused
+    /// before running the KDF.
     KdfParamsRejected(KdfRejection),
     /// The passphrase does not unwrap the DEK. Also what a modified salt, parameter or wrapped
     /// DEK looks like: without the right key the two cannot be told apart.
@@ -248,13 +261,15 @@ impl VaultError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::EmptyPassphrase => "empty_passphrase",
+            Self::PassphraseTooShort { .. } => "passphrase_too_short",
+            Self::PassphraseTooWeak { .. } => "passphrase_too_weak",
             Self::Malformed { .. } => "vault_malformed",
             Self::MissingField { .. } => "vault_missing_field",
             Self::UnsupportedVersion { .. } => "vault_unsupported_version",
             Self::UnsupportedKdf => "vault_unsupported_kdf",
             Self::BadBase64 { .. } => "vault_bad_base64",
             Self::BadLength { .. } => "vault_bad_length",
-            Self::KdfParamsRejected(_) => "vault_kdf_params_rejected",
+            Self::KdfParamsRejected(_) => "vault_kdf_out_of_bounds",
             Self::WrongPassphrase => "vault_wrong_passphrase",
             Self::Tampered => "vault_tampered",
             Self::DekMismatch => "vault_dek_mismatch",
@@ -268,6 +283,17 @@ impl fmt::Display for VaultError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::EmptyPassphrase => f.write_str("the passphrase is empty"),
+            Self::PassphraseTooShort { min_chars } => {
+                write!(
+                    f,
+                    "the new passphrase is shorter than {min_chars} characters"
+                )
+            }
+            Self::PassphraseTooWeak { score, hint } => write!(
+                f,
+                "the new passphrase is too weak (score {score} of 4: {})",
+                hint.code()
+            ),
             Self::Malformed { field } => write!(f, "vault record is malformed at {field}"),
             Self::MissingField { field } => write!(f, "vault record lacks the field {field}"),
             Self::UnsupportedVersion { found } => {
@@ -284,7 +310,7 @@ impl fmt::Display for VaultError {
                 "vault field {field} has {found} bytes, expected {expected}"
             ),
             Self::KdfParamsRejected(why) => {
-                write!(f, "vault KDF parameters rejected: {}", why.code())
+                write!(f, "vault KDF parameters out of bounds: {}", why.code())
             }
             Self::WrongPassphrase => f.write_str("wrong passphrase"),
             Self::Tampered => f.write_str("the vault's accounts were altered or corrupted"),
@@ -412,6 +438,12 @@ struct Sealed {
 /// A parsed, validated vault record. Holds only ciphertext, salt and parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VaultRecord {
+    /// [`RECORD_V1`] (read, and kept by the session path until the next unlock) or
+    /// [`RECORD_VERSION`].
+    version: u64,
+    /// The data key's generation: 0 for a version 1 record, 1 for a new vault, one more at
+    /// every passphrase change (each of which draws a new DEK). Bound into both seals.
+    generation: u64,
     kdf: KdfParams,
     salt: [u8; SALT_LEN],
     wrapped_dek: Sealed,
@@ -424,8 +456,9 @@ pub struct Unlocked {
     pub dek: Dek,
     /// The plaintext payload (the accounts JSON), zeroized on drop.
     pub payload: Zeroizing<Vec<u8>>,
-    /// When the record's parameters were weaker than the target: the same DEK and payload
-    /// under the stronger parameters and a new salt. The caller stores it in place of the old.
+    /// When the record's parameters were weaker than the target, or it is a version 1
+    /// record: the same DEK and payload as a current-version record under the stronger
+    /// parameters and a new salt. The caller stores it in place of the old.
     pub upgraded: Option<VaultRecord>,
 }
 
@@ -442,6 +475,58 @@ impl fmt::Debug for Unlocked {
     }
 }
 
+/// A passphrase change: the new record (a new DEK, a new generation) and both data keys, so
+/// that whatever else was sealed with the old DEK can be re-sealed with the new one
+/// ([`Rotation::reseal_all`], [`reseal_blob`]) before the new record is stored.
+pub struct Rotation {
+    /// The record to store: the accounts sealed under [`Rotation::new_dek`].
+    pub record: VaultRecord,
+    old: Dek,
+    new: Dek,
+}
+
+impl Rotation {
+    /// The data key everything was sealed with until now.
+    #[must_use]
+    pub fn old_dek(&self) -> &Dek {
+        &self.old
+    }
+
+    /// The data key of the new record (for the session and for new seals).
+    #[must_use]
+    pub fn new_dek(&self) -> &Dek {
+        &self.new
+    }
+
+    /// Re-seals every item from the old DEK to the new one with `reseal` (for example a
+    /// closure over [`reseal_blob`] or the at-rest records' own re-sealer), all or nothing:
+    /// the first failure is returned and nothing is produced, so the caller stores either
+    /// the new record with every re-sealed item or nothing at all.
+    ///
+    /// # Errors
+    /// The first error `reseal` returns.
+    pub fn reseal_all<T, U, Err>(
+        &self,
+        items: impl IntoIterator<Item = T>,
+        mut reseal: impl FnMut(&Dek, &Dek, T) -> Result<U, Err>,
+    ) -> Result<Vec<U>, Err> {
+        items
+            .into_iter()
+            .map(|item| reseal(&self.old, &self.new, item))
+            .collect()
+    }
+}
+
+impl fmt::Debug for Rotation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rotation")
+            .field("record", &self.record)
+            .field("old", &self.old)
+            .field("new", &self.new)
+            .finish()
+    }
+}
+
 /// Which seal the associated data is for (keeps the two from being swapped).
 #[derive(Clone, Copy)]
 enum Purpose {
@@ -449,18 +534,29 @@ enum Purpose {
     Accounts,
 }
 
-/// The canonical header bound as associated data: version and KDF parameters in a fixed
-/// textual form that does not depend on how the JSON was formatted.
-fn header_aad(kdf: &KdfParams, purpose: Purpose) -> Vec<u8> {
+/// The canonical header bound as associated data: version, (from version 2) the DEK's
+/// generation, and KDF parameters in a fixed textual form that does not depend on how the
+/// JSON was formatted. Version 1's form is kept byte for byte so its records still open.
+fn header_aad(record_version: u64, generation: u64, kdf: &KdfParams, purpose: Purpose) -> Vec<u8> {
     let purpose = match purpose {
         Purpose::WrappedDek => "wrapped_dek",
         Purpose::Accounts => "accounts",
     };
-    format!(
-        "keypost-vault;v={RECORD_VERSION};kdf={KDF_ALG};m={};t={};p={};{purpose}",
-        kdf.m_kib, kdf.t, kdf.p
-    )
+    let (m, t, p) = (kdf.m_kib, kdf.t, kdf.p);
+    if record_version == RECORD_V1 {
+        format!("keypost-vault;v={RECORD_V1};kdf={KDF_ALG};m={m};t={t};p={p};{purpose}")
+    } else {
+        format!(
+            "keypost-vault;v={record_version};gen={generation};kdf={KDF_ALG};m={m};t={t};p={p};{purpose}"
+        )
+    }
     .into_bytes()
+}
+
+impl VaultRecord {
+    fn aad(&self, purpose: Purpose) -> Vec<u8> {
+        header_aad(self.version, self.generation, &self.kdf, purpose)
+    }
 }
 
 fn derive_kek(
@@ -468,14 +564,30 @@ fn derive_kek(
     salt: &[u8; SALT_LEN],
     kdf: &KdfParams,
 ) -> Result<Zeroizing<[u8; KEY_LEN]>, VaultError> {
+    // The bounds first: nothing is allocated or derived for parameters out of them.
     kdf.check_sane()?;
     let params =
         Params::new(kdf.m_kib, kdf.t, kdf.p, Some(KEY_LEN)).map_err(|_| VaultError::KdfFailed)?;
+    // The blocks are reserved fallibly: memory the browser refuses is `vault_kdf_failed`,
+    // not an abort of the whole worker.
+    let mut blocks: Vec<Block> = Vec::new();
+    blocks
+        .try_reserve_exact(params.block_count())
+        .map_err(|_| VaultError::KdfFailed)?;
+    blocks.resize(params.block_count(), Block::default());
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
     let mut kek = Zeroizing::new([0u8; KEY_LEN]);
-    argon
-        .hash_password_into(&passphrase.kdf_input(), salt, &mut kek[..])
-        .map_err(|_| VaultError::KdfFailed)?;
+    let derived = argon.hash_password_into_with_memory(
+        &passphrase.kdf_input(),
+        salt,
+        &mut kek[..],
+        &mut blocks[..],
+    );
+    // The blocks hold values derived from the passphrase.
+    for block in &mut blocks {
+        *block = Block::default();
+    }
+    derived.map_err(|_| VaultError::KdfFailed)?;
     Ok(kek)
 }
 
@@ -516,8 +628,70 @@ fn unseal(key: &[u8; KEY_LEN], aad: &[u8], sealed: &Sealed) -> Option<Zeroizing<
         .map(Zeroizing::new)
 }
 
+/// Seals `plaintext` under `dek` with `aad` and a fresh nonce, as one blob (the 12-byte
+/// nonce, then the ciphertext with its tag): for records other than the accounts that are
+/// sealed with the vault's data key and must follow it through a passphrase change.
+///
+/// # Errors
+/// [`VaultError::EncryptionFailed`].
+pub fn seal_blob<E: Entropy + ?Sized>(
+    dek: &Dek,
+    aad: &[u8],
+    plaintext: &[u8],
+    entropy: &mut E,
+) -> Result<Vec<u8>, VaultError> {
+    let sealed = seal(&dek.0, aad, plaintext, entropy)?;
+    let mut blob = Vec::with_capacity(NONCE_LEN + sealed.ct.len());
+    blob.extend_from_slice(&sealed.nonce);
+    blob.extend_from_slice(&sealed.ct);
+    Ok(blob)
+}
+
+/// Opens a blob written by [`seal_blob`] with the same key and associated data.
+///
+/// # Errors
+/// [`VaultError::BadLength`] (field `"blob"`) when it is too short to be one,
+/// [`VaultError::DekMismatch`] when it does not authenticate.
+pub fn open_blob(dek: &Dek, aad: &[u8], blob: &[u8]) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    let too_short = || VaultError::BadLength {
+        field: "blob",
+        expected: NONCE_LEN + TAG_LEN,
+        found: blob.len(),
+    };
+    let nonce = blob.get(..NONCE_LEN).ok_or_else(too_short)?;
+    let ct = blob.get(NONCE_LEN..).ok_or_else(too_short)?;
+    if ct.len() < TAG_LEN {
+        return Err(too_short());
+    }
+    let nonce = <[u8; NONCE_LEN]>::try_from(nonce).map_err(|_| too_short())?;
+    unseal(
+        &dek.0,
+        aad,
+        &Sealed {
+            nonce,
+            ct: ct.to_vec(),
+        },
+    )
+    .ok_or(VaultError::DekMismatch)
+}
+
+/// Re-seals a [`seal_blob`] blob from `old` to `new` (same associated data, fresh nonce).
+///
+/// # Errors
+/// As [`open_blob`] with `old`, and [`VaultError::EncryptionFailed`].
+pub fn reseal_blob<E: Entropy + ?Sized>(
+    old: &Dek,
+    new: &Dek,
+    aad: &[u8],
+    blob: &[u8],
+    entropy: &mut E,
+) -> Result<Vec<u8>, VaultError> {
+    let plain = open_blob(old, aad, blob)?;
+    seal_blob(new, aad, &plain, entropy)
+}
+
 fn unwrap_dek(kek: &[u8; KEY_LEN], record: &VaultRecord) -> Result<Dek, VaultError> {
-    let aad = header_aad(&record.kdf, Purpose::WrappedDek);
+    let aad = record.aad(Purpose::WrappedDek);
     let bytes = unseal(kek, &aad, &record.wrapped_dek).ok_or(VaultError::WrongPassphrase)?;
     let mut key = Zeroizing::new([0u8; KEY_LEN]);
     if bytes.len() != KEY_LEN {
@@ -528,11 +702,25 @@ fn unwrap_dek(kek: &[u8; KEY_LEN], record: &VaultRecord) -> Result<Dek, VaultErr
     Ok(Dek(key))
 }
 
-/// Wraps `dek` under a fresh salt and `kdf`, and seals `payload` under `dek`, giving a whole
-/// new record.
+/// Derives the KEK, unwraps the DEK and opens the accounts: what every path that has the
+/// passphrase does first.
+fn open_with_passphrase(
+    record: &VaultRecord,
+    passphrase: &Passphrase,
+) -> Result<(Dek, Zeroizing<Vec<u8>>), VaultError> {
+    let kek = derive_kek(passphrase, &record.salt, &record.kdf)?;
+    let dek = unwrap_dek(&kek, record)?;
+    let payload = unseal(&dek.0, &record.aad(Purpose::Accounts), &record.accounts)
+        .ok_or(VaultError::Tampered)?;
+    Ok((dek, payload))
+}
+
+/// Wraps `dek` (of `generation`) under a fresh salt and `kdf`, and seals `payload` under
+/// `dek`, giving a whole new current-version record.
 fn build_record<E: Entropy + ?Sized>(
     passphrase: &Passphrase,
     kdf: KdfParams,
+    generation: u64,
     dek: &Dek,
     payload: &[u8],
     entropy: &mut E,
@@ -542,17 +730,19 @@ fn build_record<E: Entropy + ?Sized>(
     let kek = derive_kek(passphrase, &salt, &kdf)?;
     let wrapped_dek = seal(
         &kek,
-        &header_aad(&kdf, Purpose::WrappedDek),
+        &header_aad(RECORD_VERSION, generation, &kdf, Purpose::WrappedDek),
         &dek.0[..],
         entropy,
     )?;
     let accounts = seal(
         &dek.0,
-        &header_aad(&kdf, Purpose::Accounts),
+        &header_aad(RECORD_VERSION, generation, &kdf, Purpose::Accounts),
         payload,
         entropy,
     )?;
     Ok(VaultRecord {
+        version: RECORD_VERSION,
+        generation,
         kdf,
         salt,
         wrapped_dek,
@@ -560,29 +750,61 @@ fn build_record<E: Entropy + ?Sized>(
     })
 }
 
-/// Creates a vault holding `payload` under `passphrase`, with a new random DEK.
+/// The smallest number of characters (after NFC normalisation) a new passphrase may have.
+pub const MIN_PASSPHRASE_CHARS: usize = 12;
+/// The smallest [`passphrase_strength`] score (of 0..4) a new passphrase may have.
+pub const MIN_PASSPHRASE_SCORE: u8 = 3;
+
+/// The floor every passphrase the vault is (re-)keyed with must meet: not blank, at least
+/// [`MIN_PASSPHRASE_CHARS`] characters, and a [`passphrase_strength`] score of at least
+/// [`MIN_PASSPHRASE_SCORE`]. Gives back the estimate when it passes.
+///
+/// Unlocking never applies it: a vault made before the floor still opens with its
+/// passphrase, and the next passphrase change must meet it.
 ///
 /// # Errors
-/// [`VaultError::EmptyPassphrase`], [`VaultError::KdfParamsRejected`] (parameters insane or
-/// below [`KdfParams::OWASP_MIN`]), [`VaultError::KdfFailed`].
+/// [`VaultError::EmptyPassphrase`], [`VaultError::PassphraseTooShort`],
+/// [`VaultError::PassphraseTooWeak`] (with the estimator's hint), in that order.
+pub fn check_new_passphrase(passphrase: &str) -> Result<Strength, VaultError> {
+    if passphrase.trim().is_empty() {
+        return Err(VaultError::EmptyPassphrase);
+    }
+    if passphrase.nfc().count() < MIN_PASSPHRASE_CHARS {
+        return Err(VaultError::PassphraseTooShort {
+            min_chars: MIN_PASSPHRASE_CHARS,
+        });
+    }
+    let strength = passphrase_strength(passphrase);
+    if strength.score < MIN_PASSPHRASE_SCORE {
+        return Err(VaultError::PassphraseTooWeak {
+            score: strength.score,
+            hint: strength.hint,
+        });
+    }
+    Ok(strength)
+}
+
+/// Creates a vault holding `payload` under `passphrase`, with a new random DEK (generation 1).
+///
+/// # Errors
+/// The passphrase floor ([`check_new_passphrase`]), [`VaultError::KdfParamsRejected`]
+/// (parameters out of bounds), [`VaultError::KdfFailed`].
 pub fn create<E: Entropy + ?Sized>(
     passphrase: &Passphrase,
     params: KdfParams,
     payload: &[u8],
     entropy: &mut E,
 ) -> Result<(VaultRecord, Dek), VaultError> {
-    if passphrase.is_blank() {
-        return Err(VaultError::EmptyPassphrase);
-    }
+    check_new_passphrase(&passphrase.0)?;
     params.check_for_new_record()?;
     let dek = Dek::random(entropy);
-    let record = build_record(passphrase, params, &dek, payload, entropy)?;
+    let record = build_record(passphrase, params, 1, &dek, payload, entropy)?;
     Ok((record, dek))
 }
 
 /// Unlocks `record` with `passphrase`. When the record's parameters are weaker than
-/// `target_params`, also returns the record re-wrapped under stronger ones (see
-/// [`Unlocked::upgraded`]).
+/// `target_params`, or it is a version 1 record, also returns it re-wrapped as a current one
+/// under the stronger parameters (see [`Unlocked::upgraded`]; same DEK, same generation).
 ///
 /// # Errors
 /// [`VaultError::WrongPassphrase`] (nothing is changed), [`VaultError::Tampered`],
@@ -598,19 +820,19 @@ pub fn unlock<E: Entropy + ?Sized>(
         return Err(VaultError::EmptyPassphrase);
     }
     target_params.check_for_new_record()?;
-    let kek = derive_kek(passphrase, &record.salt, &record.kdf)?;
-    let dek = unwrap_dek(&kek, record)?;
-    let payload = unseal(
-        &dek.0,
-        &header_aad(&record.kdf, Purpose::Accounts),
-        &record.accounts,
-    )
-    .ok_or(VaultError::Tampered)?;
-    let upgraded = if record.kdf.is_at_least(&target_params) {
+    let (dek, payload) = open_with_passphrase(record, passphrase)?;
+    let upgraded = if record.kdf.is_at_least(&target_params) && record.version == RECORD_VERSION {
         None
     } else {
         let stronger = record.kdf.at_least(target_params);
-        Some(build_record(passphrase, stronger, &dek, &payload, entropy)?)
+        Some(build_record(
+            passphrase,
+            stronger,
+            record.generation,
+            &dek,
+            &payload,
+            entropy,
+        )?)
     };
     Ok(Unlocked {
         dek,
@@ -619,23 +841,33 @@ pub fn unlock<E: Entropy + ?Sized>(
     })
 }
 
+/// Proves that `passphrase` opens `record` (the KDF, the DEK and the accounts all check out)
+/// without keeping or upgrading anything: what an import checks before it replaces a vault.
+///
+/// # Errors
+/// As [`unlock`]: [`VaultError::WrongPassphrase`], [`VaultError::Tampered`],
+/// [`VaultError::EmptyPassphrase`], [`VaultError::KdfFailed`].
+pub fn check_opens(record: &VaultRecord, passphrase: &Passphrase) -> Result<(), VaultError> {
+    if passphrase.is_blank() {
+        return Err(VaultError::EmptyPassphrase);
+    }
+    open_with_passphrase(record, passphrase).map(drop)
+}
+
 /// Opens the payload with a DEK kept from an earlier unlock (the session path: no KDF).
 ///
 /// # Errors
 /// [`VaultError::DekMismatch`] when the DEK does not authenticate the accounts under this
 /// record's header.
 pub fn open(record: &VaultRecord, dek: &Dek) -> Result<Zeroizing<Vec<u8>>, VaultError> {
-    unseal(
-        &dek.0,
-        &header_aad(&record.kdf, Purpose::Accounts),
-        &record.accounts,
-    )
-    .ok_or(VaultError::DekMismatch)
+    unseal(&dek.0, &record.aad(Purpose::Accounts), &record.accounts).ok_or(VaultError::DekMismatch)
 }
 
-/// Seals a new payload (accounts changed while unlocked) with a fresh nonce; salt, parameters
-/// and wrapped DEK stay as they are. The DEK is checked against the record first, so a stale
-/// key can never produce a record that no passphrase opens.
+/// Seals a new payload (accounts changed while unlocked) with a fresh nonce; version,
+/// generation, salt, parameters and wrapped DEK stay as they are (a version 1 record stays
+/// one: re-wrapping needs the passphrase, and the next unlock upgrades it). The DEK is checked
+/// against the record first, so a stale key can never produce a record that no passphrase
+/// opens.
 ///
 /// # Errors
 /// [`VaultError::DekMismatch`], [`VaultError::EncryptionFailed`].
@@ -646,63 +878,42 @@ pub fn reseal<E: Entropy + ?Sized>(
     entropy: &mut E,
 ) -> Result<VaultRecord, VaultError> {
     drop(open(record, dek)?);
-    let accounts = seal(
-        &dek.0,
-        &header_aad(&record.kdf, Purpose::Accounts),
-        payload,
-        entropy,
-    )?;
+    let accounts = seal(&dek.0, &record.aad(Purpose::Accounts), payload, entropy)?;
     Ok(VaultRecord {
         accounts,
         ..record.clone()
     })
 }
 
-/// Re-wraps the DEK under `new` passphrase, a new salt and `params`.
-///
-/// When `params` equal the record's, the accounts ciphertext is kept byte for byte. When they
-/// differ, the header bound to the accounts seal changes, so the payload is resealed (same
-/// DEK, fresh nonce).
+/// Changes the passphrase and the data key: the accounts are re-sealed under a fresh random
+/// DEK of the next generation, wrapped under `new`, a new salt and `params`, as a
+/// current-version record. Whatever else was sealed with the old DEK must be re-sealed with
+/// the [`Rotation`]'s keys and stored together with [`Rotation::record`].
 ///
 /// # Errors
-/// [`VaultError::WrongPassphrase`] for `old`, [`VaultError::EmptyPassphrase`] for either,
-/// [`VaultError::KdfParamsRejected`] for `params`, [`VaultError::Tampered`].
+/// [`VaultError::EmptyPassphrase`] for `old`; the passphrase floor for `new`
+/// ([`check_new_passphrase`]); [`VaultError::KdfParamsRejected`] for `params` (all before any
+/// KDF runs); [`VaultError::WrongPassphrase`] for `old`; [`VaultError::Tampered`].
 pub fn change_passphrase<E: Entropy + ?Sized>(
     record: &VaultRecord,
     old: &Passphrase,
     new: &Passphrase,
     params: KdfParams,
     entropy: &mut E,
-) -> Result<VaultRecord, VaultError> {
-    if old.is_blank() || new.is_blank() {
+) -> Result<Rotation, VaultError> {
+    if old.is_blank() {
         return Err(VaultError::EmptyPassphrase);
     }
+    check_new_passphrase(&new.0)?;
     params.check_for_new_record()?;
-    let kek = derive_kek(old, &record.salt, &record.kdf)?;
-    let dek = unwrap_dek(&kek, record)?;
-    let payload = unseal(
-        &dek.0,
-        &header_aad(&record.kdf, Purpose::Accounts),
-        &record.accounts,
-    )
-    .ok_or(VaultError::Tampered)?;
-    if params != record.kdf {
-        return build_record(new, params, &dek, &payload, entropy);
-    }
-    let mut salt = [0u8; SALT_LEN];
-    entropy.fill(&mut salt);
-    let new_kek = derive_kek(new, &salt, &params)?;
-    let wrapped_dek = seal(
-        &new_kek,
-        &header_aad(&params, Purpose::WrappedDek),
-        &dek.0[..],
-        entropy,
-    )?;
-    Ok(VaultRecord {
-        kdf: params,
-        salt,
-        wrapped_dek,
-        accounts: record.accounts.clone(),
+    let (old_dek, payload) = open_with_passphrase(record, old)?;
+    let new_dek = Dek::random(entropy);
+    let generation = record.generation.saturating_add(1);
+    let changed = build_record(new, params, generation, &new_dek, &payload, entropy)?;
+    Ok(Rotation {
+        record: changed,
+        old: old_dek,
+        new: new_dek,
     })
 }
 
@@ -713,16 +924,34 @@ impl VaultRecord {
         self.kdf
     }
 
+    /// The record format version (1 or 2).
+    #[must_use]
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The data key's generation (0 for a version 1 record).
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Whether [`unlock`] with `target` would upgrade this record.
     #[must_use]
     pub fn needs_upgrade(&self, target: &KdfParams) -> bool {
-        !self.kdf.is_at_least(target)
+        !self.kdf.is_at_least(target) || self.version != RECORD_VERSION
     }
 
     /// The accounts ciphertext (for tests and diagnostics; not secret).
     #[must_use]
     pub fn accounts_ciphertext(&self) -> &[u8] {
         &self.accounts.ct
+    }
+
+    /// The wrapped DEK's ciphertext (for tests and diagnostics; not secret).
+    #[must_use]
+    pub fn wrapped_dek_ciphertext(&self) -> &[u8] {
+        &self.wrapped_dek.ct
     }
 
     /// Serialises the record as compact JSON.
@@ -740,7 +969,10 @@ impl VaultRecord {
         kdf.insert("t".into(), Value::from(self.kdf.t));
         kdf.insert("p".into(), Value::from(self.kdf.p));
         let mut root = Map::new();
-        root.insert("v".into(), Value::from(RECORD_VERSION));
+        root.insert("v".into(), Value::from(self.version));
+        if self.version != RECORD_V1 {
+            root.insert("gen".into(), Value::from(self.generation));
+        }
         root.insert("kdf".into(), Value::Object(kdf));
         root.insert("salt".into(), Value::String(B64.encode(self.salt)));
         root.insert("wrapped_dek".into(), sealed(&self.wrapped_dek));
@@ -748,9 +980,9 @@ impl VaultRecord {
         Value::Object(root).to_string()
     }
 
-    /// Parses and validates a stored record: structure, version, KDF parameters (sanity caps
-    /// included, so no KDF ever runs on absurd ones), base64 and lengths. Unknown fields are
-    /// refused. Authenticity is checked later, by [`unlock`] or [`open`].
+    /// Parses and validates a stored record: structure, version, KDF parameters (the bounds
+    /// included, so no KDF ever runs on parameters out of them), base64 and lengths. Unknown
+    /// fields are refused. Authenticity is checked later, by [`unlock`] or [`open`].
     ///
     /// # Errors
     /// [`VaultError::Malformed`], [`VaultError::MissingField`],
@@ -764,14 +996,27 @@ impl VaultRecord {
         let version = field(root, "v", "v")?
             .as_u64()
             .ok_or(VaultError::Malformed { field: "v" })?;
-        if version != RECORD_VERSION {
-            return Err(VaultError::UnsupportedVersion { found: version });
-        }
-        only_fields(
-            root,
-            &["v", "kdf", "salt", "wrapped_dek", "accounts"],
-            "record",
-        )?;
+        let generation = match version {
+            RECORD_V1 => {
+                only_fields(
+                    root,
+                    &["v", "kdf", "salt", "wrapped_dek", "accounts"],
+                    "record",
+                )?;
+                0
+            }
+            RECORD_VERSION => {
+                only_fields(
+                    root,
+                    &["v", "gen", "kdf", "salt", "wrapped_dek", "accounts"],
+                    "record",
+                )?;
+                field(root, "gen", "gen")?
+                    .as_u64()
+                    .ok_or(VaultError::Malformed { field: "gen" })?
+            }
+            found => return Err(VaultError::UnsupportedVersion { found }),
+        };
 
         let kdf_obj = object(field(root, "kdf", "kdf")?, "kdf")?;
         only_fields(kdf_obj, &["alg", "m", "t", "p"], "kdf")?;
@@ -797,6 +1042,8 @@ impl VaultRecord {
         )?;
         let accounts = sealed_field(root, "accounts", ["accounts.nonce", "accounts.ct"], None)?;
         Ok(Self {
+            version,
+            generation,
             kdf,
             salt,
             wrapped_dek,
@@ -1184,5 +1431,103 @@ impl VaultState {
                 rev: previous.map_or(0, |p| p.rev).saturating_add(1),
             }),
         }
+    }
+}
+
+/// What a page shows while a passphrase is being chosen: the estimate, and whether
+/// [`check_new_passphrase`] would accept it (and if not, the code it would refuse with).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StrengthReport {
+    /// 0..4.
+    pub score: u8,
+    /// [`StrengthHint::code`].
+    pub hint: &'static str,
+    /// Whether the floor accepts it.
+    pub acceptable: bool,
+    /// When not: `empty_passphrase`, `passphrase_too_short` or `passphrase_too_weak`.
+    pub refusal: Option<&'static str>,
+    /// [`MIN_PASSPHRASE_CHARS`].
+    pub min_chars: usize,
+    /// [`MIN_PASSPHRASE_SCORE`].
+    pub min_score: u8,
+}
+
+/// The estimate and the floor's verdict for a candidate passphrase.
+#[must_use]
+pub fn strength_report(passphrase: &str) -> StrengthReport {
+    let strength = passphrase_strength(passphrase);
+    let refusal = check_new_passphrase(passphrase).err().map(|e| e.code());
+    StrengthReport {
+        score: strength.score,
+        hint: strength.hint.code(),
+        acceptable: refusal.is_none(),
+        refusal,
+        min_chars: MIN_PASSPHRASE_CHARS,
+        min_score: MIN_PASSPHRASE_SCORE,
+    }
+}
+
+/// How long a replaced vault is kept after the vault that replaced it was first unlocked:
+/// seven days.
+pub const PREVIOUS_KEEP_MS: u64 = 7 * 24 * 60 * 60 * 1000;
+
+/// The vault an import replaced, kept (still encrypted, exactly as it was stored) so that
+/// the replacement can be undone: until the new vault has been unlocked once, and then for
+/// [`PREVIOUS_KEEP_MS`], unless the user discards it first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviousVault {
+    /// The replaced record's JSON, as it was stored (even if it could not be parsed).
+    pub record: String,
+    /// When it was replaced (ms since the epoch).
+    pub replaced_ms: u64,
+    /// When the vault that replaced it was first unlocked, if it has been.
+    #[serde(default)]
+    pub new_unlocked_ms: Option<u64>,
+}
+
+impl PreviousVault {
+    /// What to keep when `current` (the stored record's JSON, if any) is replaced at `now`,
+    /// given what is kept already. While the current vault is itself an import that was
+    /// never unlocked, the vault kept from before it stays (the current one came from a file
+    /// the user still has); otherwise the current record is kept.
+    #[must_use]
+    pub fn on_replace(
+        kept: Option<PreviousVault>,
+        current: Option<String>,
+        now_ms: u64,
+    ) -> Option<PreviousVault> {
+        match (kept, current) {
+            (Some(kept), _) if kept.new_unlocked_ms.is_none() => Some(kept),
+            (_, Some(record)) => Some(PreviousVault {
+                record,
+                replaced_ms: now_ms,
+                new_unlocked_ms: None,
+            }),
+            (kept, None) => kept,
+        }
+    }
+
+    /// The vault that replaced this one was unlocked at `now`: starts the countdown the first
+    /// time. Whether it changed (and must be stored).
+    pub fn on_unlock(&mut self, now_ms: u64) -> bool {
+        if self.new_unlocked_ms.is_some() {
+            return false;
+        }
+        self.new_unlocked_ms = Some(now_ms);
+        true
+    }
+
+    /// When it will be dropped, once the new vault has been unlocked.
+    #[must_use]
+    pub fn expires_ms(&self) -> Option<u64> {
+        self.new_unlocked_ms
+            .map(|at| at.saturating_add(PREVIOUS_KEEP_MS))
+    }
+
+    /// Whether it may be dropped at `now`.
+    #[must_use]
+    pub fn expired(&self, now_ms: u64) -> bool {
+        self.expires_ms().is_some_and(|at| now_ms >= at)
     }
 }

@@ -300,10 +300,6 @@ pub fn media_metadata(base: &str, media_id: &str, alt_text: &str) -> HttpRequest
 /// clock rather than the keys (the `Date` header has one-second resolution and travels).
 pub const CLOCK_SKEW_THRESHOLD_S: i64 = 60;
 
-/// The largest clock offset taken from a `Date` header (security review F14): a `Date` further
-/// off is not used to sign, though the 401 is still reported as the clock.
-pub const MAX_CLOCK_OFFSET_S: i64 = 24 * 3600;
-
 /// The header the sender adds to a 401 it has judged to be the clock (see [`after_401`]). X
 /// never sends it; [`classify_error`] turns a 401 carrying it into [`XError::ClockSkew`].
 pub const CLOCK_SKEW_MARK: &str = "x-keypost-clock-skew";
@@ -313,21 +309,29 @@ pub const CLOCK_SKEW_MARK: &str = "x-keypost-clock-skew";
 pub enum After401 {
     /// The clocks agree: the 401 is about the keys (or whatever X says); report it as is.
     AsIs,
-    /// X's clock differs from the timestamp sent by `offset_s` seconds (X minus sent): sign
-    /// again once with the clock moved by that much.
+    /// X's clock differs from the timestamp sent by more than [`CLOCK_SKEW_THRESHOLD_S`]: sign
+    /// again once with the local clock moved by `offset_s` (X minus local, from
+    /// [`clock_offset`], so never more than [`MAX_CLOCK_OFFSET_SECS`]).
     RetryWithOffset {
-        /// Seconds to add to the timestamp.
+        /// Seconds to add to the local clock (the whole offset, not a change to the last one).
         offset_s: i64,
     },
     /// Say it is the clock: the retry with X's time failed too, or X's `Date` is further off
-    /// than [`MAX_CLOCK_OFFSET_S`] and is not trusted for signing.
+    /// than [`MAX_CLOCK_OFFSET_SECS`] and is not trusted for signing.
     ReportClock,
 }
 
 /// The clock-skew rule for a 401 (D1): real v2 answers a stale `oauth_timestamp` with the plain
-/// 401, so on any 401 compare X's `Date` with the timestamp that was sent. `retried` is true
-/// for the answer to the one retry, which is then reported as the clock, never the keys.
-pub fn after_401(resp: &HttpResponse, sent_timestamp: u64, retried: bool) -> After401 {
+/// 401, so on any 401 compare X's `Date` with the timestamp that was sent (`sent_timestamp`,
+/// which already carries any earlier correction); the offset to retry with is measured from the
+/// uncorrected local clock (`local_secs`) and bounded by [`clock_offset`]. `retried` is true for
+/// the answer to the one retry, which is then reported as the clock, never the keys.
+pub fn after_401(
+    resp: &HttpResponse,
+    sent_timestamp: u64,
+    local_secs: i64,
+    retried: bool,
+) -> After401 {
     if resp.status != 401 {
         return After401::AsIs;
     }
@@ -337,15 +341,15 @@ pub fn after_401(resp: &HttpResponse, sent_timestamp: u64, retried: bool) -> Aft
     let Some(server) = resp.header("date").and_then(parse_http_date) else {
         return After401::AsIs;
     };
-    let offset_s = i64::try_from(server)
+    let off_from_sent = i64::try_from(server)
         .unwrap_or(i64::MAX)
         .saturating_sub(i64::try_from(sent_timestamp).unwrap_or(i64::MAX));
-    if offset_s.abs() <= CLOCK_SKEW_THRESHOLD_S {
-        After401::AsIs
-    } else if offset_s.abs() <= MAX_CLOCK_OFFSET_S {
-        After401::RetryWithOffset { offset_s }
-    } else {
-        After401::ReportClock
+    if off_from_sent.abs() <= CLOCK_SKEW_THRESHOLD_S {
+        return After401::AsIs;
+    }
+    match clock_offset(server, local_secs) {
+        Some(offset_s) => After401::RetryWithOffset { offset_s },
+        None => After401::ReportClock,
     }
 }
 
@@ -560,7 +564,9 @@ pub fn post_id_from_ref(text: &str) -> Option<String> {
     None
 }
 
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into Unix seconds.
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into Unix seconds. Every field is
+/// range-checked (day 1-31, year 1970-9999, 23:59:60 at most) before any arithmetic, so no
+/// header can overflow it.
 pub fn parse_http_date(s: &str) -> Option<u64> {
     let mut parts = s.split_whitespace().skip(1);
     let day: u64 = parts.next()?.parse().ok()?;
@@ -582,7 +588,6 @@ pub fn parse_http_date(s: &str) -> Option<u64> {
     let year: i64 = parts.next()?.parse().ok()?;
     let mut hms = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
     let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
-    // Out-of-range fields are refused, so the arithmetic below cannot overflow (F14).
     if !(1..=31).contains(&day) || !(1970..=9999).contains(&year) || h > 23 || m > 59 || sec > 60 {
         return None;
     }
@@ -597,4 +602,18 @@ pub fn parse_http_date(s: &str) -> Option<u64> {
     u64::try_from(days)
         .ok()
         .map(|d| d * 86_400 + h * 3600 + m * 60 + sec)
+}
+
+/// The most a clock correction learnt from X's `Date` header may be: 24 hours. A computer
+/// clock further off than that is not a skew to correct silently, and a larger offset can
+/// only come from a broken or hostile answer (it would make every later request fail).
+pub const MAX_CLOCK_OFFSET_SECS: i64 = 24 * 3600;
+
+/// The seconds to add to the local clock (`local_secs`, Unix) to match X's (`server_secs`),
+/// or `None` when they differ by more than [`MAX_CLOCK_OFFSET_SECS`]: such an offset is
+/// ignored, not clamped.
+pub fn clock_offset(server_secs: u64, local_secs: i64) -> Option<i64> {
+    let server = i64::try_from(server_secs).ok()?;
+    let offset = server.checked_sub(local_secs)?;
+    (offset.abs() <= MAX_CLOCK_OFFSET_SECS).then_some(offset)
 }

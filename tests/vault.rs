@@ -148,7 +148,7 @@ const REJECTION_CODES: &[&str] = &[
     "vault_unsupported_kdf",
     "vault_bad_base64",
     "vault_bad_length",
-    "vault_kdf_params_rejected",
+    "vault_kdf_out_of_bounds",
     "vault_wrong_passphrase",
     "vault_tampered",
 ];
@@ -295,11 +295,20 @@ fn malformed_records_get_distinct_codes() {
             "vault_missing_field",
         ),
         (
-            edit(&good, |v| v["v"] = 2.into()),
+            edit(&good, |v| v["v"] = 3.into()),
             "vault_unsupported_version",
         ),
         (
-            "{\"v\":2,\"something\":\"new\"}".to_owned(),
+            edit(&good, |v| {
+                v.as_object_mut().unwrap().remove("gen");
+            }),
+            "vault_missing_field",
+        ),
+        (edit(&good, |v| v["gen"] = "1".into()), "vault_malformed"),
+        // A version 1 record has no generation.
+        (edit(&good, |v| v["v"] = 1.into()), "vault_malformed"),
+        (
+            "{\"v\":3,\"something\":\"new\"}".to_owned(),
             "vault_unsupported_version",
         ),
         (
@@ -369,7 +378,24 @@ fn the_frozen_v1_record_still_unlocks_to_its_payload() {
         std::str::from_utf8(&unlocked.payload).unwrap(),
         FROZEN_PAYLOAD
     );
-    assert!(unlocked.upgraded.is_none());
+    // A version 1 record is upgraded at its unlock: the same DEK (generation 0) and payload,
+    // now bound to a version 2 header; the session's key keeps opening it.
+    let upgraded = unlocked.upgraded.as_ref().expect("a v1 record is upgraded");
+    let upgraded = VaultRecord::from_json(&upgraded.to_json()).unwrap();
+    assert_eq!((record.version(), record.generation()), (1, 0));
+    assert_eq!((upgraded.version(), upgraded.generation()), (2, 0));
+    assert!(upgraded.to_json().contains("\"v\":2"));
+    assert_eq!(
+        std::str::from_utf8(&vault::open(&upgraded, &unlocked.dek).unwrap()).unwrap(),
+        FROZEN_PAYLOAD
+    );
+    let again =
+        vault::unlock(&upgraded, &pass(FROZEN_PASSPHRASE), FAST, &mut SplitMix(33)).unwrap();
+    assert!(again.upgraded.is_none());
+    // Until then the session path keeps it a version 1 record that still opens.
+    let resealed = vault::reseal(&record, &unlocked.dek, b"{}", &mut SplitMix(34)).unwrap();
+    assert_eq!(resealed.version(), 1);
+    assert!(vault::unlock(&resealed, &pass(FROZEN_PASSPHRASE), FAST, &mut SplitMix(35)).is_ok());
     // And the payload is still a readable accounts document.
     let doc = AccountsDoc::from_bytes(&unlocked.payload).unwrap();
     assert_eq!(doc.default_id.as_deref(), Some("acct-1"));
@@ -480,10 +506,11 @@ fn a_rewrap_raises_weaker_parameters_and_never_lowers_stronger_ones() {
 }
 
 #[test]
-fn changing_the_passphrase_rewraps_only_the_dek() {
+fn changing_the_passphrase_draws_a_new_dek_and_reseals_the_accounts() {
     let (record, dek) = new_vault(50, PAYLOAD);
+    assert_eq!((record.version(), record.generation()), (2, 1));
     let new_pass = "seven copper kettles hum at dawn";
-    let changed = vault::change_passphrase(
+    let rotation = vault::change_passphrase(
         &record,
         &pass(PASS),
         &pass(new_pass),
@@ -491,8 +518,17 @@ fn changing_the_passphrase_rewraps_only_the_dek() {
         &mut SplitMix(51),
     )
     .unwrap();
-    let changed = VaultRecord::from_json(&changed.to_json()).unwrap();
-    assert_eq!(changed.accounts_ciphertext(), record.accounts_ciphertext());
+    // The rotation hands over both keys: the old one is the vault's, the new one differs.
+    assert_eq!(*rotation.old_dek().to_base64(), *dek.to_base64());
+    assert_ne!(*rotation.new_dek().to_base64(), *dek.to_base64());
+    let changed = VaultRecord::from_json(&rotation.record.to_json()).unwrap();
+    assert_eq!(changed.generation(), 2);
+    // Both the wrapped DEK and the accounts ciphertext differ.
+    assert_ne!(changed.accounts_ciphertext(), record.accounts_ciphertext());
+    assert_ne!(
+        changed.wrapped_dek_ciphertext(),
+        record.wrapped_dek_ciphertext()
+    );
     assert_eq!(
         vault::unlock(&changed, &pass(PASS), FAST, &mut SplitMix(52))
             .unwrap_err()
@@ -501,7 +537,12 @@ fn changing_the_passphrase_rewraps_only_the_dek() {
     );
     let ok = vault::unlock(&changed, &pass(new_pass), FAST, &mut SplitMix(53)).unwrap();
     assert_eq!(&ok.payload[..], PAYLOAD);
-    assert_eq!(*ok.dek.to_base64(), *dek.to_base64());
+    assert_eq!(*ok.dek.to_base64(), *rotation.new_dek().to_base64());
+    // The old DEK (say, leaked from an old session) opens nothing of the new record.
+    assert_eq!(
+        vault::open(&changed, &dek).unwrap_err(),
+        VaultError::DekMismatch
+    );
     // A wrong old passphrase changes nothing.
     let err = vault::change_passphrase(
         &record,
@@ -515,9 +556,93 @@ fn changing_the_passphrase_rewraps_only_the_dek() {
 }
 
 #[test]
+fn an_older_accounts_blob_spliced_into_the_new_record_is_refused() {
+    let (record, _) = new_vault(58, PAYLOAD);
+    let new_pass = "seven copper kettles hum at dawn";
+    let rotation = vault::change_passphrase(
+        &record,
+        &pass(PASS),
+        &pass(new_pass),
+        FAST,
+        &mut SplitMix(59),
+    )
+    .unwrap();
+    let old: serde_json::Value = serde_json::from_str(&record.to_json()).unwrap();
+    let new_json = rotation.record.to_json();
+    // The previous generation's accounts blob in the new record.
+    let spliced = edit(&new_json, |v| v["accounts"] = old["accounts"].clone());
+    let spliced = VaultRecord::from_json(&spliced).unwrap();
+    let err = vault::unlock(&spliced, &pass(new_pass), FAST, &mut SplitMix(60)).unwrap_err();
+    assert_eq!(err.code(), "vault_tampered");
+    assert_eq!(
+        vault::open(&spliced, rotation.new_dek()).unwrap_err(),
+        VaultError::DekMismatch
+    );
+    // Nor does rewinding the generation number help: it is bound into both seals.
+    let rewound = edit(&new_json, |v| {
+        v["accounts"] = old["accounts"].clone();
+        v["gen"] = 1.into();
+    });
+    let rewound = VaultRecord::from_json(&rewound).unwrap();
+    assert!(vault::unlock(&rewound, &pass(new_pass), FAST, &mut SplitMix(61)).is_err());
+    let bumped = edit(&new_json, |v| v["gen"] = 3.into());
+    let bumped = VaultRecord::from_json(&bumped).unwrap();
+    assert!(vault::unlock(&bumped, &pass(new_pass), FAST, &mut SplitMix(62)).is_err());
+    assert!(vault::open(&bumped, rotation.new_dek()).is_err());
+}
+
+#[test]
+fn a_rotation_reseals_other_blobs_from_the_old_dek_to_the_new_all_or_nothing() {
+    let (record, dek) = new_vault(63, PAYLOAD);
+    let mut rng = SplitMix(64);
+    let draft = vault::seal_blob(&dek, b"draft", b"my draft text", &mut rng).unwrap();
+    let history = vault::seal_blob(&dek, b"history", b"sent posts", &mut rng).unwrap();
+    let rotation = vault::change_passphrase(
+        &record,
+        &pass(PASS),
+        &pass("seven copper kettles hum at dawn"),
+        FAST,
+        &mut SplitMix(65),
+    )
+    .unwrap();
+    let items = vec![
+        (&b"draft"[..], draft.clone()),
+        (&b"history"[..], history.clone()),
+    ];
+    let resealed = rotation
+        .reseal_all(items, |old, new, (aad, blob)| {
+            vault::reseal_blob(old, new, aad, &blob, &mut rng)
+        })
+        .unwrap();
+    assert_eq!(
+        &vault::open_blob(rotation.new_dek(), b"draft", &resealed[0]).unwrap()[..],
+        b"my draft text"
+    );
+    assert_eq!(
+        &vault::open_blob(rotation.new_dek(), b"history", &resealed[1]).unwrap()[..],
+        b"sent posts"
+    );
+    assert!(vault::open_blob(&dek, b"draft", &resealed[0]).is_err());
+    assert!(vault::open_blob(rotation.new_dek(), b"draft", &draft).is_err());
+    // One blob that does not open with the old key fails the whole rotation.
+    let foreign = vault::seal_blob(rotation.new_dek(), b"queue", b"x", &mut rng).unwrap();
+    let items = vec![(&b"draft"[..], draft), (&b"queue"[..], foreign)];
+    let err = rotation
+        .reseal_all(items, |old, new, (aad, blob)| {
+            vault::reseal_blob(old, new, aad, &blob, &mut rng)
+        })
+        .unwrap_err();
+    assert_eq!(err, VaultError::DekMismatch);
+    assert_eq!(
+        vault::open_blob(&dek, b"x", &[1, 2, 3]).unwrap_err().code(),
+        "vault_bad_length"
+    );
+}
+
+#[test]
 fn changing_the_passphrase_and_the_parameters_reseals_the_payload_under_the_new_header() {
     let (record, dek) = new_vault(55, PAYLOAD);
-    let changed = vault::change_passphrase(
+    let rotation = vault::change_passphrase(
         &record,
         &pass(PASS),
         &pass("another fine passphrase here"),
@@ -525,9 +650,14 @@ fn changing_the_passphrase_and_the_parameters_reseals_the_payload_under_the_new_
         &mut SplitMix(56),
     )
     .unwrap();
+    let changed = rotation.record.clone();
     assert_eq!(changed.kdf_params(), STRONGER);
     assert_ne!(changed.accounts_ciphertext(), record.accounts_ciphertext());
-    assert_eq!(&vault::open(&changed, &dek).unwrap()[..], PAYLOAD);
+    assert!(vault::open(&changed, &dek).is_err());
+    assert_eq!(
+        &vault::open(&changed, rotation.new_dek()).unwrap()[..],
+        PAYLOAD
+    );
     let ok = vault::unlock(
         &changed,
         &pass("another fine passphrase here"),
@@ -544,15 +674,19 @@ fn absurd_parameters_are_rejected_before_any_kdf_runs() {
     let good = record.to_json();
     let started = now_ms();
     let cases = [
-        (2_097_152u64, 2u64, 1u64, KdfRejection::MemoryTooHigh),
+        (262_145u64, 2u64, 1u64, KdfRejection::MemoryTooHigh),
+        (1_048_576, 2, 1, KdfRejection::MemoryTooHigh),
+        (2_097_152, 2, 1, KdfRejection::MemoryTooHigh),
         (4_294_967_295, 2, 1, KdfRejection::MemoryTooHigh),
         (99_999_999_999, 2, 1, KdfRejection::MemoryTooHigh),
-        (19_456, 65, 1, KdfRejection::TimeTooHigh),
+        (19_456, 11, 1, KdfRejection::TimeTooHigh),
         (19_456, 4_000_000_000, 1, KdfRejection::TimeTooHigh),
-        (19_456, 2, 17, KdfRejection::ParallelismTooHigh),
-        (1_048_576, 8, 1, KdfRejection::CostTooHigh),
+        (19_456, 2, 5, KdfRejection::ParallelismTooHigh),
+        (19_456, 1, 1, KdfRejection::TimeTooLow),
         (19_456, 0, 1, KdfRejection::TimeTooLow),
         (19_456, 2, 0, KdfRejection::ParallelismTooLow),
+        (19_455, 2, 1, KdfRejection::MemoryTooLow),
+        (8, 1, 1, KdfRejection::MemoryTooLow),
         (7, 2, 1, KdfRejection::MemoryTooLow),
     ];
     for (m, t, p, why) in cases {
@@ -563,7 +697,7 @@ fn absurd_parameters_are_rejected_before_any_kdf_runs() {
         });
         let err = VaultRecord::from_json(&json).unwrap_err();
         assert_eq!(err, VaultError::KdfParamsRejected(why), "m={m} t={t} p={p}");
-        assert_eq!(err.code(), "vault_kdf_params_rejected");
+        assert_eq!(err.code(), "vault_kdf_out_of_bounds");
     }
     // Nor can a vault be created or upgraded with them, nor with less than OWASP's minimum.
     let absurd = KdfParams {
@@ -589,7 +723,7 @@ fn absurd_parameters_are_rejected_before_any_kdf_runs() {
     let err = vault::create(&pass(PASS), weak, PAYLOAD, &mut SplitMix(63)).unwrap_err();
     assert_eq!(
         err,
-        VaultError::KdfParamsRejected(KdfRejection::BelowMinimum)
+        VaultError::KdfParamsRejected(KdfRejection::MemoryTooLow)
     );
     let elapsed = now_ms() - started;
     say!(
@@ -600,6 +734,184 @@ fn absurd_parameters_are_rejected_before_any_kdf_runs() {
     assert!(
         elapsed < 500.0,
         "rejections took {elapsed} ms: did a KDF run?"
+    );
+}
+
+#[test]
+fn a_backup_asking_for_1_gib_is_refused_at_once_with_its_own_code() {
+    let (record, _) = new_vault(66, PAYLOAD);
+    let backup = edit(&record.to_json(), |v| v["kdf"]["m"] = 1_048_576.into());
+    let started = now_ms();
+    let err = VaultRecord::from_json(&backup).unwrap_err();
+    let elapsed = now_ms() - started;
+    assert_eq!(
+        err,
+        VaultError::KdfParamsRejected(KdfRejection::MemoryTooHigh)
+    );
+    assert_eq!(err.code(), "vault_kdf_out_of_bounds");
+    assert!(elapsed < 50.0, "took {elapsed} ms");
+    // The bounds themselves are allowed (no derivation is run here: it would take seconds).
+    let edge = KdfParams {
+        m_kib: KdfParams::MAX_M_KIB,
+        t: KdfParams::MAX_T,
+        p: KdfParams::MAX_P,
+    };
+    assert_eq!(edge.check_sane(), Ok(()));
+    assert_eq!(KdfParams::MAX_M_KIB, 256 * 1024);
+    assert_eq!(KdfParams::OWASP_MIN.check_sane(), Ok(()));
+    assert_eq!(KdfParams::DEFAULT.check_sane(), Ok(()));
+}
+
+#[test]
+fn the_passphrase_floor_refuses_short_and_weak_passphrases_at_create_and_at_change() {
+    use keypost::vault::{MIN_PASSPHRASE_CHARS, check_new_passphrase, strength_report};
+    assert_eq!(MIN_PASSPHRASE_CHARS, 12);
+    for short in [
+        "abcd",
+        "k8#Q",
+        "Maple7!x",
+        "caf\u{e9}caf\u{e9}",
+        "e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}",
+    ] {
+        let err = vault::create(&pass(short), FAST, PAYLOAD, &mut SplitMix(100)).unwrap_err();
+        assert_eq!(
+            err,
+            VaultError::PassphraseTooShort { min_chars: 12 },
+            "{short}"
+        );
+        assert_eq!(err.code(), "passphrase_too_short");
+    }
+    for weak in [
+        "password1234",
+        "Password1234",
+        "aaaaaaaaaaaaaaaa",
+        "abcdefghijklmnop",
+        "123456789012",
+        "maple orbit candle",
+    ] {
+        let err = vault::create(&pass(weak), FAST, PAYLOAD, &mut SplitMix(101)).unwrap_err();
+        assert_eq!(err.code(), "passphrase_too_weak", "{weak}");
+        let VaultError::PassphraseTooWeak { score, hint } = err else {
+            panic!("{weak}: {err:?}");
+        };
+        assert!(score < 3, "{weak}");
+        assert_ne!(hint, StrengthHint::Strong);
+        let report = strength_report(weak);
+        assert!(!report.acceptable);
+        assert_eq!(report.refusal, Some("passphrase_too_weak"));
+    }
+    let err = vault::create(&pass("password1234"), FAST, PAYLOAD, &mut SplitMix(102)).unwrap_err();
+    assert_eq!(
+        err,
+        VaultError::PassphraseTooWeak {
+            score: 0,
+            hint: StrengthHint::Common
+        }
+    );
+    // At change too, before any KDF runs: the vault is untouched and the old passphrase
+    // still opens it.
+    let (record, _) = new_vault(103, PAYLOAD);
+    for new in ["abcd", "password1234"] {
+        let err =
+            vault::change_passphrase(&record, &pass(PASS), &pass(new), FAST, &mut SplitMix(104))
+                .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                VaultError::PassphraseTooShort { .. } | VaultError::PassphraseTooWeak { .. }
+            ),
+            "{new}: {err:?}"
+        );
+    }
+    // Unlocking never applies the floor (only new passphrases must meet it).
+    assert!(vault::unlock(&record, &pass(PASS), FAST, &mut SplitMix(105)).is_ok());
+    // What passes.
+    for strong in [
+        PASS,
+        "maple orbit candle frost",
+        "seven copper kettles hum at dawn",
+        "Frozen fixture: caf\u{e9} 2026, never regenerate",
+        "k8#Qz!2mW@9xLp$4",
+    ] {
+        assert!(check_new_passphrase(strong).is_ok(), "{strong}");
+        let report = strength_report(strong);
+        assert!(report.acceptable && report.refusal.is_none(), "{strong}");
+    }
+    let empty = strength_report("");
+    assert_eq!(empty.refusal, Some("empty_passphrase"));
+    assert_eq!(
+        strength_report("abcd").refusal,
+        Some("passphrase_too_short")
+    );
+    // A floor error never repeats the passphrase.
+    let err = vault::create(&pass("password1234"), FAST, PAYLOAD, &mut SplitMix(106)).unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("password1234"));
+}
+
+#[test]
+fn a_replaced_vault_is_kept_until_the_new_one_was_unlocked_and_then_seven_days() {
+    use keypost::vault::{PREVIOUS_KEEP_MS, PreviousVault};
+    let day = 24 * 60 * 60 * 1000;
+    // The first import keeps the vault it replaced.
+    let kept = PreviousVault::on_replace(None, Some("A".into()), 1_000).unwrap();
+    assert_eq!((kept.record.as_str(), kept.replaced_ms), ("A", 1_000));
+    assert_eq!(kept.expires_ms(), None);
+    assert!(!kept.expired(u64::MAX));
+    // Another import before the first one was unlocked keeps the original vault, not the
+    // import that was never used.
+    let again = PreviousVault::on_replace(Some(kept.clone()), Some("B".into()), 2_000).unwrap();
+    assert_eq!(again, kept);
+    // The new vault is unlocked: seven days from then.
+    let mut unlocked = kept.clone();
+    assert!(unlocked.on_unlock(5_000));
+    assert!(!unlocked.on_unlock(9_000), "only the first unlock counts");
+    assert_eq!(unlocked.expires_ms(), Some(5_000 + PREVIOUS_KEEP_MS));
+    assert_eq!(PREVIOUS_KEEP_MS, 7 * day);
+    assert!(!unlocked.expired(5_000 + 7 * day - 1));
+    assert!(unlocked.expired(5_000 + 7 * day));
+    // An import after the new vault was used keeps that vault instead.
+    let next = PreviousVault::on_replace(Some(unlocked), Some("B".into()), 9_000).unwrap();
+    assert_eq!((next.record.as_str(), next.new_unlocked_ms), ("B", None));
+    // Nothing stored, nothing kept.
+    assert_eq!(PreviousVault::on_replace(None, None, 1), None);
+    // Stored form: unknown fields refused.
+    let json = serde_json::to_string(&next).unwrap();
+    assert_eq!(serde_json::from_str::<PreviousVault>(&json).unwrap(), next);
+    assert!(
+        serde_json::from_str::<PreviousVault>(r#"{"record":"x","replaced_ms":1,"extra":1}"#)
+            .is_err()
+    );
+}
+
+#[test]
+fn a_backup_is_proved_to_open_before_it_replaces_anything() {
+    let (record, _) = new_vault(110, PAYLOAD);
+    assert_eq!(vault::check_opens(&record, &pass(PASS)), Ok(()));
+    assert_eq!(
+        vault::check_opens(&record, &pass("definitely not the passphrase 42")),
+        Err(VaultError::WrongPassphrase)
+    );
+    assert_eq!(
+        vault::check_opens(&record, &pass(" ")),
+        Err(VaultError::EmptyPassphrase)
+    );
+    // A well-formed backup with a damaged accounts blob does not count as opening.
+    let damaged = edit(&record.to_json(), |v| {
+        let ct = v["accounts"]["ct"].as_str().unwrap().to_owned();
+        let mut bytes = base64_decode(&ct);
+        bytes[0] ^= 1;
+        v["accounts"]["ct"] = base64_encode(&bytes).into();
+    });
+    let damaged = VaultRecord::from_json(&damaged).unwrap();
+    assert_eq!(
+        vault::check_opens(&damaged, &pass(PASS)),
+        Err(VaultError::Tampered)
+    );
+    // The frozen v1 backup opens too.
+    let frozen = VaultRecord::from_json(FROZEN_RECORD).unwrap();
+    assert_eq!(
+        vault::check_opens(&frozen, &pass(FROZEN_PASSPHRASE)),
+        Ok(())
     );
 }
 

@@ -57,6 +57,8 @@ fn limits_and_sniff_exports() {
     assert_eq!(wasm::sniff_image(b"<svg"), None);
 }
 
+// sign_authorization exists only in sandbox builds (`--features test-hooks`).
+#[cfg(feature = "test-hooks")]
 #[test]
 fn sign_export_reproduces_the_x_docs_header() {
     let keys = json!({
@@ -113,8 +115,33 @@ fn sign_export_reproduces_the_x_docs_header() {
 async fn messages_are_checked_before_anything_runs() {
     let unknown = rust(wasm::handle_message(js(&json!({ "type": "drop_tables" }))).await);
     assert_eq!(unknown["error"]["code"], "unknown_message");
+    let extra =
+        rust(wasm::handle_message(js(&json!({ "type": "vault_lock", "force": true }))).await);
+    assert_eq!(extra["error"]["code"], "unknown_field");
+    assert_eq!(extra["error"]["field"], "force");
+    let big = "a".repeat(wasm::MAX_MESSAGE_BYTES);
+    let too_large =
+        rust(wasm::handle_message(js(&json!({ "type": "vault_unlock", "passphrase": big }))).await);
+    assert_eq!(too_large["error"]["code"], "message_too_large");
+    let not_an_object = rust(wasm::handle_message(JsValue::UNDEFINED).await);
+    assert_eq!(not_an_object["error"]["code"], "bad_message");
+}
+
+#[cfg(feature = "test-hooks")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn test_messages_answer_in_sandbox_builds() {
     let malformed = rust(wasm::handle_message(js(&json!({ "type": "verify_keys" }))).await);
-    assert_eq!(malformed["error"]["code"], "unknown_message");
+    assert_eq!(malformed["error"]["code"], "bad_message");
+    assert_eq!(malformed["error"]["field"], "keys");
     let status = rust(wasm::handle_message(js(&json!({ "type": "status" }))).await);
     assert_eq!(status["ok"]["version"], keypost::VERSION);
+}
+
+#[cfg(not(feature = "test-hooks"))]
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn test_messages_do_not_exist_in_release_builds() {
+    for kind in ["status", "verify_keys", "test_trap"] {
+        let answer = rust(wasm::handle_message(js(&json!({ "type": kind }))).await);
+        assert_eq!(answer["error"]["code"], "unknown_message", "{kind}");
+    }
 }

@@ -198,11 +198,11 @@ const X_NOW: u64 = 1_795_333_707;
 fn a_plain_401_with_x_clock_ten_minutes_ahead_is_retried_with_that_offset() {
     let r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
     assert_eq!(
-        x::after_401(&r, X_NOW - 600, false),
+        x::after_401(&r, X_NOW - 600, (X_NOW - 600) as i64, false),
         x::After401::RetryWithOffset { offset_s: 600 }
     );
     assert_eq!(
-        x::after_401(&r, X_NOW + 600, false),
+        x::after_401(&r, X_NOW + 600, (X_NOW + 600) as i64, false),
         x::After401::RetryWithOffset { offset_s: -600 }
     );
     // Plain 401 unmarked: the keys.
@@ -213,21 +213,50 @@ fn a_plain_401_with_x_clock_ten_minutes_ahead_is_retried_with_that_offset() {
 fn a_plain_401_with_the_clocks_within_a_minute_is_about_the_keys() {
     let r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
     for sent in [X_NOW, X_NOW - 60, X_NOW + 60, X_NOW - 5] {
-        assert_eq!(x::after_401(&r, sent, false), x::After401::AsIs);
+        assert_eq!(
+            x::after_401(&r, sent, sent as i64, false),
+            x::After401::AsIs
+        );
     }
     let no_date = resp(401, &[], PLAIN_401);
     assert_eq!(
-        x::after_401(&no_date, X_NOW - 600, false),
+        x::after_401(&no_date, X_NOW - 600, (X_NOW - 600) as i64, false),
         x::After401::AsIs
     );
     let ok = resp(200, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], "{}");
-    assert_eq!(x::after_401(&ok, X_NOW - 600, false), x::After401::AsIs);
+    assert_eq!(
+        x::after_401(&ok, X_NOW - 600, (X_NOW - 600) as i64, false),
+        x::After401::AsIs
+    );
+}
+
+#[test]
+fn the_retry_offset_is_the_whole_offset_from_the_local_clock_not_a_step() {
+    let r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
+    let local = (X_NOW - 900) as i64;
+    // An earlier correction of +300 s was already in the timestamp sent: X is still 600 s
+    // ahead of it, and 900 s ahead of the local clock: the retry uses 900, not 300 + 600 twice.
+    assert_eq!(
+        x::after_401(&r, X_NOW - 600, local, false),
+        x::After401::RetryWithOffset { offset_s: 900 }
+    );
+    // The timestamp sent agreed with X (the earlier correction was right): the keys.
+    assert_eq!(x::after_401(&r, X_NOW, local, false), x::After401::AsIs);
+    // X's Date more than a day from the local clock: never used to sign, blamed on the clock.
+    let far = X_NOW as i64 - x::MAX_CLOCK_OFFSET_SECS - 1;
+    assert_eq!(
+        x::after_401(&r, X_NOW - 600, far, false),
+        x::After401::ReportClock
+    );
 }
 
 #[test]
 fn a_401_after_the_clock_retry_is_reported_as_the_clock_not_the_keys() {
     let mut r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
-    assert_eq!(x::after_401(&r, X_NOW, true), x::After401::ReportClock);
+    assert_eq!(
+        x::after_401(&r, X_NOW, X_NOW as i64, true),
+        x::After401::ReportClock
+    );
     x::mark_clock_skew(&mut r);
     assert_eq!(
         x::classify_error(&r),
@@ -241,18 +270,18 @@ fn a_401_after_the_clock_retry_is_reported_as_the_clock_not_the_keys() {
 #[test]
 fn a_date_more_than_a_day_off_is_not_used_to_sign_but_still_blamed_on_the_clock() {
     let r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
-    let day = x::MAX_CLOCK_OFFSET_S as u64;
+    let day = x::MAX_CLOCK_OFFSET_SECS as u64;
     assert_eq!(
-        x::after_401(&r, X_NOW - day, false),
+        x::after_401(&r, X_NOW - day, (X_NOW - day) as i64, false),
         x::After401::RetryWithOffset {
-            offset_s: x::MAX_CLOCK_OFFSET_S
+            offset_s: x::MAX_CLOCK_OFFSET_SECS
         }
     );
     assert_eq!(
-        x::after_401(&r, X_NOW - day - 1, false),
+        x::after_401(&r, X_NOW - day - 1, (X_NOW - day - 1) as i64, false),
         x::After401::ReportClock
     );
-    assert_eq!(x::after_401(&r, 0, false), x::After401::ReportClock);
+    assert_eq!(x::after_401(&r, 0, 0, false), x::After401::ReportClock);
 }
 
 #[test]
@@ -395,5 +424,43 @@ fn a_pasted_post_link_gives_its_id() {
         "12345678901234567890123",
     ] {
         assert_eq!(x::post_id_from_ref(not_a_post), None, "{not_a_post}");
+    }
+}
+
+#[test]
+fn the_clock_offset_from_xs_date_header_is_bounded() {
+    use keypost::x::{MAX_CLOCK_OFFSET_SECS, clock_offset, parse_http_date};
+    let local = 1_700_000_000i64;
+    // 15 minutes behind X: corrected.
+    assert_eq!(clock_offset(1_700_000_900, local), Some(900));
+    assert_eq!(clock_offset(1_699_999_100, local), Some(-900));
+    // A day either way is the most.
+    assert_eq!(
+        clock_offset((local + MAX_CLOCK_OFFSET_SECS) as u64, local),
+        Some(MAX_CLOCK_OFFSET_SECS)
+    );
+    assert_eq!(
+        clock_offset((local + MAX_CLOCK_OFFSET_SECS + 1) as u64, local),
+        None
+    );
+    assert_eq!(
+        clock_offset((local - MAX_CLOCK_OFFSET_SECS - 1) as u64, local),
+        None
+    );
+    assert_eq!(clock_offset(0, local), None);
+    assert_eq!(clock_offset(u64::MAX, local), None);
+    // Dates no answer can overflow.
+    assert_eq!(
+        parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+        Some(784_111_777)
+    );
+    for bad in [
+        "Sun, 99999999999999999 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+        "Sun, 06 Nov 1994 18446744073709551615:49:37 GMT",
+        "Sun, 06 Nov 1969 08:49:37 GMT",
+        "Sun, 32 Nov 1994 08:49:37 GMT",
+    ] {
+        assert_eq!(parse_http_date(bad), None, "{bad}");
     }
 }

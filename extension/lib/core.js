@@ -25,6 +25,8 @@
  * @property {(posts: {text: string, media: number, alt_texts: number}[]) => {micro_usd: number, has_url: boolean, as_of?: string}} estimate_cost
  * @property {() => Limits} limits
  * @property {(head: Uint8Array) => string|undefined} sniff_image
+ * @property {(passphrase: string) => import('./protocol.js').StrengthReport} passphrase_strength
+ *   how strong a passphrase being chosen is, in the page (never sent to the worker)
  */
 
 /** @returns {Promise<Core|null>} the core, or null when the build is damaged */

@@ -33,6 +33,18 @@ export {};
  * @property {Settings} settings
  * @property {AccountView[]} accounts empty while locked
  * @property {string|null} [default_id]
+ * @property {{replaced_ms: number, expires_ms: number|null}|null} [previous] the vault an import replaced, while it is kept
+ */
+/**
+ * The core's estimate of a passphrase being chosen and whether its floor accepts it (the pure
+ * `passphrase_strength()` export, and the message of the same name).
+ * @typedef {object} StrengthReport
+ * @property {number} score 0..4
+ * @property {string} hint a strengthHint_* code
+ * @property {boolean} acceptable
+ * @property {string|null} refusal empty_passphrase | passphrase_too_short | passphrase_too_weak
+ * @property {number} min_chars
+ * @property {number} min_score
  */
 /** @typedef {{exists: boolean, unlocked: boolean, rev: number}} VaultState the `vault_state` record in storage.session */
 /** @typedef {{api_key?: string, api_secret?: string, access_token?: string, access_token_secret?: string}} Keys */
@@ -101,7 +113,10 @@ export {};
  * @property {{old: string, new: string}} vault_change_passphrase
  * @property {{passphrase: string}} passphrase_strength
  * @property {{}} vault_export
- * @property {{json: string, replace: boolean}} vault_import
+ * @property {{json: string, replace: boolean, passphrase?: string}} vault_import
+ * @property {{}} vault_restore_previous
+ * @property {{}} vault_export_previous
+ * @property {{}} vault_discard_previous
  * @property {{settings: Partial<Settings>}} settings_set
  * @property {{label: string, keys: Keys, premium: boolean}} account_add
  * @property {{id: string, label?: string, keys?: Keys, premium?: boolean}} account_update
@@ -132,9 +147,12 @@ export {};
  * @property {VaultStatus} vault_unlock
  * @property {VaultStatus} vault_lock
  * @property {VaultStatus} vault_change_passphrase
- * @property {{score: number, hint?: string}} passphrase_strength
+ * @property {StrengthReport} passphrase_strength
  * @property {{file_name: string, json: string}} vault_export
  * @property {VaultStatus} vault_import
+ * @property {VaultStatus} vault_restore_previous
+ * @property {{file_name: string, json: string, replaced_ms: number}} vault_export_previous
+ * @property {VaultStatus} vault_discard_previous
  * @property {VaultStatus} settings_set
  * @property {AccountAnswer} account_add
  * @property {AccountAnswer} account_update

@@ -1,7 +1,9 @@
-// Backups (export the encrypted vault, import one: on first run or to replace this one) and
+// Backups (export the encrypted vault, import one: on first run or to replace this one, with
+// the backup's passphrase; restore the vault an import replaced) and
 // how much of the browser's storage quota Keypost uses.
 import { $, el } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { remask } from '../lib/reveal.js';
 
 /**
  * @param {import('./effects.js').Effects} fx
@@ -17,15 +19,47 @@ export function mountBackup(fx) {
   file.addEventListener('change', async () => {
     const chosen = file.files?.[0];
     file.value = '';
-    if (chosen) await fx.importBackup(await chosen.text(), () => confirm(t('confirmReplaceVault')));
+    if (chosen) {
+      await fx.importBackup(
+        await chosen.text(),
+        () => confirm(t('confirmReplaceVault')),
+        askBackupPassphrase,
+      );
+    }
   });
 
+  $('previous-restore').addEventListener('click', () => fx.restorePrevious());
+
   return (state, prev) => {
+    // The vault an import replaced, while the core keeps it: it can be put back.
+    if (state.vault !== prev.vault) $('previous-vault').hidden = !state.vault?.previous;
     if (state.storage === prev.storage || !state.storage) return;
     const { used, quota } = state.storage;
     const kb = (/** @type {number} */ n) => String(Math.max(1, Math.round(n / 1024)));
     $('storage-used').textContent = t('storageUsed', [kb(used), kb(quota), String(Math.round((used * 100) / quota))]);
   };
+}
+
+/**
+ * Asks the backup's passphrase in a modal dialog with a masked field (never a prompt(), which
+ * shows it in clear). Escape or Cancel answers null.
+ * @returns {Promise<string|null>}
+ */
+function askBackupPassphrase() {
+  const dialog = /** @type {HTMLDialogElement} */ ($('import-dialog'));
+  const input = /** @type {HTMLInputElement} */ ($('import-pass'));
+  input.value = '';
+  dialog.returnValue = '';
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      const passphrase = dialog.returnValue === 'ok' ? input.value : null;
+      input.value = '';
+      remask(dialog);
+      resolve(passphrase);
+    }, { once: true });
+    dialog.showModal();
+    input.focus();
+  });
 }
 
 /** Saves a text file to the downloads. @param {string} name @param {string} json */

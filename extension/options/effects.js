@@ -1,6 +1,7 @@
 // Everything the options page asks the core (and the browser's storage quota), and the
 // actions it dispatches with the answers. Views call these; only these call `ask`.
 import { ask } from '../lib/rpc.js';
+import { loadCore } from '../lib/core.js';
 
 /** @typedef {import('./store.js').Action} Action */
 /** @typedef {import('./store.js').State} State */
@@ -16,6 +17,9 @@ const errorNote = (error) => ({ kind: 'error', error });
 /**
  * @param {{dispatch: (action: Action) => void, getState: () => State}} store
  */
+/** @type {Promise<import('../lib/core.js').Core|null>|undefined} */
+let coreLoading;
+
 export function createEffects({ dispatch, getState }) {
   let drawn = 0; // how many statuses were drawn: a refresh overtaken by a newer one is dropped
 
@@ -163,8 +167,12 @@ export function createEffects({ dispatch, getState }) {
      */
     async checkStrength(which, pass, stillCurrent) {
       if (!pass) return dispatch({ type: 'strength', which, result: null });
-      const answer = await ask('passphrase_strength', { passphrase: pass });
-      if (answer.ok && stillCurrent()) dispatch({ type: 'strength', which, result: answer.ok });
+      // The core's pure function, in this page: the passphrase is not sent to the worker on
+      // every keystroke. (A build whose core does not load is shown as damaged elsewhere.)
+      coreLoading ??= loadCore();
+      const core = await coreLoading;
+      const result = core?.passphrase_strength?.(pass);
+      if (result && stillCurrent()) dispatch({ type: 'strength', which, result });
     },
 
     /** @returns {Promise<{file_name: string, json: string}|null>} the file to download */
@@ -181,14 +189,25 @@ export function createEffects({ dispatch, getState }) {
     /**
      * @param {string} json the chosen file
      * @param {() => boolean} confirmReplace asks the user when a vault exists already
+     * @param {() => Promise<string|null>} backupPassphrase asks the backup's passphrase (null: cancelled)
      */
-    async importBackup(json, confirmReplace) {
+    async importBackup(json, confirmReplace, backupPassphrase) {
       let answer = await ask('vault_import', { json, replace: false });
       if (answer.error?.code === 'vault_exists' && confirmReplace()) {
-        answer = await ask('vault_import', { json, replace: true });
+        // The core replaces a vault only with a backup proved to open with its passphrase.
+        const passphrase = await backupPassphrase();
+        if (passphrase === null) return;
+        answer = await ask('vault_import', { json, replace: true, passphrase });
       }
       if (answer.error) return dispatch({ type: 'message', note: errorNote(answer.error) });
       showStatus(answer.ok, { message: { kind: 'note', key: 'backupImported' } });
+    },
+
+    /** Puts back the vault an import replaced (the replaced one is kept in its turn). */
+    async restorePrevious() {
+      const answer = await ask('vault_restore_previous');
+      if (answer.error) return dispatch({ type: 'message', note: errorNote(answer.error) });
+      showStatus(answer.ok, { message: { kind: 'note', key: 'previousVaultRestored' } });
     },
   };
 }

@@ -7,7 +7,7 @@ import { makeStore } from '../lib/store.js';
 /** @typedef {import('../lib/protocol.js').VaultStatus} VaultStatus */
 /** @typedef {import('../lib/protocol.js').CoreError} CoreError */
 /** @typedef {{kind: 'ok'|'note'|'warning'|'error', key?: string, args?: string[], error?: CoreError}} Note */
-/** @typedef {{score: number, hint?: string}} Strength */
+/** @typedef {{score: number, hint?: string, acceptable?: boolean, refusal?: string|null}} Strength */
 /**
  * The account form: `id` is 'new' or the account being edited; `opened` counts the times it
  * was opened (a reopened form is filled afresh); `sent` the key fields the last save sent (an

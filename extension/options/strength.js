@@ -1,5 +1,6 @@
 // The strength meter under a passphrase being chosen (setup, and the passphrase change):
-// the core estimates it a moment after the typing stops.
+// the core's pure function estimates it in the page a moment after the typing stops, and says
+// when the core's floor (12 characters, score 3 of 4) would refuse it.
 import { t } from '../lib/i18n.js';
 
 /**
@@ -31,5 +32,7 @@ export function renderStrength(meter, text, strength) {
     return;
   }
   const hint = strength.hint ? t(`strengthHint_${strength.hint}`).trim() : '';
-  text.textContent = t('strengthLabel', [t(`strength${strength.score}`)]) + (hint ? ` ${hint}` : '');
+  // Below the core's floor: its own message, the one vault_create would answer.
+  const floor = strength.refusal && strength.refusal !== 'empty_passphrase' ? t(`err_${strength.refusal}`).trim() : '';
+  text.textContent = [t('strengthLabel', [t(`strength${strength.score}`)]), hint, floor].filter(Boolean).join(' ');
 }

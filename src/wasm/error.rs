@@ -8,10 +8,11 @@ use serde_json::{Map, Value, json};
 
 use crate::accounts::{AccountsError, FieldProblem, Problem};
 use crate::compose::{ComposeError, DraftError, ImageError, ResumeError};
+use crate::leak::ContainsSecret;
 use crate::oauth1::OAuthError;
 use crate::schedule::ScheduleError;
+use crate::sealed::SealedError;
 use crate::share::ShareError;
-use crate::vault::VaultError;
 use crate::x::XError;
 
 /// An error for the UI: a stable code plus optional details (times, field names, statuses).
@@ -77,7 +78,21 @@ macro_rules! coded_by_code {
     )*};
 }
 
-coded_by_code!(VaultError, ImageError, OAuthError, ShareError);
+coded_by_code!(ImageError, OAuthError, ShareError, SealedError);
+
+impl Coded for ContainsSecret {
+    fn code(&self) -> &'static str {
+        ContainsSecret::code(self)
+    }
+
+    fn details(&self) -> Map<String, Value> {
+        details([
+            ("step", json!(self.step)),
+            ("place", json!(self.place.as_str())),
+            ("reason", json!(self.reason.as_str())),
+        ])
+    }
+}
 
 impl Coded for ResumeError {
     fn code(&self) -> &'static str {
@@ -196,6 +211,7 @@ mod tests {
     use super::*;
     use crate::accounts::Field;
     use crate::schedule::{ConfirmReason, ItemId, Op, StateKind};
+    use crate::vault::{KdfRejection, StrengthHint, VaultError};
 
     /// The error as a page receives it.
     fn wire(e: impl Into<AppError>) -> Value {
@@ -225,6 +241,23 @@ mod tests {
             found: 3,
         };
         assert_eq!(wire(e), json!({ "code": "vault_bad_length" }));
+        // The floor and the KDF bounds carry what their messages need (never the passphrase).
+        assert_eq!(
+            wire(VaultError::PassphraseTooShort { min_chars: 12 }),
+            json!({ "code": "passphrase_too_short", "min_chars": 12 })
+        );
+        assert_eq!(
+            wire(VaultError::PassphraseTooWeak {
+                score: 0,
+                hint: StrengthHint::Common
+            }),
+            json!({ "code": "passphrase_too_weak", "score": 0, "hint": "passphrase_common", "min_score": 3 })
+        );
+        assert_eq!(
+            wire(VaultError::KdfParamsRejected(KdfRejection::MemoryTooHigh)),
+            json!({ "code": "vault_kdf_out_of_bounds", "why": "memory_too_high",
+                    "max_m_kib": 262_144, "max_t": 10, "max_p": 4 })
+        );
         assert_eq!(
             wire(ImageError::TooLarge),
             json!({ "code": "media_too_large" })

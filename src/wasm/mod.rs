@@ -3,10 +3,13 @@
 //! The background service worker forwards every message from the extension's own pages to
 //! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
 
+pub mod at_rest;
+mod boundary;
 mod error;
 mod history;
 mod msg_accounts;
 mod msg_compose;
+#[cfg(feature = "test-hooks")]
 mod msg_core;
 mod msg_vault;
 mod net;
@@ -18,11 +21,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
+pub use boundary::{MAX_MESSAGE_BYTES, check_message};
 pub use error::AppError;
 
+#[cfg(feature = "test-hooks")]
 use crate::accounts::KeysForm;
+#[cfg(feature = "test-hooks")]
 use crate::oauth1;
 use crate::x;
+use boundary::Message;
 
 /// The X API origin this build talks to: `X_API_BASE` at build time, else X itself.
 pub fn api_base() -> &'static str {
@@ -38,6 +45,8 @@ pub fn version() -> String {
 /// Signs one request and returns its `Authorization` header: the signer as the extension runs
 /// it, exposed so that pages (and the end-to-end tests) can check it against the sandbox.
 /// `form` is a list of `[name, value]` pairs sent as a form body; `keys` holds the four keys.
+/// Sandbox builds only (cargo feature `test-hooks`): a release build does not export it.
+#[cfg(feature = "test-hooks")]
 #[wasm_bindgen]
 pub fn sign_authorization(
     method: &str,
@@ -63,24 +72,14 @@ pub fn sign_authorization(
     Ok(signed.authorization)
 }
 
-/// Every message the extension's pages may send, grouped by feature; each group is tagged by
-/// `type`. Anything else is refused with `unknown_message`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Message {
-    Core(msg_core::Msg),
-    Vault(msg_vault::Msg),
-    Accounts(msg_accounts::Msg),
-    Compose(msg_compose::Msg),
-    Schedule(schedule::Msg),
-}
-
-/// Handles one message from an extension page and resolves to `{ok}` or `{error}`.
+/// Handles one message from an extension page and resolves to `{ok}` or `{error}`. The
+/// message is read as its JSON text and decoded strictly ([`boundary`]): too large, unknown
+/// type, unknown field and malformed messages are refused before anything runs.
 #[wasm_bindgen]
 pub async fn handle_message(msg: JsValue) -> JsValue {
-    let answer = match serde_wasm_bindgen::from_value::<Message>(msg) {
+    let answer = match message_text(&msg).and_then(|text| boundary::decode(&text)) {
         Ok(message) => dispatch(message).await,
-        Err(_) => Err(AppError::new("unknown_message")),
+        Err(e) => Err(e),
     };
     let wrapped = match answer {
         Ok(value) => json!({ "ok": value }),
@@ -91,8 +90,24 @@ pub async fn handle_message(msg: JsValue) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
+/// A message as JSON text, as `chrome.runtime.sendMessage` carried it. Its length in UTF-16
+/// code units is checked before it is copied into the core: a text longer than
+/// [`MAX_MESSAGE_BYTES`] units is longer than that in UTF-8 too.
+fn message_text(msg: &JsValue) -> Result<String, AppError> {
+    // JSON.stringify answers `undefined` (not a string) for anything but an object here.
+    if !msg.is_object() {
+        return Err(AppError::new("bad_message"));
+    }
+    let text = js_sys::JSON::stringify(msg).map_err(|_| AppError::new("bad_message"))?;
+    if text.length() as usize > MAX_MESSAGE_BYTES {
+        return Err(boundary::too_large());
+    }
+    text.as_string().ok_or_else(|| AppError::new("bad_message"))
+}
+
 async fn dispatch(message: Message) -> Result<Value, AppError> {
     match message {
+        #[cfg(feature = "test-hooks")]
         Message::Core(m) => msg_core::handle(m).await,
         Message::Vault(m) => msg_vault::handle(m).await,
         Message::Accounts(m) => msg_accounts::handle(m).await,
@@ -184,6 +199,18 @@ pub fn split_thread(text: &str, premium: bool) -> Vec<String> {
 #[wasm_bindgen]
 pub fn limits() -> JsValue {
     to_js(&crate::compose::LIMITS)
+}
+
+/// How strong a candidate passphrase looks, and whether the core's floor accepts it:
+/// `{score: 0..4, hint, acceptable, refusal: null | "empty_passphrase" | "passphrase_too_short"
+/// | "passphrase_too_weak", min_chars, min_score}`. Pure and synchronous: pages call it on
+/// every keystroke instead of sending the passphrase to the worker. The copy passed in is
+/// wiped before returning.
+#[wasm_bindgen]
+pub fn passphrase_strength(mut passphrase: String) -> JsValue {
+    let report = crate::vault::strength_report(&passphrase);
+    zeroize::Zeroize::zeroize(&mut passphrase);
+    to_js(&report)
 }
 
 /// The type of an image from its first bytes (`compose::SNIFF_BYTES` are enough):

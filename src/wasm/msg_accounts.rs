@@ -16,7 +16,7 @@ use crate::x::{self, AccessLevel, XError};
 
 /// Account messages, each named on the wire as `account_` + its name.
 #[derive(Deserialize)]
-#[serde(tag = "type")]
+#[serde(tag = "type", deny_unknown_fields)]
 pub enum Msg {
     /// Add an account: check the form, verify with X, then save.
     #[serde(rename = "account_add")]
@@ -273,12 +273,12 @@ async fn set_default(id: String) -> Result<Value, AppError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Message;
+    use super::super::boundary::{Message, decode};
     use super::*;
 
     /// The account message a page's JSON reads as, if it is one.
     fn read(message: Value) -> Option<Msg> {
-        match serde_json::from_value(message) {
+        match decode(&message.to_string()) {
             Ok(Message::Accounts(msg)) => Some(msg),
             _ => None,
         }
@@ -336,7 +336,7 @@ mod tests {
         assert!(read(json!({ "type": "account_verify" })).is_none());
         // Vault messages stay in their own group.
         assert!(matches!(
-            serde_json::from_value(json!({ "type": "vault_status" })),
+            decode(r#"{"type":"vault_status"}"#),
             Ok(Message::Vault(_))
         ));
     }

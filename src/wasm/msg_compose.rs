@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
+use super::at_rest::{self, DRAFT_KEY, OUTBOX_KEY};
 use super::net::signed_send;
 use super::platform::browser_online;
 use super::platform::{self, Area};
@@ -16,10 +17,10 @@ use crate::compose::{
 };
 use crate::oauth1::Credentials;
 use crate::schedule::Outcome;
-use crate::x;
+use crate::sealed::Kind;
+use crate::vault::Dek;
+use crate::{leak, x};
 
-const DRAFT_KEY: &str = "draft";
-const OUTBOX_KEY: &str = "outbox";
 const SHARE_KEY: &str = "share";
 const PROGRESS_KEY: &str = "post_progress";
 
@@ -33,7 +34,7 @@ extern "C" {
 
 /// Compose messages.
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Msg {
     /// The saved draft and any pending right-click share.
     DraftGet,
@@ -97,15 +98,20 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         Msg::DraftGet => draft_get().await,
         Msg::DraftSave { draft } => {
             draft.check()?;
-            platform::set(Area::Local, DRAFT_KEY, &draft).await?;
+            // Sealed with the data key: while locked there is no key, and nothing is stored.
+            let _guard = at_rest::records_lock().await;
+            let dek = at_rest::key(None).await?;
+            at_rest::put(DRAFT_KEY, Kind::Draft, &draft, &dek).await?;
             Ok(json!({}))
         }
         Msg::DraftClear { keep_media } => {
             // Discarding the draft also gives up the rest of a half-posted thread.
             if !RUNNING.with(Cell::get) {
+                let _guard = at_rest::records_lock().await;
                 platform::remove(Area::Local, OUTBOX_KEY).await?;
             }
             if keep_media {
+                let _guard = at_rest::records_lock().await;
                 platform::remove(Area::Local, DRAFT_KEY).await?;
             } else {
                 clear_draft().await?;
@@ -117,7 +123,8 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
                 return Err(AppError::new("post_in_progress"));
             }
             // A post that may be on X is settled first: a new send could repeat it.
-            if let Some(waiting) = platform::get::<Outbox>(Area::Local, OUTBOX_KEY).await?
+            let dek = at_rest::key(None).await?;
+            if let Some(waiting) = load_outbox(&dek).await?
                 && let Some(step) = waiting.in_flight
             {
                 return Err(AppError::new("post_outcome_unknown").with("step", step));
@@ -125,7 +132,8 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             run(Outbox::new(account_id, posts)).await
         }
         Msg::PostResume { decision, post_url } => {
-            let Some(mut outbox) = platform::get::<Outbox>(Area::Local, OUTBOX_KEY).await? else {
+            let dek = at_rest::key(None).await?;
+            let Some(mut outbox) = load_outbox(&dek).await? else {
                 return Err(AppError::new("nothing_to_resume"));
             };
             if RUNNING.with(Cell::get) {
@@ -153,12 +161,9 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
 /// The draft (with a pending right-click share added to it and stored), and what the composer
 /// may resume: the core's outbox decides, so it survives a browser restart.
 async fn draft_get() -> Result<Value, AppError> {
-    // A stored draft that is not a well-formed draft (an older or damaged record) is dropped
-    // rather than blocking the composer.
-    let mut draft: Option<Draft> = match platform::get(Area::Local, DRAFT_KEY).await {
-        Err(e) if e.code == "storage_malformed" => None,
-        other => other?,
-    };
+    // The draft is sealed: while locked there is none to give (`locked`).
+    let dek = at_rest::key(None).await?;
+    let mut draft = load_draft(&dek).await?;
     let share: Option<Value> = platform::get(Area::Session, SHARE_KEY).await?;
     let shared = share
         .as_ref()
@@ -168,7 +173,8 @@ async fn draft_get() -> Result<Value, AppError> {
         let mut with_share = draft.take().unwrap_or_else(|| Draft::empty(None));
         with_share.append_share(text);
         with_share.updated_ms = platform::now_ms();
-        platform::set(Area::Local, DRAFT_KEY, &with_share).await?;
+        let _guard = at_rest::records_lock().await;
+        at_rest::put(DRAFT_KEY, Kind::Draft, &with_share, &dek).await?;
         draft = Some(with_share);
     }
     if share.is_some() {
@@ -176,16 +182,43 @@ async fn draft_get() -> Result<Value, AppError> {
     }
     // A failure stays resumable only while its draft does (discarding the draft gives it up).
     let resumable = match (&draft, RUNNING.with(Cell::get)) {
-        (Some(_), false) => platform::get::<Outbox>(Area::Local, OUTBOX_KEY)
-            .await?
-            .and_then(|o| o.resumable()),
+        (Some(_), false) => load_outbox(&dek).await?.and_then(|o| o.resumable()),
         _ => None,
     };
     Ok(json!({ "draft": draft, "shared": shared.is_some(), "resumable": resumable }))
 }
 
+/// The stored draft. One that is not a well-formed draft (an older or damaged record) or
+/// that does not open with this key (another vault's) is dropped rather than blocking the
+/// composer. A draft stored before sealing is read in clear and sealed at its next save.
+async fn load_draft(dek: &Dek) -> Result<Option<Draft>, AppError> {
+    match at_rest::get(DRAFT_KEY, Kind::Draft, dek).await {
+        Err(e) if is_unreadable(&e) => Ok(None),
+        other => other,
+    }
+}
+
+/// The stored outbox; one that no longer opens (another vault's) is no outbox.
+async fn load_outbox(dek: &Dek) -> Result<Option<Outbox>, AppError> {
+    match at_rest::get(OUTBOX_KEY, Kind::Outbox, dek).await {
+        Err(e) if is_unreadable(&e) => Ok(None),
+        other => other,
+    }
+}
+
+fn is_unreadable(e: &AppError) -> bool {
+    matches!(
+        e.code.as_str(),
+        "storage_malformed" | "sealed_malformed" | "sealed_unopenable"
+    )
+}
+
+/// Deletes the draft and, when the key to read it is at hand, its images.
 async fn clear_draft() -> Result<(), AppError> {
-    if let Ok(Some(draft)) = platform::get::<Draft>(Area::Local, DRAFT_KEY).await {
+    let _guard = at_rest::records_lock().await;
+    if let Some(dek) = at_rest::current_dek().await
+        && let Ok(Some(draft)) = load_draft(&dek).await
+    {
         forget_media(draft.media_ids().map(str::to_owned)).await;
     }
     platform::remove(Area::Local, DRAFT_KEY).await
@@ -216,17 +249,20 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
         .get(&outbox.account_id)
         .ok_or_else(|| AppError::new("account_not_found"))?;
     compose::validate(&outbox.posts, account.premium)?;
+    // A pasted key never reaches X (checked for every step, resumed ones too).
+    leak::check_posts(&outbox.posts, &leak::secrets_of(&open.doc))?;
     let keys = account.keys.clone();
     let username = account
         .user
         .as_ref()
         .map(|u| u.username.clone())
         .unwrap_or_default();
+    let dek = open.dek.clone();
     drop(open);
     let creds = keys.credentials();
-    store_outbox(&outbox).await?;
+    store_outbox(&outbox, &dek).await?;
     let steps = outbox.posts.len();
-    let result = send_steps(&mut outbox, &creds, &username).await;
+    let result = send_steps(&mut outbox, &creds, &username, &dek).await;
     set_progress(&Progress {
         active: false,
         step: outbox.posted.len(),
@@ -239,7 +275,10 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
     let posted = links(&outbox, &username);
     match result {
         Ok(()) => {
-            platform::remove(Area::Local, OUTBOX_KEY).await?;
+            {
+                let _guard = at_rest::records_lock().await;
+                platform::remove(Area::Local, OUTBOX_KEY).await?;
+            }
             clear_draft().await?;
             forget_media(
                 outbox
@@ -259,7 +298,7 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
                 details: e.details,
             };
             outbox.failed = Some(failure.clone());
-            store_outbox(&outbox).await?;
+            store_outbox(&outbox, &dek).await?;
             // The core says whether the composer must offer to continue (and stay read-only).
             let resumable = outbox.resumable().is_some();
             let mut details = match serde_json::to_value(&failure) {
@@ -292,14 +331,19 @@ fn links(outbox: &Outbox, username: &str) -> Vec<Posted> {
         .collect()
 }
 
-async fn store_outbox(outbox: &Outbox) -> Result<(), AppError> {
-    platform::set(Area::Local, OUTBOX_KEY, outbox).await
+/// Stores the outbox sealed, with the session's key, or the one the post began with when the
+/// vault was locked meanwhile (what is on X is always written down).
+async fn store_outbox(outbox: &Outbox, began_with: &Dek) -> Result<(), AppError> {
+    let _guard = at_rest::records_lock().await;
+    let dek = at_rest::key(Some(began_with)).await?;
+    at_rest::put(OUTBOX_KEY, Kind::Outbox, outbox, &dek).await
 }
 
 async fn send_steps(
     outbox: &mut Outbox,
     creds: &Credentials<'_>,
     username: &str,
+    dek: &Dek,
 ) -> Result<(), AppError> {
     let steps = outbox.posts.len();
     while let Some(step) = outbox.next_step() {
@@ -307,17 +351,20 @@ async fn send_steps(
             break;
         };
         let in_reply_to = outbox.reply_target()?.map(str::to_owned);
-        let result = post_one(outbox, &post, in_reply_to, creds, step, steps).await;
+        let result = post_one(outbox, &post, in_reply_to, creds, step, steps, dek).await;
         // What is on X (or may be) is written down before anything else can fail.
-        store_outbox(outbox).await?;
+        store_outbox(outbox, dek).await?;
         if let StepResult::Posted(id) = result? {
-            history::record(SentPost::new(
-                &outbox.account_id,
-                username,
-                &id,
-                &post.text,
-                platform::now_ms(),
-            ))
+            history::record(
+                SentPost::new(
+                    &outbox.account_id,
+                    username,
+                    &id,
+                    &post.text,
+                    platform::now_ms(),
+                ),
+                dek,
+            )
             .await?;
         }
     }
@@ -335,13 +382,14 @@ async fn post_one(
     creds: &Credentials<'_>,
     step: usize,
     steps: usize,
+    dek: &Dek,
 ) -> Result<StepResult, AppError> {
     let mut media_ids = Vec::new();
     for media in &post.media {
         media_ids.push(upload(&media.media_id, &media.alt, creds, Some((step, steps))).await?);
     }
     outbox.begin(step);
-    store_outbox(outbox).await?;
+    store_outbox(outbox, dek).await?;
     set_progress(&Progress {
         active: true,
         step,

@@ -10,7 +10,7 @@ use {super::net::signed_send, crate::accounts::KeysForm, crate::x};
 
 /// Core messages.
 #[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Msg {
     /// The core's version and configuration.
     Status,

@@ -7,11 +7,15 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use serde_json::Map;
+
 use super::AppError;
+use super::error::Coded;
+use super::platform::{self, Area};
 use super::session::{self, BrowserEntropy};
 use crate::accounts::{AccountView, AccountsDoc};
 use crate::settings::{Settings, SettingsPatch};
-use crate::vault::{self, KdfParams, Passphrase, VaultRecord};
+use crate::vault::{self, KdfParams, Passphrase, PreviousVault, VaultError, VaultRecord};
 
 /// The Argon2id parameters new and upgraded vaults get: the strongest of the measured sets
 /// that unlocks within about 250 ms in the extension's service worker (README, "Vault").
@@ -19,7 +23,7 @@ pub const TARGET_KDF: KdfParams = KdfParams::DEFAULT;
 
 /// Vault messages.
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Msg {
     /// Whether a vault exists, whether it is unlocked, the settings and the accounts.
     VaultStatus,
@@ -35,14 +39,15 @@ pub enum Msg {
     },
     /// Lock now.
     VaultLock,
-    /// Change the passphrase (re-wraps the data key only).
+    /// Change the passphrase and the data key (everything sealed with it is re-sealed).
     VaultChangePassphrase {
         /// The current passphrase.
         old: String,
         /// The new one.
         new: String,
     },
-    /// How strong a passphrase looks.
+    /// How strong a passphrase looks. Kept for older pages: pages call the pure
+    /// `passphrase_strength` export instead, so the passphrase is not sent on every keystroke.
     PassphraseStrength {
         /// The candidate.
         passphrase: String,
@@ -56,7 +61,17 @@ pub enum Msg {
         /// Replace an existing vault.
         #[serde(default)]
         replace: bool,
+        /// The backup's passphrase: required to replace a vault (the backup must open before
+        /// anything is changed), checked when given for an import into an empty browser.
+        #[serde(default)]
+        passphrase: Option<String>,
     },
+    /// Put back the vault an import replaced (the replaced one is kept in its place).
+    VaultRestorePrevious,
+    /// The vault an import replaced, encrypted, for a backup file.
+    VaultExportPrevious,
+    /// Drop the vault an import replaced now.
+    VaultDiscardPrevious,
     /// Change some settings.
     SettingsSet {
         /// The settings to change.
@@ -72,6 +87,46 @@ struct VaultStatus {
     settings: Settings,
     accounts: Vec<AccountView>,
     default_id: Option<String>,
+    /// The vault an import replaced, while it is kept.
+    previous: Option<PreviousView>,
+}
+
+/// What a page shows of a kept previous vault.
+#[derive(Serialize)]
+struct PreviousView {
+    replaced_ms: u64,
+    /// When it will be dropped; `None` until the new vault has been unlocked once.
+    expires_ms: Option<u64>,
+}
+
+/// A vault error with the facts its message needs: the floor's minimums and the estimator's
+/// hint, and which KDF bound a record broke.
+impl Coded for VaultError {
+    fn code(&self) -> &'static str {
+        VaultError::code(self)
+    }
+
+    fn details(&self) -> Map<String, Value> {
+        let value = match self {
+            VaultError::PassphraseTooShort { min_chars } => json!({ "min_chars": min_chars }),
+            VaultError::PassphraseTooWeak { score, hint } => json!({
+                "score": score,
+                "hint": hint.code(),
+                "min_score": vault::MIN_PASSPHRASE_SCORE,
+            }),
+            VaultError::KdfParamsRejected(why) => json!({
+                "why": why.code(),
+                "max_m_kib": KdfParams::MAX_M_KIB,
+                "max_t": KdfParams::MAX_T,
+                "max_p": KdfParams::MAX_P,
+            }),
+            _ => return Map::new(),
+        };
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
 }
 
 fn to_value<T: Serialize>(v: &T) -> Value {
@@ -94,12 +149,21 @@ pub(super) async fn status() -> Result<Value, AppError> {
         Some(o) => (o.doc.views(), o.doc.default_id.clone()),
         None => (Vec::new(), None),
     };
+    let now = platform::now_ms();
+    let previous = session::previous()
+        .await?
+        .filter(|p| !p.expired(now))
+        .map(|p| PreviousView {
+            replaced_ms: p.replaced_ms,
+            expires_ms: p.expires_ms(),
+        });
     Ok(to_value(&VaultStatus {
         exists,
         unlocked: open.is_some(),
         settings,
         accounts,
         default_id,
+        previous,
     }))
 }
 
@@ -128,7 +192,14 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         }
         Msg::PassphraseStrength { passphrase } => Ok(strength(&passphrase)),
         Msg::VaultExport => export().await,
-        Msg::VaultImport { json, replace } => import(&json, replace).await,
+        Msg::VaultImport {
+            json,
+            replace,
+            passphrase,
+        } => import(&json, replace, passphrase.map(Passphrase::new)).await,
+        Msg::VaultRestorePrevious => restore_previous().await,
+        Msg::VaultExportPrevious => export_previous().await,
+        Msg::VaultDiscardPrevious => discard_previous().await,
         Msg::SettingsSet { settings } => set_settings(settings).await,
     }
 }
@@ -156,6 +227,7 @@ async fn unlock(passphrase: Passphrase) -> Result<Value, AppError> {
     if let Some(upgraded) = &unlocked.upgraded {
         session::store_record(upgraded).await?;
     }
+    note_unlock_for_previous().await?;
     session::begin(&unlocked.dek).await?;
     drop(vault_lock);
     super::schedule::spawn_unlocked();
@@ -168,23 +240,57 @@ async fn lock() -> Result<Value, AppError> {
     status().await
 }
 
-/// Re-wraps the data key under a new passphrase (the accounts are not re-encrypted).
+/// The vault was unlocked: a kept previous vault starts its countdown the first time, and one
+/// whose time is up is dropped. Under the vault write lock.
+async fn note_unlock_for_previous() -> Result<(), AppError> {
+    let Some(mut previous) = session::previous().await? else {
+        return Ok(());
+    };
+    let now = platform::now_ms();
+    if previous.expired(now) {
+        session::store_previous(None).await
+    } else if previous.on_unlock(now) {
+        session::store_previous(Some(&previous)).await
+    } else {
+        Ok(())
+    }
+}
+
+/// One passphrase change at a time, from the new record to the last re-sealed record: two
+/// changes in a row must not re-seal the same record from different keys at once.
+static REKEY: async_lock::Mutex<()> = async_lock::Mutex::new(());
+
+/// Changes the passphrase and the data key: the accounts are re-sealed under a new DEK and
+/// stored under the vault write lock; an unlocked session continues with the new key. Then
+/// every other record sealed with the data key (draft, outbox, Sent history, scheduled posts'
+/// contents) is re-sealed from the old key to the new one by `at_rest::reseal_all`, each
+/// under its own record's lock (not the vault's: their writers take the session's key inside
+/// their own lock, so once the session holds the new key a write made with the old one is
+/// waited for and then re-sealed).
 async fn change_passphrase(old: Passphrase, new: Passphrase) -> Result<Value, AppError> {
+    let _rekey = REKEY.lock().await;
     let vault_lock = session::write_lock().await;
     let record = stored_record().await?;
-    // A record made with stronger parameters than this build's target keeps them.
+    // A record made with stronger parameters than this build's target keeps them (within the
+    // bounds every stored record meets).
     let params = record.kdf_params().at_least(TARGET_KDF);
-    let changed = vault::change_passphrase(&record, &old, &new, params, &mut BrowserEntropy)?;
-    session::store_record(&changed).await?;
+    let rotation = vault::change_passphrase(&record, &old, &new, params, &mut BrowserEntropy)?;
+    platform::set(Area::Local, session::VAULT_KEY, &rotation.record.to_json()).await?;
+    // The old key opens nothing any more: a live session goes on with the new one.
+    if session::has_session().await? {
+        session::begin(rotation.new_dek()).await?;
+    }
     drop(vault_lock);
+    // What opened with neither key before stays as it was (nothing more can be done with it).
+    super::at_rest::reseal_all(rotation.old_dek(), rotation.new_dek()).await?;
     session::publish_state().await?;
     status().await
 }
 
-/// `{score, hint}` for a candidate passphrase.
+/// `{score, hint, acceptable, refusal, min_chars, min_score}` for a candidate passphrase
+/// (the same answer as the pure `passphrase_strength` export).
 fn strength(passphrase: &str) -> Value {
-    let s = vault::passphrase_strength(passphrase);
-    json!({ "score": s.score, "hint": s.hint.code() })
+    to_value(&vault::strength_report(passphrase))
 }
 
 /// The encrypted record as a backup file: `{file_name, json}`.
@@ -198,19 +304,99 @@ async fn export() -> Result<Value, AppError> {
     Ok(json!({ "file_name": format!("keypost-vault-{day}.json"), "json": record.to_json() }))
 }
 
-/// Stores a backup file's record (replacing an existing vault only when asked) and locks:
-/// the imported vault's own passphrase unlocks it.
-async fn import(json: &str, replace: bool) -> Result<Value, AppError> {
+/// Stores a backup file's record and locks: the imported vault's own passphrase unlocks it.
+///
+/// The record is checked first (shape, and the KDF bounds before any derivation). Replacing a
+/// vault needs the backup's passphrase, and the backup must open with it before anything is
+/// changed. The replaced record is kept as the previous vault ([`PreviousVault::on_replace`]),
+/// in the same write as the new record.
+async fn import(
+    json: &str,
+    replace: bool,
+    passphrase: Option<Passphrase>,
+) -> Result<Value, AppError> {
     let record = VaultRecord::from_json(json.trim())?;
+    if passphrase.is_none() && (replace || exists_or_unreadable().await) {
+        if !replace {
+            return Err(AppError::new("vault_exists"));
+        }
+        return Err(AppError::new("vault_import_passphrase_required"));
+    }
+    if let Some(passphrase) = &passphrase {
+        vault::check_opens(&record, passphrase)?;
+    }
     let vault_lock = session::write_lock().await;
-    if exists_or_unreadable().await && !replace {
+    let current = session::raw_record().await?;
+    if current.is_some() && !replace {
         return Err(AppError::new("vault_exists"));
     }
+    let kept = PreviousVault::on_replace(session::previous().await?, current, platform::now_ms());
     session::lock().await?;
-    session::store_record(&record).await?;
+    let mut writes = vec![(session::VAULT_KEY, Value::String(record.to_json()))];
+    if let Some(kept) = &kept {
+        writes.push((session::PREVIOUS_KEY, to_value(kept)));
+    }
+    platform::set_many(Area::Local, &writes).await?;
     drop(vault_lock);
     // The vault may exist only now (an import into an empty browser).
     session::publish_state().await?;
+    status().await
+}
+
+/// The kept previous vault, or `vault_no_previous`.
+async fn kept_previous() -> Result<PreviousVault, AppError> {
+    session::previous()
+        .await?
+        .filter(|p| !p.expired(platform::now_ms()))
+        .ok_or_else(|| AppError::new("vault_no_previous"))
+}
+
+/// Puts the previous vault back, keeping the one it replaces as the previous in its turn (so
+/// a restore can be undone too), and locks.
+async fn restore_previous() -> Result<Value, AppError> {
+    let vault_lock = session::write_lock().await;
+    let previous = kept_previous().await?;
+    let current = session::raw_record().await?;
+    session::lock().await?;
+    let mut writes = vec![(session::VAULT_KEY, Value::String(previous.record))];
+    match PreviousVault::on_replace(None, current, platform::now_ms()) {
+        Some(kept) => {
+            writes.push((session::PREVIOUS_KEY, to_value(&kept)));
+            platform::set_many(Area::Local, &writes).await?;
+        }
+        None => {
+            platform::set_many(Area::Local, &writes).await?;
+            session::store_previous(None).await?;
+        }
+    }
+    drop(vault_lock);
+    session::publish_state().await?;
+    status().await
+}
+
+/// The previous vault as a backup file: `{file_name, json, replaced_ms}`.
+async fn export_previous() -> Result<Value, AppError> {
+    let previous = kept_previous().await?;
+    // Milliseconds since the epoch fit an f64 exactly until the year 287,396.
+    #[allow(clippy::cast_precision_loss)]
+    let at = wasm_bindgen::JsValue::from_f64(previous.replaced_ms as f64);
+    let day = js_sys::Date::new(&at)
+        .to_iso_string()
+        .as_string()
+        .unwrap_or_default();
+    let day = day.get(..10).unwrap_or("backup");
+    Ok(json!({
+        "file_name": format!("keypost-vault-replaced-{day}.json"),
+        "json": previous.record,
+        "replaced_ms": previous.replaced_ms,
+    }))
+}
+
+/// Drops the previous vault now.
+async fn discard_previous() -> Result<Value, AppError> {
+    let vault_lock = session::write_lock().await;
+    session::store_previous(None).await?;
+    drop(vault_lock);
     status().await
 }
 

@@ -1,5 +1,6 @@
 //! Signed requests to X: nonce, timestamp (corrected by X's clock after a 401, see
-//! [`x::after_401`] for when), send. The decision is the core's; this module only wires it.
+//! [`x::after_401`] for when; by at most a day, [`x::clock_offset`]), send. The decision is
+//! the core's; this module only wires it.
 
 use std::cell::Cell;
 
@@ -33,22 +34,16 @@ pub async fn signed_send(
         let sent = timestamp();
         oauth1::authorize(&mut req, creds, &nonce, sent)?;
         let mut resp = platform::send(&req).await?;
-        match x::after_401(&resp, sent, retried_from.is_some()) {
+        let local = (platform::now_ms() / 1000) as i64;
+        match x::after_401(&resp, sent, local, retried_from.is_some()) {
             After401::AsIs => {}
             After401::RetryWithOffset { offset_s } => {
-                let previous = CLOCK_OFFSET.with(Cell::get);
-                CLOCK_OFFSET.with(|c| {
-                    c.set(
-                        previous
-                            .saturating_add(offset_s)
-                            .clamp(-x::MAX_CLOCK_OFFSET_S, x::MAX_CLOCK_OFFSET_S),
-                    )
-                });
-                retried_from = Some(previous);
+                // The whole offset, bounded by the core (`x::clock_offset`): at most a day.
+                retried_from = Some(CLOCK_OFFSET.with(|c| c.replace(offset_s)));
                 continue;
             }
             After401::ReportClock => {
-                // An offset is kept only when the retry with it succeeded (F14).
+                // An offset is kept only when the request signed with it succeeded (F14).
                 if let Some(previous) = retried_from {
                     CLOCK_OFFSET.with(|c| c.set(previous));
                 }

@@ -4,6 +4,7 @@
 use js_sys::{Object, Promise, Reflect, Uint8Array};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Blob, BlobPropertyBag, FormData, Headers, RequestInit, Response};
@@ -336,9 +337,25 @@ pub async fn set<T: Serialize>(area: Area, key: &str, value: &T) -> Result<(), A
     let items = Object::new();
     Reflect::set(&items, &JsValue::from_str(key), &to_js(value)?)
         .map_err(js_err("platform_storage"))?;
+    write(area, &items).await
+}
+
+/// Writes several keys in one `set` call: Chrome applies them together, so a reader sees
+/// all of them or none (a new vault record with the one it replaces kept beside it).
+pub async fn set_many(area: Area, entries: &[(&str, Value)]) -> Result<(), AppError> {
+    let items = Object::new();
+    for (key, value) in entries {
+        Reflect::set(&items, &JsValue::from_str(key), &to_js(value)?)
+            .map_err(js_err("platform_storage"))?;
+    }
+    write(area, &items).await
+}
+
+/// One `chrome.storage.<area>.set(items)` call.
+async fn write(area: Area, items: &Object) -> Result<(), AppError> {
     let promise = match area {
-        Area::Local => local_set(&items),
-        Area::Session => session_set(&items),
+        Area::Local => local_set(items),
+        Area::Session => session_set(items),
     }
     .map_err(js_err("platform_storage"))?;
     JsFuture::from(promise)

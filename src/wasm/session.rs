@@ -11,10 +11,12 @@ use super::AppError;
 use super::platform::{self, Area};
 use crate::accounts::AccountsDoc;
 use crate::settings::Settings;
-use crate::vault::{self, Dek, Entropy, VaultRecord, VaultState};
+use crate::vault::{self, Dek, Entropy, PreviousVault, VaultRecord, VaultState};
 
 /// `storage.local` key of the encrypted vault record.
 pub const VAULT_KEY: &str = "vault";
+/// `storage.local` key of the vault an import replaced ([`PreviousVault`]), while it is kept.
+pub const PREVIOUS_KEY: &str = "vault_previous";
 /// `storage.local` key of the settings.
 pub const SETTINGS_KEY: &str = "settings";
 /// `storage.session` key of the unlocked session (the data key). Only unlocking writes it and
@@ -121,6 +123,35 @@ pub async fn record() -> Result<Option<VaultRecord>, AppError> {
 /// Whether a vault record is stored (damaged or not), without parsing it.
 pub async fn record_exists() -> Result<bool, AppError> {
     Ok(platform::get::<String>(Area::Local, VAULT_KEY)
+        .await?
+        .is_some())
+}
+
+/// The stored record's JSON as it is, parsed or not (what an import keeps as the previous
+/// vault).
+pub async fn raw_record() -> Result<Option<String>, AppError> {
+    platform::get::<String>(Area::Local, VAULT_KEY).await
+}
+
+/// The vault an import replaced, if one is kept. One that cannot be read counts as none.
+pub async fn previous() -> Result<Option<PreviousVault>, AppError> {
+    Ok(platform::get::<PreviousVault>(Area::Local, PREVIOUS_KEY)
+        .await
+        .ok()
+        .flatten())
+}
+
+/// Stores (or, with `None`, removes) the kept previous vault.
+pub async fn store_previous(previous: Option<&PreviousVault>) -> Result<(), AppError> {
+    match previous {
+        Some(p) => platform::set(Area::Local, PREVIOUS_KEY, p).await,
+        None => platform::remove(Area::Local, PREVIOUS_KEY).await,
+    }
+}
+
+/// Whether a session (a data key) is stored, without checking auto-lock.
+pub async fn has_session() -> Result<bool, AppError> {
+    Ok(platform::get::<StoredSession>(Area::Session, SESSION_KEY)
         .await?
         .is_some())
 }

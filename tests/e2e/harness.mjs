@@ -22,7 +22,17 @@ export const PASSPHRASES = {
   popup: 'a popup test passphrase, 42',
   schedule: 'schedule test passphrase 7',
   recovery: 'recovery test passphrase 31',
+  atRest: 'at rest test passphrase 58',
 };
+
+// What the at-rest test writes (a draft, a scheduled post and its alt text, a sent post): the
+// final scan also checks that none of it is on disk in clear (it is sealed with the vault's key).
+export const AT_REST_MARKERS = Object.freeze({
+  draft: 'DraftMarker zq7Xw3 at rest',
+  queue: 'QueueMarker kp4Vn8 at rest',
+  alt: 'AltMarker hy2Lr6 at rest',
+  sent: 'SentMarker mt9Bc5 at rest',
+});
 
 export function freshProfile() {
   mkdirSync(PROFILE_ROOT, { recursive: true });

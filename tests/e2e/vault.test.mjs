@@ -17,6 +17,7 @@ import {
 const EN = {
   ...JSON.parse(readFileSync('extension/_locales/en/core.json', 'utf8')),
   ...JSON.parse(readFileSync('extension/_locales/en/options.json', 'utf8')),
+  ...JSON.parse(readFileSync('extension/_locales/en/vault.json', 'utf8')),
 };
 function msg(key, args = []) {
   const m = EN[key]?.message;
@@ -212,6 +213,29 @@ test('setup refuses an empty and a mismatched passphrase, shows strength, then c
   assert.equal(await page.locator('button.reveal[data-for="setup-pass"]').getAttribute('aria-pressed'), 'true');
   await setup.getByRole('button', { name: 'Hide Passphrase', exact: true }).click();
   assert.equal(await pass.getAttribute('type'), 'password');
+
+  // The core's floor: a 4-character passphrase and password1234 are refused, with a message
+  // saying how to make it stronger, and no vault is made.
+  for (const [weak, code] of [['abcd', 'err_passphrase_too_short'], ['password1234', 'err_passphrase_too_weak']]) {
+    await pass.fill(weak);
+    await confirm.fill(weak);
+    await confirm.press('Enter');
+    await page.locator('#setup-error', { hasText: msg(code) }).waitFor();
+    assert.equal((await ask(page, 'vault_status')).ok.exists, false);
+  }
+  // The page rates a passphrase with the core's pure function, without asking the worker.
+  const rated = await page.evaluate(async () => {
+    const core = await import(chrome.runtime.getURL('pkg/keypost.js'));
+    await core.default({ module_or_path: chrome.runtime.getURL('pkg/keypost_bg.wasm') });
+    return ['abcd', 'password1234', 'maple orbit candle frost quiver'].map((p) => core.passphrase_strength(p));
+  });
+  assert.deepEqual(rated.map((r) => [r.acceptable, r.refusal]), [
+    [false, 'passphrase_too_short'],
+    [false, 'passphrase_too_weak'],
+    [true, null],
+  ]);
+  assert.equal(rated[1].hint, 'passphrase_common');
+  await pass.fill(PASS1);
 
   await confirm.fill(`${PASS1}x`);
   await confirm.press('Enter');
@@ -471,6 +495,18 @@ test('auto-lock: 5 minutes arms the alarm, an old session locks; "only on restar
 
 test('passphrase change: the old one stops working, the new one works, the accounts stay', async () => {
   const settings = section('settings');
+  const w = await worker(A);
+  const stored = async () => JSON.parse(await w.evaluate(async () => (await chrome.storage.local.get('vault')).vault));
+  const before = await stored();
+  // The floor applies to a change too: refused, with its message, and the record is untouched.
+  for (const [weak, code] of [['abcd', 'err_passphrase_too_short'], ['password1234', 'err_passphrase_too_weak']]) {
+    await settings.getByLabel('Current passphrase', { exact: true }).fill(PASS1);
+    await settings.getByLabel('New passphrase', { exact: true }).fill(weak);
+    await settings.getByLabel('Type the passphrase again', { exact: true }).fill(weak);
+    await settings.getByLabel('Type the passphrase again', { exact: true }).press('Enter');
+    await page.locator('#passphrase-error', { hasText: msg(code) }).waitFor();
+    assert.deepEqual(await stored(), before);
+  }
   await settings.getByLabel('Current passphrase', { exact: true }).fill(WRONG_PASS);
   await settings.getByLabel('New passphrase', { exact: true }).fill(PASS2);
   await settings.getByLabel('Type the passphrase again', { exact: true }).fill(`${PASS2}!`);
@@ -483,6 +519,12 @@ test('passphrase change: the old one stops working, the new one works, the accou
   await settings.getByLabel('Current passphrase', { exact: true }).press('Enter');
   await page.locator('#page-message', { hasText: msg('passphraseChanged') }).waitFor();
   assert.equal(await settings.getByLabel('New passphrase', { exact: true }).inputValue(), '');
+  // A new data key: the wrapped key and the accounts ciphertext both changed, one generation on.
+  const after = await stored();
+  assert.equal(after.v, 2);
+  assert.equal(after.gen, before.gen + 1);
+  assert.notEqual(after.wrapped_dek.ct, before.wrapped_dek.ct);
+  assert.notEqual(after.accounts.ct, before.accounts.ct);
 
   await page.getByRole('button', { name: 'Lock now' }).click();
   await unlockWith(PASS1);
@@ -579,7 +621,8 @@ test('export: the backup file is the encrypted record', async () => {
   await download.saveAs(backupPath);
   const backup = readFileSync(backupPath, 'utf8');
   const record = JSON.parse(backup);
-  assert.deepEqual(Object.keys(record).sort(), ['accounts', 'kdf', 'salt', 'v', 'wrapped_dek']);
+  assert.deepEqual(Object.keys(record).sort(), ['accounts', 'gen', 'kdf', 'salt', 'v', 'wrapped_dek']);
+  assert.equal(record.v, 2);
   assert.deepEqual(record.kdf, { alg: 'argon2id', ...TARGET_KDF });
   for (const s of SECRETS) assert.ok(!backup.includes(s));
   await page.locator('#page-message', { hasText: msg('backupExported', [download.suggestedFilename()]) }).waitFor();
@@ -659,32 +702,98 @@ test('import into a fresh profile: a non-vault file is refused, the backup unloc
   await item.locator('.message', { hasText: msg('verifiedAs', ['keypost_demo']) }).waitFor();
 });
 
-test('an older record with weaker KDF parameters is upgraded to the target after unlock', async () => {
+test('replacing a vault needs the backup\'s passphrase; the old vault is kept and restorable; an older record is upgraded at unlock', async () => {
   const frozen = join(work, 'vault-v1.json');
   writeFileSync(frozen, readFileSync('tests/data/vault-v1.json'));
-  assert.deepEqual(JSON.parse(readFileSync(frozen, 'utf8')).kdf, { alg: 'argon2id', m: 19456, t: 2, p: 1 });
-  const dialogs = [];
-  page.once('dialog', async (d) => { dialogs.push(d.message()); await d.accept(); });
-  const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser'),
-    section('settings').getByRole('button', { name: 'Import a backup' }).click(),
-  ]);
-  await chooser.setFiles(frozen);
-  await visible(section('unlock'));
-  assert.deepEqual(dialogs, [msg('confirmReplaceVault')]);
+  const json = readFileSync(frozen, 'utf8');
+  assert.deepEqual(JSON.parse(json).kdf, { alg: 'argon2id', m: 19456, t: 2, p: 1 });
   const w = await worker(A);
   const stored = async () => JSON.parse(await w.evaluate(async () => (await chrome.storage.local.get('vault')).vault));
+  const before = await stored();
+  // Through the page: after the replace confirmation it asks for the backup's passphrase; a
+  // wrong one is refused by the core and nothing changes.
+  /** @type {string[][]} */
+  const dialogs = [];
+  let backupPass = WRONG_PASS;
+  /** @param {import('playwright-core').Dialog} d */
+  const onDialog = async (d) => {
+    dialogs.push([d.type(), d.message()]);
+    await d.accept();
+  };
+  page.on('dialog', onDialog);
+  const importThroughPage = async () => {
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      section('settings').getByRole('button', { name: 'Import a backup' }).click(),
+    ]);
+    await chooser.setFiles(frozen);
+    // The backup's passphrase is asked in the page's own dialog, in a masked field.
+    const field = page.getByLabel(msg('importPassphrase'), { exact: true });
+    await field.waitFor();
+    assert.equal(await field.getAttribute('type'), 'password');
+    assert.equal(await field.getAttribute('autocomplete'), 'off');
+    await field.fill(backupPass);
+    await page.locator('#import-pass-ok').click();
+  };
+  await importThroughPage();
+  await page.locator('#page-message', { hasText: msg('err_vault_wrong_passphrase') }).waitFor();
+  assert.deepEqual(dialogs, [['confirm', msg('confirmReplaceVault')]]);
+  assert.equal(await page.inputValue('#import-pass'), '', 'the backup passphrase stays in the page');
+  assert.deepEqual(await stored(), before);
+  assert.equal((await ask(page, 'vault_status')).ok.previous, null);
+  // Without a passphrase the core refuses to replace at all.
+  const bare = await ask(page, 'vault_import', { json, replace: true });
+  assert.equal(bare.error?.code, 'vault_import_passphrase_required');
+  // A backup asking for 1 GiB: refused at once with its own code.
+  const huge = JSON.stringify({ ...JSON.parse(json), kdf: { alg: 'argon2id', m: 1048576, t: 2, p: 1 } });
+  const started = Date.now();
+  const refused = await ask(page, 'vault_import', { json: huge, replace: true, passphrase: FROZEN_PASS });
+  assert.equal(refused.error?.code, 'vault_kdf_out_of_bounds');
+  assert.equal(refused.error?.why, 'memory_too_high');
+  assert.ok(Date.now() - started < 2000, 'the refusal took a derivation');
+  assert.deepEqual(await stored(), before);
+  // The right one: the backup replaces the vault, the old one is kept.
+  backupPass = FROZEN_PASS;
+  await importThroughPage();
+  await page.locator('#page-message', { hasText: msg('backupImported') }).waitFor();
+  page.off('dialog', onDialog);
+  await visible(section('unlock'));
+  const imported = (await ask(page, 'vault_status')).ok;
+  assert.equal(imported.unlocked, false);
+  assert.equal(typeof imported.previous?.replaced_ms, 'number');
+  assert.equal(imported.previous.expires_ms, null);
   assert.deepEqual((await stored()).kdf, { alg: 'argon2id', m: 19456, t: 2, p: 1 });
   await unlockWith(FROZEN_PASS);
   await visible(section('accounts'));
   const after = await stored();
   assert.deepEqual(after.kdf, { alg: 'argon2id', ...TARGET_KDF });
-  assert.notEqual(after.salt, JSON.parse(readFileSync(frozen, 'utf8')).salt);
+  assert.equal(after.v, 2);
+  assert.notEqual(after.salt, JSON.parse(json).salt);
   // The upgraded record holds the same account and still opens with the same passphrase.
   assert.deepEqual(await page.locator('#account-list li.account strong').allTextContents(), ['Main']);
   await page.getByRole('button', { name: 'Lock now' }).click();
   await unlockWith(FROZEN_PASS);
   await visible(section('accounts'));
+  // The new vault was unlocked: the kept one now has an end date, and can be exported...
+  const status = (await ask(page, 'vault_status')).ok;
+  assert.equal(typeof status.previous?.expires_ms, 'number');
+  assert.ok(status.previous.expires_ms - Date.now() > 6.9 * 24 * 3600 * 1000);
+  const exported = await ask(page, 'vault_export_previous');
+  assert.deepEqual(JSON.parse(exported.ok.json), before);
+  // ...and restored through the page: the vault from before the import is back (locked), with
+  // its accounts.
+  await section('settings').getByRole('button', { name: msg('previousVaultRestore') }).click();
+  await page.locator('#page-message', { hasText: msg('previousVaultRestored') }).waitFor();
+  await visible(section('unlock'));
+  const restored = { ok: (await ask(page, 'vault_status')).ok };
+  assert.equal(restored.ok.unlocked, false);
+  assert.deepEqual(await stored(), before);
+  assert.equal(typeof restored.ok.previous?.replaced_ms, 'number', 'the replaced import is kept in turn');
+  await unlockWith(PASS2);
+  await visible(section('accounts'));
+  assert.deepEqual(await accountHandles(), ['@keypost_demo', '@keypost_second']);
+  assert.ok((await ask(page, 'vault_discard_previous')).ok.previous === null);
+  assert.equal((await ask(page, 'vault_restore_previous')).error?.code, 'vault_no_previous');
   await A.context.close();
   A = null;
 });

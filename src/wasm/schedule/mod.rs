@@ -22,19 +22,21 @@ use serde_json::{Value, json};
 
 use super::{AppError, session};
 use crate::compose::{self, PostInput};
+use crate::leak;
 use crate::schedule::{
     Draft, ItemId, MediaRef, PlannedPost, Queue, ResolutionInput, ScheduleError,
 };
-use store::with_queue;
+use store::{with_queue, with_queue_unlocked};
 
 pub use notify::on_notification_click;
 pub use run::{ALARM, on_alarm, on_worker_start, spawn_unlocked};
+pub use store::reseal as reseal_queue;
 
 /// Schedule messages.
 // The variant names are the message types (`schedule_add`, ...), as the pages send them.
 #[allow(clippy::enum_variant_names)]
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Msg {
     /// Plans a post or thread.
     ScheduleAdd {
@@ -144,7 +146,8 @@ fn planned(posts: Vec<PostInput>) -> Vec<PlannedPost> {
         .collect()
 }
 
-/// Checks lengths against the account (premium or not); the vault must be unlocked.
+/// Checks lengths against the account (premium or not) and refuses a pasted key (the leak
+/// guard); the vault must be unlocked.
 async fn check_posts(account_id: &str, posts: &[PostInput]) -> Result<(), AppError> {
     let open = session::open(true).await?;
     let account = open
@@ -152,7 +155,8 @@ async fn check_posts(account_id: &str, posts: &[PostInput]) -> Result<(), AppErr
         .get(account_id)
         .ok_or_else(|| AppError::new("account_not_found"))?;
     store::remember_usernames(&open).await;
-    Ok(compose::validate(posts, account.premium)?)
+    compose::validate(posts, account.premium)?;
+    Ok(leak::check_posts(posts, &leak::secrets_of(&open.doc))?)
 }
 
 /// Plans a post or thread; warns when it would take the account over the 24-hour limit X
@@ -164,7 +168,8 @@ async fn add(account_id: String, posts: Vec<PostInput>, due_at_ms: u64) -> Resul
         posts: planned(posts),
         due_at_ms,
     };
-    let (id, planned_count) = with_queue(|q, now| {
+    // The contents are sealed with the session's key: locked meanwhile, nothing is stored.
+    let (id, planned_count) = with_queue_unlocked(|q, now| {
         let id = q.add(draft, now)?;
         Ok((id, q.busiest_window(&account_id, due_at_ms)))
     })
@@ -191,7 +196,8 @@ async fn edit(id: ItemId, posts: Vec<PostInput>) -> Result<Value, AppError> {
         .ok_or(ScheduleError::NotFound { id })?;
     check_posts(&account_id, &posts).await?;
     let posts = planned(posts);
-    apply(|q, _| q.edit(id, posts)).await
+    with_queue_unlocked(|q, _| q.edit(id, posts)).await?;
+    Ok(json!({}))
 }
 
 /// Cancels an item and deletes its images.

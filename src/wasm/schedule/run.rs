@@ -15,14 +15,15 @@ use serde_json::Value;
 
 use super::notify::{clear_unlock, notify_item, notify_storage_fault, notify_unlock};
 use super::store::{
-    forget_item_media, read, remember_limit, remember_usernames, reserve_room, try_with_queue,
-    with_queue,
+    forget_item_media, read, read_loaded, remember_limit, remember_usernames, reserve_room,
+    try_with_queue, with_queue,
 };
 use crate::compose::SentPost;
+use crate::leak;
 use crate::schedule::{ItemId, MAX_PAST_ITEMS, Outcome, ScheduleError, State};
 use crate::wasm::net::signed_send;
 use crate::wasm::platform::{self, browser_online};
-use crate::wasm::{AppError, api_base, history, msg_compose, session};
+use crate::wasm::{AppError, api_base, at_rest, history, msg_compose, session};
 use crate::x::{self, RateLimits};
 
 /// The one alarm that wakes the worker for the next due item.
@@ -189,22 +190,44 @@ async fn finish(id: ItemId, outcome: Outcome) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Ends an item's step without sending it: a permanent failure with this code.
+async fn refuse(id: ItemId, code: &str) -> Result<(), AppError> {
+    with_queue(|q, now| q.begin(id, now)).await?;
+    finish(
+        id,
+        Outcome::Permanent {
+            code: code.to_owned(),
+        },
+    )
+    .await
+}
+
 /// Sends the next step of one due item.
 async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
-    let Ok(step) = read().await?.next_step(id) else {
+    let loaded = read_loaded().await?;
+    let Ok(step) = loaded.queue.next_step(id) else {
         // Changed meanwhile (cancelled, sent): nothing to do.
         return Ok(());
     };
+    // Its contents are sealed: blank while locked (locked just now: the next run marks it as
+    // waiting for an unlock), and never sent blank.
+    if !loaded.has_contents(id) {
+        if at_rest::current_dek().await.is_none() {
+            return Ok(());
+        }
+        return refuse(id, "sealed_unopenable").await;
+    }
     let Some(account) = open.doc.get(&step.account_id) else {
-        with_queue(|q, now| q.begin(id, now)).await?;
-        return finish(
-            id,
-            Outcome::Permanent {
-                code: "account_not_found".to_owned(),
-            },
-        )
-        .await;
+        return refuse(id, "account_not_found").await;
     };
+    // The leak guard again at send time (items planned before it existed).
+    let secrets = leak::secrets_of(&open.doc);
+    if std::iter::once(step.text.as_str())
+        .chain(step.media.iter().map(|m| m.alt_text.as_str()))
+        .any(|text| leak::check_text(text, &secrets).is_some())
+    {
+        return refuse(id, "post_contains_secret").await;
+    }
     let keys = account.keys.clone();
     let creds = keys.credentials();
     let username = account
@@ -286,7 +309,7 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
             &step.text,
             platform::now_ms(),
         );
-        let _ = history::record(post).await;
+        let _ = history::record(post, &open.dek).await;
     }
     Ok(())
 }

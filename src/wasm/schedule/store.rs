@@ -6,11 +6,16 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::schedule::{Item, Queue, ScheduleError};
+use crate::sealed::{LoadedQueue, StoredQueue};
+use crate::vault::Dek;
+use crate::wasm::at_rest;
 use crate::wasm::platform::{self, Area};
+use crate::wasm::session::BrowserEntropy;
 use crate::wasm::{AppError, msg_compose, session};
 use crate::x::RateLimits;
 
-/// `storage.local` key of the queue (the core's JSON).
+/// `storage.local` key of the queue: the core's [`StoredQueue`] as JSON text (the queue with
+/// every text and alt text sealed per item; [`crate::sealed`]).
 const QUEUE_KEY: &str = "queue";
 /// `storage.local` key of the last known 24-hour limits, per account.
 const LIMITS_KEY: &str = "schedule_limits";
@@ -40,43 +45,73 @@ pub async fn reserve_room() -> Result<(), AppError> {
     platform::remove(Area::Local, ROOM_KEY).await
 }
 
-/// The stored queue (empty when there is none). The caller holds the lock.
-pub async fn load() -> Result<Queue, AppError> {
+/// The stored queue (empty when there is none), its items' contents opened with `dek`
+/// (blank without it). The caller holds the lock.
+async fn load(dek: Option<&Dek>) -> Result<LoadedQueue, AppError> {
     match platform::get::<String>(Area::Local, QUEUE_KEY).await? {
-        Some(json) => Ok(Queue::from_json(&json)?),
-        None => Ok(Queue::new()),
+        Some(json) => Ok(LoadedQueue::from_json(&json, dek)?),
+        None => Ok(LoadedQueue::default()),
     }
 }
 
-/// Stores the queue. The caller holds the lock.
-async fn persist(queue: &Queue) -> Result<(), AppError> {
-    let json = queue.to_json()?;
+/// Stores the queue, contents sealed with `dek` (the key it was loaded with); without a key
+/// sealed contents are kept as they were. The caller holds the lock.
+async fn persist(loaded: &LoadedQueue, dek: Option<&Dek>) -> Result<(), AppError> {
+    let json = loaded.to_json(dek, &mut BrowserEntropy)?;
     platform::set(Area::Local, QUEUE_KEY, &json).await
 }
 
-/// The stored queue as it is now, read under the lock.
+/// The stored queue as it is now, read under the lock: contents opened while unlocked, blank
+/// while locked.
 pub async fn read() -> Result<Queue, AppError> {
+    Ok(read_loaded().await?.queue)
+}
+
+/// [`read`], also saying which items' contents are here ([`LoadedQueue::has_contents`]).
+pub async fn read_loaded() -> Result<LoadedQueue, AppError> {
     let _lock = lock().await;
-    load().await
+    let dek = at_rest::current_dek().await;
+    load(dek.as_ref()).await
 }
 
 /// Loads the queue, applies `change`, and persists it when the change succeeded or when the
 /// core's refusal itself moved an item (`NeedsConfirmation`), all under the lock. The outer
-/// error is a storage fault; the inner one is the core's refusal.
+/// error is a storage fault; the inner one is the core's refusal. The key is the session's,
+/// taken under the lock; while locked, the contents are blank and stored back sealed as they
+/// were (a change that needs them takes [`with_queue_unlocked`]).
 pub async fn try_with_queue<T>(
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
 ) -> Result<Result<T, ScheduleError>, AppError> {
     let _lock = lock().await;
-    let mut queue = load().await?;
-    let result = change(&mut queue, platform::now_ms());
+    let dek = at_rest::current_dek().await;
+    change_and_persist(dek.as_ref(), change).await
+}
+
+async fn change_and_persist<T>(
+    dek: Option<&Dek>,
+    change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
+) -> Result<Result<T, ScheduleError>, AppError> {
+    let mut loaded = load(dek).await?;
+    let result = change(&mut loaded.queue, platform::now_ms());
     if result
         .as_ref()
         .err()
         .is_none_or(ScheduleError::changes_queue)
     {
-        persist(&queue).await?;
+        persist(&loaded, dek).await?;
     }
     Ok(result)
+}
+
+/// [`with_queue`] for a change that writes contents (add, edit): the session's key is taken
+/// under the lock and required (`locked` without it), so new contents are never stored in
+/// clear nor under a key that changed meanwhile.
+pub async fn with_queue_unlocked<T>(
+    change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
+) -> Result<T, AppError> {
+    let _lock = lock().await;
+    let dek = at_rest::key(None).await?;
+    Ok(change_and_persist(Some(&dek), change).await??)
 }
 
 /// [`try_with_queue`] with the core's refusal as the error.
@@ -84,6 +119,22 @@ pub async fn with_queue<T>(
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
 ) -> Result<T, AppError> {
     Ok(try_with_queue(change).await??)
+}
+
+/// Re-seals every item's contents from `old` to `new` under the queue's lock
+/// ([`at_rest::reseal_all`]). `false` (nothing changed) when an item opens with neither key.
+pub async fn reseal(old: &Dek, new: &Dek) -> Result<bool, AppError> {
+    let _lock = lock().await;
+    let Some(json) = platform::get::<String>(Area::Local, QUEUE_KEY).await? else {
+        return Ok(true);
+    };
+    match StoredQueue::reseal(&json, old, new, &mut BrowserEntropy) {
+        Ok(moved) => {
+            platform::set(Area::Local, QUEUE_KEY, &moved).await?;
+            Ok(true)
+        }
+        Err(_) => Ok(false),
+    }
 }
 
 /// Keeps the accounts' usernames for the queue view, which may be drawn while locked.

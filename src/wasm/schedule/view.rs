@@ -33,6 +33,9 @@ struct ItemView<'a> {
     post_ref_required: bool,
     /// How many leading posts `schedule_edit` must leave as they are (on X, or maybe on X).
     fixed_steps: usize,
+    /// Whether `posts` hold the texts: they are sealed, so while the vault is locked (or for
+    /// contents that do not open) the texts and alt texts are empty.
+    contents_available: bool,
 }
 
 #[derive(Serialize)]
@@ -55,7 +58,11 @@ struct PostedView {
     via: PostedVia,
 }
 
-fn view<'a>(item: &'a Item, names: &'a HashMap<String, String>) -> ItemView<'a> {
+fn view<'a>(
+    item: &'a Item,
+    names: &'a HashMap<String, String>,
+    contents_available: bool,
+) -> ItemView<'a> {
     let username = names.get(&item.account_id).map(String::as_str);
     ItemView {
         id: item.id.0,
@@ -106,12 +113,14 @@ fn view<'a>(item: &'a Item, names: &'a HashMap<String, String>) -> ItemView<'a> 
             State::NeedsConfirmation { reason, .. } if reason.post_id_required()
         ),
         fixed_steps: item.fixed_steps(),
+        contents_available,
     }
 }
 
 /// The answer to `schedule_list`: upcoming and past items, and how many need the user.
 pub async fn list() -> Result<Value, AppError> {
-    let queue = store::read().await?;
+    let loaded = store::read_loaded().await?;
+    let queue = &loaded.queue;
     if let Ok(open) = session::open(false).await {
         store::remember_usernames(&open).await;
     }
@@ -119,9 +128,13 @@ pub async fn list() -> Result<Value, AppError> {
     let upcoming: Vec<ItemView> = queue
         .upcoming()
         .into_iter()
-        .map(|i| view(i, &names))
+        .map(|i| view(i, &names, loaded.has_contents(i.id)))
         .collect();
-    let past: Vec<ItemView> = queue.past().into_iter().map(|i| view(i, &names)).collect();
+    let past: Vec<ItemView> = queue
+        .past()
+        .into_iter()
+        .map(|i| view(i, &names, loaded.has_contents(i.id)))
+        .collect();
     Ok(json!({
         "now_ms": platform::now_ms(),
         "upcoming": upcoming,

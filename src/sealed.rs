@@ -1,0 +1,773 @@
+//! What the user wrote, sealed at rest with the vault's data key (the DEK).
+//!
+//! The vault seals the accounts; this module seals everything else the user wrote that the
+//! worker keeps in `storage.local`: the composer's draft, its outbox (a post or thread on its
+//! way), the Sent history, and the contents (texts and alt texts) of scheduled posts. Sans-IO:
+//! the worker brings the key and the randomness and stores the strings this module returns.
+//!
+//! # Format
+//!
+//! A sealed value is one string, `kps1.` followed by standard base64 of a 12-byte nonce and the
+//! AES-256-GCM ciphertext (tag appended) of the value's JSON. Every write draws a fresh nonce.
+//! The associated data names the record kind (and, for a scheduled item, its id):
+//! `keypost-sealed;v=1;kind=draft`, `...;kind=outbox`, `...;kind=history`,
+//! `...;kind=queue_item;id=7`. So a blob moved from one record to another (the outbox into the
+//! draft, item 3's text into item 7) does not open.
+//!
+//! # The queue
+//!
+//! The scheduler must work while the vault is locked (due times, states, "needs unlock", the
+//! alarm), so the queue stays the core's [`Queue`] in clear with only each item's *contents*
+//! taken out: every post's text and every image's alt text are blanked in the clear queue and
+//! sealed per item in `contents` ([`StoredQueue`]). What stays clear: ids, account ids, due
+//! times, states, attempts, the per-item history of outcomes, how many posts an item has, and
+//! the media-store keys of its images (random UUIDs the scheduler needs to delete them).
+//!
+//! # Migration
+//!
+//! A record stored before sealing (plain JSON) still reads ([`Stored::Clear`]); the worker
+//! writes it back sealed at its next write. A sealed record never goes back to clear.
+//!
+//! # Key rotation
+//!
+//! [`reseal`] opens a blob with the old key and seals it with the new one (same kind, fresh
+//! nonce); [`StoredQueue::reseal`] does so for every item of a stored queue.
+
+use std::collections::BTreeMap;
+
+use aes_gcm::Aes256Gcm;
+use aes_gcm::aead::{Aead, KeyInit, Nonce, Payload};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::schedule::{Item, ItemId, PlannedPost, Queue, ScheduleError};
+use crate::vault::{Dek, Entropy};
+
+/// What every sealed string starts with.
+pub const PREFIX: &str = "kps1.";
+const NONCE_LEN: usize = 12;
+const KEY_LEN: usize = 32;
+/// AES-GCM's tag.
+const TAG_LEN: usize = 16;
+
+/// Which record a sealed value belongs to: bound into the associated data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The composer's draft (`storage.local` `draft`).
+    Draft,
+    /// The composer's outbox (`outbox`).
+    Outbox,
+    /// The Sent history (`history`).
+    History,
+    /// The contents of one scheduled item (`queue`), by its id.
+    QueueItem(ItemId),
+}
+
+impl Kind {
+    fn aad(self) -> Vec<u8> {
+        match self {
+            Kind::Draft => b"keypost-sealed;v=1;kind=draft".to_vec(),
+            Kind::Outbox => b"keypost-sealed;v=1;kind=outbox".to_vec(),
+            Kind::History => b"keypost-sealed;v=1;kind=history".to_vec(),
+            Kind::QueueItem(id) => {
+                format!("keypost-sealed;v=1;kind=queue_item;id={}", id.0).into_bytes()
+            }
+        }
+    }
+}
+
+/// Why a sealed value could not be read or written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SealedError {
+    /// Not a sealed string (no prefix, bad base64, too short).
+    Malformed,
+    /// It does not open with this key for this record: another key (the vault was replaced
+    /// or its key rotated without this record), another record's blob, or altered bytes.
+    Unopenable,
+    /// Encryption failed (cannot happen with a 32-byte key).
+    EncryptionFailed,
+    /// The opened bytes are not the record's JSON (or the value could not be written as JSON).
+    Json,
+}
+
+impl SealedError {
+    /// A stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SealedError::Malformed | SealedError::Json => "sealed_malformed",
+            SealedError::Unopenable => "sealed_unopenable",
+            SealedError::EncryptionFailed => "sealed_failed",
+        }
+    }
+}
+
+impl std::fmt::Display for SealedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::error::Error for SealedError {}
+
+/// The DEK's 32 bytes (through its only public form, base64, so the vault keeps its
+/// representation to itself), wiped when dropped.
+fn key_bytes(dek: &Dek) -> Result<Zeroizing<[u8; KEY_LEN]>, SealedError> {
+    let text = dek.to_base64();
+    let bytes = Zeroizing::new(
+        B64.decode(text.as_bytes())
+            .map_err(|_| SealedError::EncryptionFailed)?,
+    );
+    let mut key = Zeroizing::new([0u8; KEY_LEN]);
+    if bytes.len() != KEY_LEN {
+        return Err(SealedError::EncryptionFailed);
+    }
+    key.copy_from_slice(&bytes);
+    Ok(key)
+}
+
+/// Whether `text` is a sealed string (it may still fail to open).
+pub fn is_sealed(text: &str) -> bool {
+    text.starts_with(PREFIX)
+}
+
+/// Seals `plaintext` for `kind` under `dek` with a fresh nonce.
+///
+/// # Errors
+/// [`SealedError::EncryptionFailed`].
+pub fn seal<E: Entropy + ?Sized>(
+    dek: &Dek,
+    kind: Kind,
+    plaintext: &[u8],
+    entropy: &mut E,
+) -> Result<String, SealedError> {
+    let key = key_bytes(dek)?;
+    let mut nonce = [0u8; NONCE_LEN];
+    entropy.fill(&mut nonce);
+    let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|_| SealedError::EncryptionFailed)?;
+    let aad = kind.aad();
+    let ct = cipher
+        .encrypt(
+            &Nonce::<Aes256Gcm>::from(nonce),
+            Payload {
+                msg: plaintext,
+                aad: &aad,
+            },
+        )
+        .map_err(|_| SealedError::EncryptionFailed)?;
+    let mut raw = Vec::with_capacity(NONCE_LEN + ct.len());
+    raw.extend_from_slice(&nonce);
+    raw.extend_from_slice(&ct);
+    Ok(format!("{PREFIX}{}", B64.encode(raw)))
+}
+
+/// Opens a string written by [`seal`] for the same `kind` and key.
+///
+/// # Errors
+/// [`SealedError::Malformed`] or [`SealedError::Unopenable`].
+pub fn open(dek: &Dek, kind: Kind, sealed: &str) -> Result<Zeroizing<Vec<u8>>, SealedError> {
+    let body = sealed.strip_prefix(PREFIX).ok_or(SealedError::Malformed)?;
+    let raw = B64
+        .decode(body.as_bytes())
+        .map_err(|_| SealedError::Malformed)?;
+    if raw.len() < NONCE_LEN + TAG_LEN {
+        return Err(SealedError::Malformed);
+    }
+    let (nonce, ct) = raw.split_at(NONCE_LEN);
+    let mut n = [0u8; NONCE_LEN];
+    n.copy_from_slice(nonce);
+    let key = key_bytes(dek)?;
+    let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|_| SealedError::Unopenable)?;
+    let aad = kind.aad();
+    cipher
+        .decrypt(&Nonce::<Aes256Gcm>::from(n), Payload { msg: ct, aad: &aad })
+        .map(Zeroizing::new)
+        .map_err(|_| SealedError::Unopenable)
+}
+
+/// Seals a value's JSON.
+///
+/// # Errors
+/// [`SealedError::Json`] or [`SealedError::EncryptionFailed`].
+pub fn seal_json<T: Serialize, E: Entropy + ?Sized>(
+    dek: &Dek,
+    kind: Kind,
+    value: &T,
+    entropy: &mut E,
+) -> Result<String, SealedError> {
+    let json = Zeroizing::new(serde_json::to_vec(value).map_err(|_| SealedError::Json)?);
+    seal(dek, kind, &json, entropy)
+}
+
+/// Opens a value sealed by [`seal_json`].
+///
+/// # Errors
+/// As [`open`], and [`SealedError::Json`] when the opened bytes are not a `T`.
+pub fn open_json<T: DeserializeOwned>(
+    dek: &Dek,
+    kind: Kind,
+    sealed: &str,
+) -> Result<T, SealedError> {
+    let bytes = open(dek, kind, sealed)?;
+    serde_json::from_slice(&bytes).map_err(|_| SealedError::Json)
+}
+
+/// Re-seals a blob from `old` to `new` (same kind, fresh nonce): for a change of the DEK.
+///
+/// # Errors
+/// As [`open`] with `old`, and [`SealedError::EncryptionFailed`].
+pub fn reseal<E: Entropy + ?Sized>(
+    old: &Dek,
+    new: &Dek,
+    kind: Kind,
+    sealed: &str,
+    entropy: &mut E,
+) -> Result<String, SealedError> {
+    let plain = open(old, kind, sealed)?;
+    seal(new, kind, &plain, entropy)
+}
+
+/// A stored record as read: sealed (to be opened with the DEK) or from before sealing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stored<T> {
+    /// A sealed string.
+    Sealed(String),
+    /// A record written before sealing, in clear: read once, written back sealed.
+    Clear(T),
+}
+
+impl<T: DeserializeOwned> Stored<T> {
+    /// Classifies what `storage.local` holds for a record: a sealed string or the record's
+    /// own JSON.
+    ///
+    /// # Errors
+    /// [`SealedError::Json`] when it is neither.
+    pub fn from_value(value: Value) -> Result<Self, SealedError> {
+        match value {
+            Value::String(s) if is_sealed(&s) => Ok(Stored::Sealed(s)),
+            other => serde_json::from_value(other)
+                .map(Stored::Clear)
+                .map_err(|_| SealedError::Json),
+        }
+    }
+
+    /// The record: opened with `dek`, or as it was stored in clear.
+    ///
+    /// # Errors
+    /// As [`open_json`].
+    pub fn open(self, dek: &Dek, kind: Kind) -> Result<T, SealedError> {
+        match self {
+            Stored::Sealed(s) => open_json(dek, kind, &s),
+            Stored::Clear(v) => Ok(v),
+        }
+    }
+}
+
+/// What of an item is sealed: each post's text and its images' alt texts.
+#[derive(Serialize, Deserialize)]
+struct Contents {
+    posts: Vec<PostContents>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PostContents {
+    text: String,
+    alts: Vec<String>,
+}
+
+impl Contents {
+    fn of(posts: &[PlannedPost]) -> Self {
+        Contents {
+            posts: posts
+                .iter()
+                .map(|p| PostContents {
+                    text: p.text.clone(),
+                    alts: p.media.iter().map(|m| m.alt_text.clone()).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Fills blanked posts back in; `false` (nothing changed) when the shapes differ.
+    fn fill(self, posts: &mut [PlannedPost]) -> bool {
+        let fits = self.posts.len() == posts.len()
+            && self
+                .posts
+                .iter()
+                .zip(posts.iter())
+                .all(|(c, p)| c.alts.len() == p.media.len());
+        if !fits {
+            return false;
+        }
+        for (c, p) in self.posts.into_iter().zip(posts.iter_mut()) {
+            p.text = c.text;
+            for (alt, m) in c.alts.into_iter().zip(p.media.iter_mut()) {
+                m.alt_text = alt;
+            }
+        }
+        true
+    }
+}
+
+/// The posts with every text and alt text blanked (what stays in clear).
+fn blanked(posts: &[PlannedPost]) -> Vec<PlannedPost> {
+    let mut out = posts.to_vec();
+    for p in &mut out {
+        p.text.clear();
+        for m in &mut p.media {
+            m.alt_text.clear();
+        }
+    }
+    out
+}
+
+/// The queue as stored: the core's queue with the contents blanked, and each item's contents
+/// sealed by item id. Items absent from `contents` are in clear (stored before sealing).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredQueue {
+    /// The format's version (1).
+    sealed_queue: u32,
+    /// The queue, contents blanked for every item in `contents`.
+    queue: Value,
+    /// Item id (as text) to its sealed contents.
+    contents: BTreeMap<String, String>,
+}
+
+/// A queue as loaded, and what is needed to store it again without a key: the sealed contents
+/// of items that were not opened, with their blanked posts, so they are written back as they
+/// were unless they changed.
+#[derive(Clone, Debug, Default)]
+pub struct LoadedQueue {
+    /// The queue, with the contents of every item that could be opened (or was clear).
+    pub queue: Queue,
+    kept: BTreeMap<ItemId, (Vec<PlannedPost>, String)>,
+}
+
+impl LoadedQueue {
+    /// Whether this item's contents are here (opened or clear), not only sealed: an item whose
+    /// contents are not must never be sent (its texts are blank).
+    pub fn has_contents(&self, id: ItemId) -> bool {
+        !self.kept.contains_key(&id)
+    }
+
+    /// Reads what `storage.local` holds under `queue` (the stored JSON text): a [`StoredQueue`]
+    /// or a plain queue from before sealing. With `dek`, items' contents are opened; an item
+    /// whose contents do not open (or without `dek`) stays blank and keeps its sealed contents.
+    ///
+    /// # Errors
+    /// [`ScheduleError::Corrupt`] when it is not a queue.
+    pub fn from_json(json: &str, dek: Option<&Dek>) -> Result<Self, ScheduleError> {
+        let corrupt = |detail: &str| ScheduleError::Corrupt {
+            detail: detail.to_owned(),
+        };
+        let value: Value = serde_json::from_str(json).map_err(|e| corrupt(&e.to_string()))?;
+        if value.get("sealed_queue").is_none() {
+            return Ok(LoadedQueue {
+                queue: Queue::from_json(json)?,
+                kept: BTreeMap::new(),
+            });
+        }
+        let stored: StoredQueue =
+            serde_json::from_value(value).map_err(|e| corrupt(&e.to_string()))?;
+        if stored.sealed_queue != 1 {
+            return Err(corrupt("unknown sealed queue version"));
+        }
+        let mut queue = Queue::from_json(&stored.queue.to_string())?;
+        let mut kept = BTreeMap::new();
+        for item in queue.items_mut() {
+            let Some(blob) = stored.contents.get(&item.id.0.to_string()) else {
+                continue;
+            };
+            item.posts = blanked(&item.posts);
+            let opened = dek
+                .and_then(|dek| open_json::<Contents>(dek, Kind::QueueItem(item.id), blob).ok())
+                .is_some_and(|contents| contents.fill(&mut item.posts));
+            if !opened {
+                item.posts = blanked(&item.posts);
+                kept.insert(item.id, (item.posts.clone(), blob.clone()));
+            }
+        }
+        Ok(LoadedQueue { queue, kept })
+    }
+
+    /// The JSON text to store. With `dek` every item's contents are sealed (fresh nonces),
+    /// except an unchanged item that was not opened, whose sealed contents are kept. Without
+    /// `dek`, items keep their sealed contents; only an item that was in clear when loaded
+    /// (stored before sealing) stays in clear.
+    ///
+    /// # Errors
+    /// [`ScheduleError::Corrupt`] when sealing or writing fails.
+    pub fn to_json<E: Entropy + ?Sized>(
+        &self,
+        dek: Option<&Dek>,
+        entropy: &mut E,
+    ) -> Result<String, ScheduleError> {
+        let corrupt = |detail: &str| ScheduleError::Corrupt {
+            detail: detail.to_owned(),
+        };
+        let mut clear = self.queue.clone();
+        let mut contents = BTreeMap::new();
+        for item in clear.items_mut() {
+            match (self.kept.get(&item.id), dek) {
+                (Some((posts, blob)), _) if *posts == item.posts => {
+                    contents.insert(item.id.0.to_string(), blob.clone());
+                }
+                (_, Some(dek)) => {
+                    let blob = seal_item(dek, item, entropy).map_err(|e| corrupt(e.code()))?;
+                    contents.insert(item.id.0.to_string(), blob);
+                    item.posts = blanked(&item.posts);
+                }
+                // Loaded in clear and no key now: it stays as it was until a write with the key.
+                (None, None) => {}
+                // Changed contents of an item that never opened, and no key: keep what was
+                // sealed (the change cannot be sealed, and must not be stored in clear).
+                (Some((posts, blob)), None) => {
+                    contents.insert(item.id.0.to_string(), blob.clone());
+                    item.posts = posts.clone();
+                }
+            }
+        }
+        let queue: Value =
+            serde_json::from_str(&clear.to_json()?).map_err(|e| corrupt(&e.to_string()))?;
+        serde_json::to_string(&StoredQueue {
+            sealed_queue: 1,
+            queue,
+            contents,
+        })
+        .map_err(|e| corrupt(&e.to_string()))
+    }
+}
+
+fn seal_item<E: Entropy + ?Sized>(
+    dek: &Dek,
+    item: &Item,
+    entropy: &mut E,
+) -> Result<String, SealedError> {
+    seal_json(
+        dek,
+        Kind::QueueItem(item.id),
+        &Contents::of(&item.posts),
+        entropy,
+    )
+}
+
+impl StoredQueue {
+    /// Re-seals every item's contents of a stored queue (its JSON text) from `old` to `new`.
+    /// Items already under `new` stay readable (it may run twice); items in clear (from
+    /// before sealing) are sealed with `new`.
+    ///
+    /// # Errors
+    /// [`ScheduleError::Corrupt`] when it is not a queue, or an item opens with neither key
+    /// (nothing is returned then: the caller stores nothing).
+    pub fn reseal<E: Entropy + ?Sized>(
+        json: &str,
+        old: &Dek,
+        new: &Dek,
+        entropy: &mut E,
+    ) -> Result<String, ScheduleError> {
+        let mut loaded = LoadedQueue::from_json(json, Some(new))?;
+        let unopened: Vec<(ItemId, String)> = loaded
+            .kept
+            .iter()
+            .map(|(id, (_, blob))| (*id, blob.clone()))
+            .collect();
+        for (id, blob) in unopened {
+            let corrupt = || ScheduleError::Corrupt {
+                detail: format!("item {id}: {}", SealedError::Unopenable.code()),
+            };
+            let contents: Contents =
+                open_json(old, Kind::QueueItem(id), &blob).map_err(|_| corrupt())?;
+            let item = loaded
+                .queue
+                .items_mut()
+                .iter_mut()
+                .find(|i| i.id == id)
+                .ok_or_else(corrupt)?;
+            if !contents.fill(&mut item.posts) {
+                return Err(corrupt());
+            }
+            loaded.kept.remove(&id);
+        }
+        loaded.to_json(Some(new), entropy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::{Draft, MediaRef};
+
+    /// Deterministic, distinct bytes per call (tests only).
+    struct Counter(u8);
+
+    impl Entropy for Counter {
+        fn fill(&mut self, buf: &mut [u8]) {
+            for b in buf.iter_mut() {
+                self.0 = self.0.wrapping_add(1);
+                *b = self.0;
+            }
+        }
+    }
+
+    fn dek(byte: u8) -> Dek {
+        Dek::from_base64(&B64.encode([byte; 32])).expect("32 bytes")
+    }
+
+    #[test]
+    fn seal_and_open_round_trip_with_fresh_nonces() {
+        let k = dek(1);
+        let mut e = Counter(0);
+        let a = seal(&k, Kind::Draft, b"hello marker", &mut e).expect("seal");
+        let b = seal(&k, Kind::Draft, b"hello marker", &mut e).expect("seal");
+        assert!(a.starts_with(PREFIX));
+        assert_ne!(a, b, "a fresh nonce per write");
+        assert!(!a.contains("hello"));
+        assert_eq!(
+            &open(&k, Kind::Draft, &a).expect("open")[..],
+            b"hello marker"
+        );
+    }
+
+    #[test]
+    fn another_kind_another_item_or_another_key_does_not_open() {
+        let k = dek(1);
+        let mut e = Counter(0);
+        let draft = seal(&k, Kind::Draft, b"x", &mut e).expect("seal");
+        assert_eq!(open(&k, Kind::Outbox, &draft), Err(SealedError::Unopenable));
+        assert_eq!(
+            open(&k, Kind::History, &draft),
+            Err(SealedError::Unopenable)
+        );
+        assert_eq!(
+            open(&dek(2), Kind::Draft, &draft),
+            Err(SealedError::Unopenable)
+        );
+        let item3 = seal(&k, Kind::QueueItem(ItemId(3)), b"x", &mut e).expect("seal");
+        assert_eq!(
+            open(&k, Kind::QueueItem(ItemId(7)), &item3),
+            Err(SealedError::Unopenable)
+        );
+        assert!(open(&k, Kind::QueueItem(ItemId(3)), &item3).is_ok());
+    }
+
+    #[test]
+    fn altered_or_malformed_blobs_are_refused() {
+        let k = dek(1);
+        let sealed = seal(&k, Kind::History, b"abc", &mut Counter(0)).expect("seal");
+        let mut raw = B64.decode(&sealed[PREFIX.len()..]).expect("b64");
+        if let Some(last) = raw.last_mut() {
+            *last ^= 1;
+        }
+        let altered = format!("{PREFIX}{}", B64.encode(raw));
+        assert_eq!(
+            open(&k, Kind::History, &altered),
+            Err(SealedError::Unopenable)
+        );
+        assert_eq!(open(&k, Kind::History, "abc"), Err(SealedError::Malformed));
+        assert_eq!(
+            open(&k, Kind::History, "kps1.!!"),
+            Err(SealedError::Malformed)
+        );
+        assert_eq!(
+            open(&k, Kind::History, "kps1.AAAA"),
+            Err(SealedError::Malformed)
+        );
+    }
+
+    #[test]
+    fn reseal_moves_a_blob_to_the_new_key() {
+        let (old, new) = (dek(1), dek(2));
+        let mut e = Counter(0);
+        let blob = seal(&old, Kind::Outbox, b"thread", &mut e).expect("seal");
+        let moved = reseal(&old, &new, Kind::Outbox, &blob, &mut e).expect("reseal");
+        assert_eq!(
+            &open(&new, Kind::Outbox, &moved).expect("open")[..],
+            b"thread"
+        );
+        assert_eq!(
+            open(&old, Kind::Outbox, &moved),
+            Err(SealedError::Unopenable)
+        );
+        assert_eq!(
+            reseal(&new, &old, Kind::Outbox, &blob, &mut e),
+            Err(SealedError::Unopenable)
+        );
+    }
+
+    #[test]
+    fn stored_records_read_sealed_or_clear() {
+        let k = dek(1);
+        let v = vec!["a".to_owned()];
+        let sealed = seal_json(&k, Kind::History, &v, &mut Counter(0)).expect("seal");
+        let s = Stored::<Vec<String>>::from_value(Value::String(sealed)).expect("sealed");
+        assert!(matches!(s, Stored::Sealed(_)));
+        assert_eq!(s.open(&k, Kind::History).expect("open"), v);
+        let c = Stored::<Vec<String>>::from_value(serde_json::json!(["a"])).expect("clear");
+        assert_eq!(c, Stored::Clear(v.clone()));
+        assert!(Stored::<Vec<String>>::from_value(serde_json::json!("plain")).is_err());
+    }
+
+    fn queue_with(text: &str, alt: &str) -> Queue {
+        let mut q = Queue::new();
+        q.add(
+            Draft {
+                account_id: "acct".to_owned(),
+                posts: vec![
+                    PlannedPost {
+                        text: text.to_owned(),
+                        media: vec![MediaRef {
+                            local_id: "media-1".to_owned(),
+                            alt_text: alt.to_owned(),
+                        }],
+                    },
+                    PlannedPost::text("second step"),
+                ],
+                due_at_ms: 2_000_000,
+            },
+            1_000_000,
+        )
+        .expect("add");
+        q
+    }
+
+    #[test]
+    fn a_stored_queue_holds_no_contents_in_clear_and_reopens() {
+        let k = dek(1);
+        let loaded = LoadedQueue {
+            queue: queue_with("QUEUE-MARKER text", "ALT-MARKER"),
+            kept: BTreeMap::new(),
+        };
+        let json = loaded.to_json(Some(&k), &mut Counter(0)).expect("store");
+        assert!(!json.contains("QUEUE-MARKER") && !json.contains("ALT-MARKER"));
+        assert!(!json.contains("second step"));
+        assert!(json.contains("media-1") && json.contains("acct") && json.contains("2000000"));
+
+        let opened = LoadedQueue::from_json(&json, Some(&k)).expect("load");
+        assert_eq!(opened.queue, loaded.queue);
+        assert!(
+            opened
+                .queue
+                .items()
+                .iter()
+                .all(|i| opened.has_contents(i.id))
+        );
+
+        // Locked: the scheduler still sees the item, its time and its two steps, blank.
+        let locked = LoadedQueue::from_json(&json, None).expect("load");
+        let item = locked.queue.items().first().expect("item");
+        assert_eq!(item.posts.len(), 2);
+        assert_eq!(item.due_at_ms, 2_000_000);
+        assert!(item.posts.iter().all(|p| p.text.is_empty()));
+        assert!(!locked.has_contents(item.id));
+        // Stored again while locked, the sealed contents are kept as they were.
+        let again = locked.to_json(None, &mut Counter(50)).expect("store");
+        assert_eq!(
+            LoadedQueue::from_json(&again, Some(&k))
+                .expect("load")
+                .queue,
+            loaded.queue
+        );
+        // Another key does not open it, and does not lose it either.
+        let wrong = LoadedQueue::from_json(&json, Some(&dek(9))).expect("load");
+        let kept = wrong
+            .to_json(Some(&dek(9)), &mut Counter(80))
+            .expect("store");
+        assert_eq!(
+            LoadedQueue::from_json(&kept, Some(&k)).expect("load").queue,
+            loaded.queue
+        );
+    }
+
+    #[test]
+    fn a_clear_queue_migrates_at_the_next_write_with_the_key() {
+        let k = dek(1);
+        let clear = queue_with("OLD-CLEAR", "").to_json().expect("json");
+        let locked = LoadedQueue::from_json(&clear, None).expect("load");
+        assert_eq!(locked.queue.items().len(), 1);
+        // No key: it cannot be sealed yet, and stays readable.
+        let still = locked.to_json(None, &mut Counter(0)).expect("store");
+        assert!(still.contains("OLD-CLEAR"));
+        let sealed = LoadedQueue::from_json(&still, Some(&k))
+            .expect("load")
+            .to_json(Some(&k), &mut Counter(0))
+            .expect("store");
+        assert!(!sealed.contains("OLD-CLEAR"));
+    }
+
+    #[test]
+    fn swapped_item_contents_do_not_open() {
+        let k = dek(1);
+        let mut q = queue_with("first", "");
+        q.add(
+            Draft {
+                account_id: "acct".to_owned(),
+                posts: vec![PlannedPost::text("other"), PlannedPost::text("x")],
+                due_at_ms: 3_000_000,
+            },
+            1_000_000,
+        )
+        .expect("add");
+        let json = LoadedQueue {
+            queue: q,
+            kept: BTreeMap::new(),
+        }
+        .to_json(Some(&k), &mut Counter(0))
+        .expect("store");
+        let mut stored: StoredQueue = serde_json::from_str(&json).expect("stored");
+        let ids: Vec<String> = stored.contents.keys().cloned().collect();
+        let (a, b) = (ids[0].clone(), ids[1].clone());
+        let blob_a = stored.contents[&a].clone();
+        let blob_b = stored.contents[&b].clone();
+        stored.contents.insert(a, blob_b);
+        stored.contents.insert(b, blob_a);
+        let swapped = serde_json::to_string(&stored).expect("json");
+        let loaded = LoadedQueue::from_json(&swapped, Some(&k)).expect("load");
+        assert!(
+            loaded
+                .queue
+                .items()
+                .iter()
+                .all(|i| !loaded.has_contents(i.id))
+        );
+    }
+
+    #[test]
+    fn a_stored_queue_reseals_to_a_new_key() {
+        let (old, new) = (dek(1), dek(2));
+        let original = queue_with("rotate me", "alt");
+        let json = LoadedQueue {
+            queue: original.clone(),
+            kept: BTreeMap::new(),
+        }
+        .to_json(Some(&old), &mut Counter(0))
+        .expect("store");
+        let moved = StoredQueue::reseal(&json, &old, &new, &mut Counter(9)).expect("reseal");
+        assert_eq!(
+            LoadedQueue::from_json(&moved, Some(&new))
+                .expect("load")
+                .queue,
+            original
+        );
+        let stale = LoadedQueue::from_json(&moved, Some(&old)).expect("load");
+        assert!(
+            stale
+                .queue
+                .items()
+                .iter()
+                .all(|i| !stale.has_contents(i.id))
+        );
+        // Twice is harmless; keys that open nothing change nothing.
+        let twice = StoredQueue::reseal(&moved, &old, &new, &mut Counter(30)).expect("again");
+        assert_eq!(
+            LoadedQueue::from_json(&twice, Some(&new))
+                .expect("load")
+                .queue,
+            original
+        );
+        assert!(StoredQueue::reseal(&json, &dek(7), &dek(8), &mut Counter(0)).is_err());
+    }
+}
