@@ -72,7 +72,17 @@ impl Outcome {
                 user_24h_reset_s: limits.user_24h_reset,
             },
             XError::Duplicate => Outcome::Duplicate,
-            e @ XError::ServerError { .. } => Outcome::Unknown {
+            // A daily usage cap ends at the next UTC day: wait for it like a rate limit. A
+            // monthly one (or one of unknown period) is final: the user raises the cap.
+            XError::UsageCapped {
+                retry_at: Some(at),
+                period: Some(x::UsagePeriod::Daily),
+            } => Outcome::RateLimited {
+                reset_at_s: Some(at),
+                user_24h_remaining: None,
+                user_24h_reset_s: None,
+            },
+            e @ (XError::ServerError { .. } | XError::EdgeError { .. }) => Outcome::Unknown {
                 code: e.code().to_owned(),
             },
             e @ XError::Unexpected { status } if status >= 500 => Outcome::Unknown {
@@ -113,7 +123,7 @@ impl Outcome {
     /// everything else (a missing image, a refused upload) is final.
     pub fn before_request(code: &str, retry_at_s: Option<u64>) -> Outcome {
         match code {
-            "x_rate_limited" => Outcome::RateLimited {
+            "x_rate_limited" | "x_usage_capped_daily" => Outcome::RateLimited {
                 reset_at_s: retry_at_s,
                 user_24h_remaining: None,
                 user_24h_reset_s: None,
@@ -121,6 +131,7 @@ impl Outcome {
             "offline"
             | "timeout"
             | "x_server_error"
+            | "x_edge_error"
             | "x_clock_skew"
             | "media_processing_timeout"
             | "platform_fetch"

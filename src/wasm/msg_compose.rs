@@ -249,6 +249,7 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
         .get(&outbox.account_id)
         .ok_or_else(|| AppError::new("account_not_found"))?;
     compose::validate(&outbox.posts, account.premium)?;
+    check_stored_media(&outbox.posts).await?;
     // A pasted key never reaches X (checked for every step, resumed ones too).
     leak::check_posts(&outbox.posts, &leak::secrets_of(&open.doc))?;
     let keys = account.keys.clone();
@@ -431,6 +432,38 @@ pub async fn forget_media(ids: impl IntoIterator<Item = String>) {
     for id in ids {
         let _ = delete_media(&id).await;
     }
+}
+
+/// Checks every post's stored images (their real types and sizes) against X's media rules
+/// (`compose::check_image`, `compose::validate_media`: one GIF alone, up to 15 MB) before any
+/// media request. An image no longer in the store (its step already posted) is left to the
+/// upload, which reports it.
+pub(super) async fn check_stored_media(posts: &[PostInput]) -> Result<(), AppError> {
+    let mut kinds: Vec<Vec<(String, u64)>> = Vec::with_capacity(posts.len());
+    for post in posts {
+        let mut items = Vec::with_capacity(post.media.len());
+        for m in &post.media {
+            let Ok(stored) = get_media(&m.media_id).await else {
+                continue;
+            };
+            if stored.is_null() || stored.is_undefined() {
+                continue;
+            }
+            let media_type = js_sys::Reflect::get(&stored, &"type".into())
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default();
+            let bytes = js_sys::Reflect::get(&stored, &"bytes".into())
+                .ok()
+                .and_then(|b| js_sys::Reflect::get(&b, &"byteLength".into()).ok())
+                .and_then(|n| n.as_f64())
+                .unwrap_or(0.0) as u64;
+            compose::check_image(&media_type, bytes)?;
+            items.push((media_type, bytes));
+        }
+        kinds.push(items);
+    }
+    Ok(compose::validate_media(&kinds)?)
 }
 
 /// Uploads one image from the media store: initialize, append in 1 MB chunks, finalize,

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { APPS, accountByUsername } from '../sandbox/accounts.mjs';
 import { creditsDepleted } from '../sandbox/problems.mjs';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, currentWorker, control, sandboxPosts, makePng, keysOf, PASSPHRASES,
+  sandbox, launch, freshProfile, removeProfile, ask, goto, currentWorker, control, sandboxPosts, makePng, keysOf, PASSPHRASES,
 } from './harness.mjs';
 
 const PASSPHRASE = PASSPHRASES.popup;
@@ -52,20 +52,6 @@ async function openPopup() {
   await goto(p, browser.url('popup.html'));
   await p.locator('#text-0').waitFor();
   return p;
-}
-
-// On install the worker opens the options page, and Chrome may put it in the tab a test has
-// just opened: navigate again when that interrupts.
-async function goto(p, url) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await p.goto(url);
-      return;
-    } catch (err) {
-      if (attempt >= 2 || !/interrupted by another navigation/.test(err.message)) throw err;
-      await p.waitForTimeout(200);
-    }
-  }
 }
 
 async function reopen() {

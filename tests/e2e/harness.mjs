@@ -99,6 +99,20 @@ export async function stopWorkers(context, page) {
   await cdp.detach();
 }
 
+// On install the worker opens the options page, and Chrome may put it in the tab a test has
+// just opened: navigate again when that interrupts.
+export async function goto(p, url) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await p.goto(url);
+      return;
+    } catch (err) {
+      if (attempt >= 2 || !/interrupted by another navigation/.test(err.message)) throw err;
+      await p.waitForTimeout(200);
+    }
+  }
+}
+
 // Sends a message to the core from an extension page, as the popup and options page do.
 export async function ask(page, type, fields = {}) {
   return page.evaluate(([t, f]) => chrome.runtime.sendMessage({ type: t, ...f }), [type, fields]);

@@ -8,7 +8,14 @@ import { nowMs, resetState } from './state.mjs';
 /** Kinds of injected fault. */
 // reset_after_record and 503_after_record let the request through (a post is recorded) and then
 // cut the connection or answer 503: X's answers that leave the outcome unknown.
-export const FAULT_KINDS = ['429', '503', 'delay', 'reset', 'reset_after_record', '503_after_record', 'rate_limit_24h'];
+// The rest answer as X words them (issue 12, item 2): suspended account, the 2026 reply
+// restriction, a deleted reply target, a daily or monthly usage cap, an HTML 503 from the edge,
+// and the 403 "not permitted" X gives for a spent quota or a write-blocked app.
+export const FAULT_KINDS = [
+  '429', '503', 'delay', 'reset', 'reset_after_record', '503_after_record', 'rate_limit_24h',
+  'user_suspended', 'reply_restricted', 'reply_target_deleted', 'usage_capped_daily',
+  'usage_capped_monthly', 'html_503', 'not_permitted',
+];
 /** How a stale oauth_timestamp is answered: X v2's plain 401 (default), or v1.1's code 135. */
 const SKEW_ANSWERS = ['plain', 'code135'];
 const DEFAULT_RESET_S = { 429: 2, rate_limit_24h: 3600 };

@@ -13,12 +13,18 @@ import { createPost, usersMe } from './posts.mjs';
 import {
   clientNotEnrolled,
   creditsDepleted,
+  edgeErrorPage,
   notFound,
+  notPermitted,
   payloadTooLarge,
+  replyRestricted,
+  replyTargetDeleted,
   serviceUnavailable,
   timestampOutOfBounds,
   tooManyRequests,
   unauthorized,
+  usageCapped,
+  userSuspended,
 } from './problems.mjs';
 import { createState, nowMs, REQUEST_LOG_LIMIT, settingsFor } from './state.mjs';
 
@@ -96,6 +102,20 @@ function faultResponse(state, fault, req, method, path) {
   switch (fault.kind) {
     case '503':
       return serviceUnavailable();
+    case 'user_suspended':
+      return userSuspended();
+    case 'reply_restricted':
+      return replyRestricted();
+    case 'reply_target_deleted':
+      return replyTargetDeleted();
+    case 'usage_capped_daily':
+      return usageCapped('Daily');
+    case 'usage_capped_monthly':
+      return usageCapped('Monthly');
+    case 'html_503':
+      return edgeErrorPage();
+    case 'not_permitted':
+      return notPermitted();
     case '429': {
       const limit = account ? peekRequest(state, account.id, method, path)['x-rate-limit-limit'] : undefined;
       const headers = {

@@ -28,8 +28,11 @@ export function mountSchedule(store, fx) {
       at.focus();
       return;
     }
-    if ($('post').dataset.blocked) {
-      note({ kind: 'error', text: errorText({ code: 'post_too_long' }) });
+    const blocked = $('post').dataset.blocked;
+    if (blocked) {
+      // Too long (or empty), or one of X's rules the core's check_post found (its own code).
+      const code = blocked === 'over_limit' || blocked === 'invalid' ? 'post_too_long' : blocked;
+      note({ kind: 'error', text: errorText({ code }) });
       return;
     }
     const due = new Date(at.value).getTime(); // datetime-local is read in the user's zone

@@ -20,7 +20,7 @@ mod view;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{AppError, session};
+use super::{AppError, msg_compose, session};
 use crate::compose::{self, PostInput};
 use crate::leak;
 use crate::schedule::{
@@ -156,7 +156,10 @@ async fn check_posts(account_id: &str, posts: &[PostInput]) -> Result<(), AppErr
         .ok_or_else(|| AppError::new("account_not_found"))?;
     store::remember_usernames(&open).await;
     compose::validate(posts, account.premium)?;
-    Ok(leak::check_posts(posts, &leak::secrets_of(&open.doc))?)
+    leak::check_posts(posts, &leak::secrets_of(&open.doc))?;
+    drop(open);
+    // One GIF alone, sizes by type: refused when scheduling, not at the due time.
+    msg_compose::check_stored_media(posts).await
 }
 
 /// Plans a post or thread; warns when it would take the account over the 24-hour limit X

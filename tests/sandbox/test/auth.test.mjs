@@ -165,7 +165,7 @@ test('authentication', async (t) => {
     const form = [['text', "form body with ! * ' ( ) and 😀"]];
     const signed = await signedFetch(base, demo, { method: 'POST', path: '/2/tweets', form });
     assert.equal(signed.status, 400, 'signature accepted, then refused because /2/tweets takes JSON');
-    assert.match(signed.body.detail, /must be JSON/);
+    assert.match(signed.body.errors[0].message, /must be JSON/);
     const tampered = await signedFetch(base, demo, { method: 'POST', path: '/2/tweets', form, sendForm: 'text=changed' });
     assert.equal(tampered.status, 401);
     const json = await post(base, demo, 'JSON bodies are outside the signature');

@@ -47,7 +47,7 @@ test('posting', async (t) => {
     assert.equal((await control(base, 'posts')).at(-1).reply_to, head.body.data.id);
     const orphan = await post(base, demo, { text: 'Orphan', reply: { in_reply_to_tweet_id: '1000000000000000000' } });
     assert.equal(orphan.status, 400);
-    assert.match(orphan.body.detail, /in_reply_to_tweet_id/);
+    assert.match(orphan.body.errors[0].message, /in_reply_to_tweet_id/);
     assert.equal((await control(base, 'posts')).length, 2);
   });
 
@@ -155,10 +155,10 @@ test('posting', async (t) => {
     const demo = user('keypost_demo');
     const broken = await post(base, demo, {}, { json: '{"text": "unterminated' });
     assert.equal(broken.status, 400);
-    assert.match(broken.body.detail, /not valid JSON/);
+    assert.match(broken.body.errors[0].message, /not valid JSON/);
     const badPoll = await post(base, demo, { text: 'Poll', poll: { options: ['only one'], duration_minutes: 60 } });
     assert.equal(badPoll.status, 400);
-    assert.match(badPoll.body.detail, /poll.options/);
+    assert.match(badPoll.body.errors[0].message, /poll.options/);
     const poll = await post(base, demo, { text: 'Poll', poll: { options: ['yes', 'no'], duration_minutes: 60 } });
     assert.equal(poll.status, 201);
   });
