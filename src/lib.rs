@@ -5,6 +5,7 @@
 //! lives under [`wasm`].
 
 pub mod accounts;
+pub mod badge;
 pub mod compose;
 pub mod cost;
 pub mod http;

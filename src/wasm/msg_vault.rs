@@ -402,6 +402,9 @@ async fn discard_previous() -> Result<Value, AppError> {
 
 /// Changes some settings.
 async fn set_settings(patch: SettingsPatch) -> Result<Value, AppError> {
+    if let Some(policy) = patch.late_policy {
+        policy.validate()?;
+    }
     session::change_settings(|current| current.apply(patch)).await?;
     status().await
 }

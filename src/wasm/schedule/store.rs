@@ -58,7 +58,9 @@ async fn load(dek: Option<&Dek>) -> Result<LoadedQueue, AppError> {
 /// sealed contents are kept as they were. The caller holds the lock.
 async fn persist(loaded: &LoadedQueue, dek: Option<&Dek>) -> Result<(), AppError> {
     let json = loaded.to_json(dek, &mut BrowserEntropy)?;
-    platform::set(Area::Local, QUEUE_KEY, &json).await
+    platform::set(Area::Local, QUEUE_KEY, &json).await?;
+    super::badge::refresh_soon();
+    Ok(())
 }
 
 /// The stored queue as it is now, read under the lock: contents opened while unlocked, blank
