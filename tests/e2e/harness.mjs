@@ -23,6 +23,7 @@ export const PASSPHRASES = {
   schedule: 'schedule test passphrase 7',
   recovery: 'recovery test passphrase 31',
   atRest: 'at rest test passphrase 58',
+  late: 'late posts test passphrase 64',
 };
 
 // What the at-rest test writes (a draft, a scheduled post and its alt text, a sent post): the
@@ -102,6 +103,18 @@ export async function stopWorkers(context, page) {
 // Sends a message to the core from an extension page, as the popup and options page do.
 export async function ask(page, type, fields = {}) {
   return page.evaluate(([t, f]) => chrome.runtime.sendMessage({ type: t, ...f }), [type, fields]);
+}
+
+// Polls `fn` every `stepMs` until it answers something truthy (that answer), or throws after
+// `timeoutMs` naming `what`.
+export async function waitFor(what, fn, timeoutMs, stepMs = 200) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
 }
 
 // Profiles under PROFILE_ROOT stay for the final scan; any other is removed.

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { accountByUsername } from '../sandbox/accounts.mjs';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, stopWorkers, currentWorker, keysOf, PASSPHRASES, makePng,
+  sandbox, launch, freshProfile, removeProfile, ask, stopWorkers, currentWorker, keysOf, PASSPHRASES, makePng, waitFor,
 } from './harness.mjs';
 
 // The final profile scan (tests/e2e-final/) checks this passphrase never reaches the disk.
@@ -35,16 +35,6 @@ async function control(method, path, body) {
 }
 const sandboxPosts = async () => (await control('GET', 'posts')).filter((p) => p.text.includes(RUN));
 const fault = (kind, extra = {}) => control('POST', 'faults', { kind, path: '/2/tweets', method: 'POST', ...extra });
-
-async function waitFor(what, fn, timeoutMs, stepMs = 200) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(stepMs);
-  }
-}
 
 async function openPage() {
   page = await browser.context.newPage();

@@ -132,6 +132,25 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
     Ok(answer)
 }
 
+/// Test builds only: moves every unfinished item's times `by_ms` into the past (the
+/// `test_age_queue` message), without starting a run.
+#[cfg(feature = "test-hooks")]
+pub async fn test_age(by_ms: u64) -> Result<Value, AppError> {
+    use crate::schedule::State;
+    store::with_queue(|q, _| {
+        for item in q.items_mut().iter_mut().filter(|i| !i.is_finished()) {
+            item.due_at_ms = item.due_at_ms.saturating_sub(by_ms);
+            item.created_at_ms = item.created_at_ms.saturating_sub(by_ms);
+            if let State::Scheduled { at_ms } = &mut item.state {
+                *at_ms = at_ms.saturating_sub(by_ms);
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(json!({}))
+}
+
 /// Applies one change to the stored queue; the answer is `{}`.
 async fn apply<T>(
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
