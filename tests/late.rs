@@ -99,8 +99,8 @@ fn policies_are_validated_and_serialised_with_a_kind_tag() {
     );
 }
 
-/// One post of each policy, all due at T0, found `minutes` late with the default `default`.
-fn three_policies(default: LatePolicy) -> (Queue, [ItemId; 4]) {
+/// Three posts with a policy each (post late, ask, skip after 30 minutes) and one without, all due at T0.
+fn three_policies() -> (Queue, [ItemId; 4]) {
     let mut q = Queue::new();
     let post_late = q.add(draft("post late", T0), T0 - 1).unwrap();
     let ask = q.add(draft("ask", T0), T0 - 1).unwrap();
@@ -116,7 +116,7 @@ fn three_policies(default: LatePolicy) -> (Queue, [ItemId; 4]) {
 #[test]
 fn each_post_follows_its_own_policy_else_the_default() {
     let now = T0 + 45 * MINUTE_MS;
-    let (mut q, [post_late, ask, skip, default_one]) = three_policies(LatePolicy::Ask);
+    let (mut q, [post_late, ask, skip, default_one]) = three_policies();
     let report = q.apply_late(now, LatePolicy::Ask);
     let decided: Vec<(ItemId, LateDecision)> =
         report.entries.iter().map(|e| (e.id, e.decision)).collect();
