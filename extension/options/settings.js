@@ -12,15 +12,6 @@ const SWITCHES = /** @type {const} */ ({
 });
 
 /**
- * The late policy a settings answer stands for (older settings: `hold_late`).
- * @param {import('../lib/protocol.js').Settings} settings
- * @returns {import('../lib/protocol.js').LatePolicy}
- */
-export function latePolicyOf(settings) {
-  return settings.late_policy ?? { kind: settings.hold_late ? 'ask' : 'post_late' };
-}
-
-/**
  * @param {import('./effects.js').Effects} fx
  * @returns {(state: import('./store.js').State, prev: import('./store.js').State) => void}
  */
@@ -49,6 +40,7 @@ export function mountSettings(fx) {
     autolock.value = settings.autolock;
     show($('autolock-risk'), settings.autolock === 'restart');
     for (const [id, name] of Object.entries(SWITCHES)) $(id).checked = settings[name];
-    late.set(latePolicyOf(settings));
+    // The core answers the policy that applies (older settings' `hold_late` included).
+    if (settings.late_policy) late.set(settings.late_policy);
   };
 }
