@@ -16,6 +16,7 @@ pub mod sealed;
 pub mod settings;
 pub mod share;
 pub mod text;
+pub mod upload;
 pub mod vault;
 pub mod wasm;
 pub mod x;

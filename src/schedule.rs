@@ -52,6 +52,7 @@
 //! - No path removes an item except the user's [`Queue::remove`] of a finished one, and every
 //!   failure ends in a state the user sees ([`Queue::needs_user_count`]).
 
+mod daily;
 mod error;
 mod late;
 mod order;
@@ -64,6 +65,7 @@ use serde::{Deserialize, Serialize};
 use crate::compose::{MAX_ALT_CHARS, MAX_IMAGES};
 use crate::x;
 
+pub use daily::{DailyLimitNews, daily_limit_news};
 pub use error::{Op, ScheduleError};
 pub use late::{
     LateDecision, LateEntry, LatePolicy, LateReport, Lateness, MAX_SKIP_AFTER_MINUTES, decide,
@@ -72,7 +74,7 @@ pub use late::{
 pub use outcome::Outcome;
 pub use policy::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, DEFAULT_RATE_LIMIT_WAIT_MS, MAX_ATTEMPTS,
-    MAX_RATE_LIMIT_WAIT_MS, RESET_SLACK_MS, backoff_ms, rate_limit_until,
+    MAX_RATE_LIMIT_WAIT_MS, RESET_SLACK_MS, backoff_ms, daily_reset_s, rate_limit_until,
 };
 
 /// One minute in milliseconds.
@@ -1137,17 +1139,18 @@ impl Queue {
                 reset_at_s,
                 user_24h_remaining,
                 user_24h_reset_s,
+                app_24h_remaining,
+                app_24h_reset_s,
             } => {
                 item.log(now_ms, "rate_limited");
                 let attempt = item.attempts.saturating_add(1);
-                let until = rate_limit_until(
-                    now_ms,
-                    reset_at_s,
+                let daily = daily_reset_s(
                     user_24h_remaining,
                     user_24h_reset_s,
-                    attempt,
-                    jitter,
+                    app_24h_remaining,
+                    app_24h_reset_s,
                 );
+                let until = rate_limit_until(now_ms, reset_at_s, daily, attempt, jitter);
                 item.retry_later("rate_limited", until, now_ms);
             }
             Outcome::Transient { code } => {

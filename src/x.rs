@@ -97,6 +97,9 @@ pub enum XError {
     ReadOnly,
     /// 403 duplicate content.
     Duplicate,
+    /// 403: X's 2026 reply restriction (D8): an app may reply only to the user's own posts and
+    /// to posts that mention the user.
+    ReplyRestricted,
     /// 403 "not permitted": usually over the length limit.
     NotPermitted,
     /// 403 `client-not-enrolled`: the app is not attached to a project.
@@ -141,6 +144,7 @@ impl XError {
             XError::ClockSkew { .. } => "x_clock_skew",
             XError::ReadOnly => "x_read_only",
             XError::Duplicate => "x_duplicate",
+            XError::ReplyRestricted => "x_reply_restricted",
             XError::NotPermitted => "x_not_permitted",
             XError::ClientNotEnrolled => "x_client_not_enrolled",
             XError::CreditsDepleted => "x_credits_depleted",
@@ -331,6 +335,7 @@ pub fn classify_error(resp: &HttpResponse) -> XError {
         403 if reason == "client-not-enrolled" || title == "Client Forbidden" => {
             XError::ClientNotEnrolled
         }
+        403 if is_reply_restriction(&lower) => XError::ReplyRestricted,
         403 if lower.contains("duplicate") => XError::Duplicate,
         403 if lower.contains("not permitted") => XError::NotPermitted,
         429 if type_suffix == "usage-capped" || title == "UsageCapExceeded" => XError::UsageCapped,
@@ -349,6 +354,14 @@ pub fn classify_error(resp: &HttpResponse) -> XError {
         },
         s => XError::Unexpected { status: s },
     }
+}
+
+/// X's two wordings of the reply restriction (2026 responses quoted in the fidelity review):
+/// "You can only reply to or quote posts where you are mentioned or are the author." and the
+/// older "Reply to this conversation is not allowed because you have not been mentioned...".
+fn is_reply_restriction(lower_detail: &str) -> bool {
+    lower_detail.contains("you can only reply to")
+        || lower_detail.contains("reply to this conversation is not allowed")
 }
 
 fn data_of(resp: &HttpResponse) -> Result<Value, XError> {

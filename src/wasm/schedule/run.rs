@@ -282,7 +282,12 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
     };
     let outcome = match signed_send(x::create_post(api_base(), &new_post), &creds).await {
         Ok(resp) => {
-            remember_limit(&step.account_id, &RateLimits::from_response(&resp)).await;
+            remember_limit(
+                &step.account_id,
+                resp.status,
+                &RateLimits::from_response(&resp),
+            )
+            .await;
             Outcome::of_response(&resp)
         }
         Err(e) => Outcome::of_send_failure(&e.code, browser_online()),
