@@ -508,13 +508,9 @@ pub fn classify_error(resp: &HttpResponse) -> XError {
         403 if type_suffix == "user-suspended" || lower.contains("is suspended") => {
             XError::UserSuspended
         }
+        403 if is_reply_restriction(&lower) => XError::ReplyRestricted,
         403 if lower.contains("duplicate") => XError::Duplicate,
         403 if lower.contains("deleted or not visible") => XError::ReplyTargetGone,
-        403 if lower.contains("only reply to or quote")
-            || lower.contains("reply to this conversation is not allowed") =>
-        {
-            XError::ReplyRestricted
-        }
         403 if lower.contains("cashtag") => XError::CashtagLimit,
         403 if lower.contains("not permitted") => XError::NotPermitted {
             detail: detail.chars().take(300).collect(),
@@ -554,6 +550,12 @@ fn looks_like_html(resp: &HttpResponse) -> bool {
     resp.header("content-type")
         .is_some_and(|t| t.to_ascii_lowercase().contains("text/html"))
         || resp.body.trim_start().starts_with('<')
+/// X's two wordings of the reply restriction (2026 responses quoted in the fidelity review):
+/// "You can only reply to or quote posts where you are mentioned or are the author." and the
+/// older "Reply to this conversation is not allowed because you have not been mentioned...".
+fn is_reply_restriction(lower_detail: &str) -> bool {
+    lower_detail.contains("you can only reply to")
+        || lower_detail.contains("reply to this conversation is not allowed")
 }
 
 fn data_of(resp: &HttpResponse) -> Result<Value, XError> {

@@ -164,7 +164,7 @@ async fn test_messages_answer_in_sandbox_builds() {
 #[cfg(not(feature = "test-hooks"))]
 #[wasm_bindgen_test::wasm_bindgen_test]
 async fn test_messages_do_not_exist_in_release_builds() {
-    for kind in ["status", "verify_keys", "test_trap"] {
+    for kind in ["status", "verify_keys", "test_trap", "test_age_queue"] {
         let answer = rust(wasm::handle_message(js(&json!({ "type": kind }))).await);
         assert_eq!(answer["error"]["code"], "unknown_message", "{kind}");
     }

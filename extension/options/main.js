@@ -22,6 +22,7 @@ import { mountSettings } from './settings.js';
 import { mountPassphrase } from './passphrase.js';
 import { mountBackup } from './backup.js';
 import { mountPrices } from './prices.js';
+import { mountKeepRunning } from './keep-running.js';
 
 localize();
 bindReveal(document);
@@ -54,4 +55,5 @@ chrome.storage.onChanged.addListener((changes, area) => {
 });
 
 mountPrices();
+mountKeepRunning();
 await fx.start();

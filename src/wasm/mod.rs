@@ -134,6 +134,7 @@ pub async fn on_worker_start() {
     // Pages follow the vault through the state this writes; a failure leaves the last one.
     let _ = session::reconcile_state().await;
     schedule::on_worker_start().await;
+    schedule::refresh_badge();
 }
 
 /// `chrome.runtime.onStartup`: the browser started (the vault is locked).

@@ -18,6 +18,7 @@ use crate::compose::{
 use crate::oauth1::Credentials;
 use crate::schedule::Outcome;
 use crate::sealed::Kind;
+use crate::upload::Pacer;
 use crate::vault::Dek;
 use crate::{leak, x};
 
@@ -466,7 +467,7 @@ pub(super) async fn check_stored_media(posts: &[PostInput]) -> Result<(), AppErr
     Ok(compose::validate_media(&kinds)?)
 }
 
-/// Uploads one image from the media store: initialize, append in 1 MB chunks, finalize,
+/// Uploads one image from the media store: initialize, append in paced chunks, finalize,
 /// wait for processing, then the alt text. Returns X's media id. `composer` is the step and
 /// the step count of the composer's own post, whose progress the popup follows; the
 /// scheduler passes `None`, so a scheduled upload never shows as (or freezes) the composer.
@@ -507,13 +508,26 @@ pub(super) async fn upload(
     progress(0).await;
     let resp = signed_send(x::media_initialize(api_base(), &media_type, total), creds).await?;
     let id = x::parse_media_initialize(&resp)?;
-    let mut uploaded = 0u64;
-    for (index, chunk) in bytes.chunks(compose::CHUNK_BYTES).enumerate() {
-        let resp =
-            signed_send(x::media_append(api_base(), &id, index as u32, chunk), creds).await?;
-        x::parse_ok(&resp)?;
-        uploaded += chunk.len() as u64;
-        progress(uploaded).await;
+    // Chunks sized by the core's pacer: smaller after a timeout, and fitted to the measured
+    // rate, so a slow link gets through (crate::upload).
+    let mut pacer = Pacer::new();
+    let (mut offset, mut index) = (0usize, 0u32);
+    while offset < bytes.len() {
+        let end = offset.saturating_add(pacer.chunk_bytes()).min(bytes.len());
+        let chunk = &bytes[offset..end];
+        let started = platform::now_ms();
+        match signed_send(x::media_append(api_base(), &id, index, chunk), creds).await {
+            Ok(resp) => {
+                x::parse_ok(&resp)?;
+                pacer.on_sent(chunk.len(), platform::now_ms().saturating_sub(started));
+                offset = end;
+                index += 1;
+                progress(offset as u64).await;
+            }
+            // The same bytes again, under the same segment index, in a smaller chunk.
+            Err(e) if e.code == "timeout" => pacer.on_timeout().map_err(|_| e)?,
+            Err(e) => return Err(e),
+        }
     }
     let resp = signed_send(x::media_finalize(api_base(), &id), creds).await?;
     let mut state = x::parse_media_processing(&resp)?;
@@ -523,7 +537,8 @@ pub(super) async fn upload(
         if polls > 30 {
             return Err(AppError::new("media_processing_timeout"));
         }
-        gloo_timers::future::TimeoutFuture::new((check_after_secs * 1000) as u32).await;
+        // Up to 60 s: the worker is kept awake through it (an extension API call every 20 s).
+        platform::sleep_awake(check_after_secs * 1000).await;
         let resp = signed_send(x::media_status(api_base(), &id), creds).await?;
         state = x::parse_media_processing(&resp)?;
     }

@@ -1,7 +1,10 @@
 // The unsigned control interface under /__sandbox/, for tests and the demo: what was
 // accepted, what was asked, injected faults, the clock, and account settings.
 
-import { ACCOUNTS, accountByUsername } from './accounts.mjs';
+import { ACCOUNTS, accountByUsername, LEGACY_APP_LIMIT_24H } from './accounts.mjs';
+import { TIERS } from './limits.mjs';
+import { setCors } from './cors.mjs';
+import { setThrottle } from './throttle.mjs';
 import { describeMedia, PROCESSING_MODES } from './media.mjs';
 import { nowMs, resetState } from './state.mjs';
 
@@ -88,7 +91,9 @@ function publicAccount(state, account) {
     name: account.name,
     app: account.appName,
     access_level: account.accessLevel,
+    tier: settings.tier,
     limit_24h: settings.limit24h,
+    app_limit_24h: state.appLimits24h.get(account.appId) ?? LEGACY_APP_LIMIT_24H,
     premium: settings.premium,
     purpose: account.purpose,
     api_key: account.apiKey,
@@ -135,10 +140,17 @@ export function handleControl(state, method, route, rawBody) {
     if (body.skew_answer !== undefined) state.skewAnswer = body.skew_answer;
     return ok({ offset_s: state.clockOffsetMs / 1000, now_ms: nowMs(state), skew_answer: state.skewAnswer });
   }
+  if (method === 'GET' && route === 'cors') return ok({ cors: state.cors });
+  if (method === 'POST' && route === 'cors') return setCors(state, body);
+  if (method === 'GET' && route === 'throttle') return ok({ read_bytes_per_s: state.readBytesPerS });
+  if (method === 'POST' && route === 'throttle') return setThrottle(state, body);
   if (method === 'POST' && route === 'media_processing') {
     if (!PROCESSING_MODES.includes(body.mode)) return bad(`mode must be one of ${PROCESSING_MODES.join(', ')}`);
+    const after = body.check_after_secs ?? 1;
+    if (!Number.isInteger(after) || after < 1 || after > 600) return bad('check_after_secs must be an integer from 1 to 600');
     state.mediaProcessing = body.mode;
-    return ok({ mode: state.mediaProcessing });
+    state.checkAfterSecs = after;
+    return ok({ mode: state.mediaProcessing, check_after_secs: state.checkAfterSecs });
   }
   const userRoute = /^users\/([^/]+)$/.exec(route);
   if (userRoute && (method === 'POST' || method === 'GET')) {
@@ -149,6 +161,16 @@ export function handleControl(state, method, route, rawBody) {
       if (body.limit_24h !== undefined) {
         if (!Number.isInteger(body.limit_24h) || body.limit_24h < 0) return bad('limit_24h must be a non-negative integer');
         settings.limit24h = body.limit_24h;
+      }
+      if (body.tier !== undefined) {
+        if (!TIERS.includes(body.tier)) return bad(`tier must be one of ${TIERS.join(', ')}`);
+        settings.tier = body.tier;
+      }
+      if (body.app_limit_24h !== undefined) {
+        if (!Number.isInteger(body.app_limit_24h) || body.app_limit_24h < 0) {
+          return bad('app_limit_24h must be a non-negative integer');
+        }
+        state.appLimits24h.set(account.appId, body.app_limit_24h);
       }
       if (body.premium !== undefined) {
         if (typeof body.premium !== 'boolean') return bad('premium must be true or false');

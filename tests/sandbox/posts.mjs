@@ -2,7 +2,7 @@
 
 import twitterText from 'twitter-text';
 import { jsonObjectBody } from './body.mjs';
-import { dailyHeaders, postsInLastDay } from './limits.mjs';
+import { dailyHeaders, dailySpent, postsInLastDay } from './limits.mjs';
 import { isReadyForPost } from './media.mjs';
 import {
   cashtagLimit,
@@ -12,6 +12,7 @@ import {
   oauth1Permissions,
   tooManyRequests,
 } from './problems.mjs';
+import { mayReplyTo, replyRestricted } from './replies.mjs';
 import { nextId, nowMs } from './state.mjs';
 
 /** Weighted length limits: everyone, and premium accounts. */
@@ -93,7 +94,7 @@ function lengthAllowed(text, account) {
   return parsed.valid;
 }
 
-/** POST /2/tweets: every answer carries the x-user-limit-24hour-* headers. */
+/** POST /2/tweets: every answer carries the 24-hour headers of the account's tier (none on pay-per-use). */
 export function createPost(state, ctx) {
   const result = decidePost(state, ctx);
   result.headers = { ...dailyHeaders(state, ctx.account), ...result.headers };
@@ -106,12 +107,14 @@ function decidePost(state, ctx) {
   if (account.accessLevel === 'read') return oauth1Permissions();
 
   const daily = dailyHeaders(state, account);
-  if (daily['x-user-limit-24hour-remaining'] === '0') return tooManyRequests(daily);
+  if (dailySpent(daily)) return tooManyRequests(daily);
 
   const { value: post, problem } = jsonObjectBody(ctx.body, ctx.contentType);
   if (problem) return problem;
   const attachmentProblem = checkAttachments(state, account, post);
   if (attachmentProblem) return attachmentProblem;
+  const target = post.reply && state.posts.find((p) => p.id === post.reply.in_reply_to_tweet_id);
+  if (target && !mayReplyTo(account, target)) return replyRestricted();
 
   const text = post.text ?? '';
   const hasMedia = post.media !== undefined;
@@ -125,6 +128,8 @@ function decidePost(state, ctx) {
     id: nextId(state),
     user_id: account.id,
     username: account.username,
+    app_id: account.appId,
+    legacy: account.tier === 'legacy',
     text,
     reply_to: post.reply?.in_reply_to_tweet_id ?? null,
     media: (post.media?.media_ids ?? []).map((id) => {

@@ -206,7 +206,22 @@ test('authentication', async (t) => {
     assert.equal(res.status, 401);
   });
 
-  await t.test('CORS: preflight answered, origin echoed, rate-limit headers exposed', async () => {
+  await t.test('CORS off by default, as api.x.com gives an extension: no headers, no preflight answer', async () => {
+    const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+    const pre = await fetch(`${base}/2/tweets`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    assert.equal(pre.status, 404);
+    for (const name of pre.headers.keys()) assert.doesNotMatch(name, /^access-control-/, `preflight header ${name}`);
+    const res = await signedFetch(base, demo, { path: '/2/users/me', headers: { origin } });
+    assert.equal(res.status, 200);
+    for (const name of res.headers.keys()) assert.doesNotMatch(name, /^access-control-/, `response header ${name}`);
+    assert.ok(res.headers.get('date'));
+  });
+
+  await t.test('CORS opt-in switch: preflight answered, origin echoed, rate-limit headers exposed', async () => {
+    assert.deepEqual(await control(base, 'cors', { enabled: true }), { cors: true });
     const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
     const pre = await fetch(`${base}/2/tweets`, {
       method: 'OPTIONS',
@@ -223,6 +238,8 @@ test('authentication', async (t) => {
     for (const name of ['x-rate-limit-reset', 'x-user-limit-24hour-remaining', 'x-app-limit-24hour-reset', 'x-access-level', 'date']) {
       assert.match(exposed, new RegExp(name));
     }
+    await control(base, 'reset', {});
+    assert.deepEqual(await control(base, 'cors'), { cors: false }, 'a reset turns CORS off again');
   });
 
   await t.test('the request log never holds the Authorization header or a secret', async () => {

@@ -23,8 +23,9 @@ test('posting', async (t) => {
     assert.equal(first.status, 201);
     assert.match(first.body.data.id, /^\d{19}$/);
     assert.equal(first.body.data.text, 'Hello from the sandbox');
-    assert.equal(first.headers.get('x-user-limit-24hour-limit'), '17');
-    assert.equal(first.headers.get('x-user-limit-24hour-remaining'), '16');
+    // Pay-per-use (the default tier): no 24-hour headers.
+    assert.equal(first.headers.get('x-user-limit-24hour-limit'), null);
+    assert.equal(first.headers.get('x-app-limit-24hour-limit'), null);
     assert.equal(first.headers.get('x-rate-limit-limit'), '100');
     const second = await post(base, demo, 'A second post');
     assert.ok(BigInt(second.body.data.id) > BigInt(first.body.data.id));
@@ -97,8 +98,9 @@ test('posting', async (t) => {
 
   await t.test('the limit can be changed through the control interface', async () => {
     const demo = user('keypost_demo');
-    const changed = await control(base, 'users/keypost_demo', { limit_24h: 1 });
+    const changed = await control(base, 'users/keypost_demo', { tier: 'legacy', limit_24h: 1 });
     assert.equal(changed.limit_24h, 1);
+    assert.equal(changed.tier, 'legacy');
     assert.equal((await post(base, demo, 'One')).status, 201);
     assert.equal((await post(base, demo, 'Two')).status, 429);
   });
