@@ -63,7 +63,7 @@ fn after_a_measured_append_the_next_chunk_fits_the_target_time() {
     pacer.on_sent(512 * 1024, 20_000);
     assert_eq!(
         pacer.chunk_bytes(),
-        512 * 1024 * TARGET_CHUNK_MS as usize / 20_000
+        usize::try_from(512 * 1024 * TARGET_CHUNK_MS / 20_000).expect("fits in usize")
     );
     // Faster again: back up to 1 MiB, never beyond.
     pacer.on_sent(256 * 1024, 50);
