@@ -550,6 +550,8 @@ fn looks_like_html(resp: &HttpResponse) -> bool {
     resp.header("content-type")
         .is_some_and(|t| t.to_ascii_lowercase().contains("text/html"))
         || resp.body.trim_start().starts_with('<')
+}
+
 /// X's two wordings of the reply restriction (2026 responses quoted in the fidelity review):
 /// "You can only reply to or quote posts where you are mentioned or are the author." and the
 /// older "Reply to this conversation is not allowed because you have not been mentioned...".

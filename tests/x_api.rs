@@ -571,7 +571,9 @@ fn a_daily_usage_cap_ends_at_the_next_utc_day_and_the_scheduler_waits_for_it() {
         keypost::schedule::Outcome::RateLimited {
             reset_at_s: Some(midnight),
             user_24h_remaining: None,
-            user_24h_reset_s: None
+            user_24h_reset_s: None,
+            app_24h_remaining: None,
+            app_24h_reset_s: None,
         }
     );
     // The same cap met on a media upload before the post request.
@@ -580,7 +582,9 @@ fn a_daily_usage_cap_ends_at_the_next_utc_day_and_the_scheduler_waits_for_it() {
         keypost::schedule::Outcome::RateLimited {
             reset_at_s: Some(midnight),
             user_24h_remaining: None,
-            user_24h_reset_s: None
+            user_24h_reset_s: None,
+            app_24h_remaining: None,
+            app_24h_reset_s: None,
         }
     );
 }

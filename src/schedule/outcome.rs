@@ -89,6 +89,8 @@ impl Outcome {
                 reset_at_s: Some(at),
                 user_24h_remaining: None,
                 user_24h_reset_s: None,
+                app_24h_remaining: None,
+                app_24h_reset_s: None,
             },
             e @ (XError::ServerError { .. } | XError::EdgeError { .. }) => Outcome::Unknown {
                 code: e.code().to_owned(),
