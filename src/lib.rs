@@ -5,6 +5,7 @@
 //! lives under [`wasm`].
 
 pub mod accounts;
+pub mod badge;
 pub mod civil;
 pub mod compose;
 pub mod cost;
@@ -18,6 +19,7 @@ pub mod sealed;
 pub mod settings;
 pub mod share;
 pub mod text;
+pub mod upload;
 pub mod vault;
 pub mod wasm;
 pub mod x;
