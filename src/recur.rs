@@ -4,12 +4,21 @@
 //!
 //! Sans-IO: the zone is a [`Zone`] the caller supplies (in the worker, the browser's `Date`),
 //! so there is no zone database in the wasm. An occurrence is computed one at a time, by its
-//! index, so a queue can hold only the next one. (Wiring into the queue is still to come.)
+//! index, so a queue can hold only the next one. A series of queued occurrences built on a
+//! rule is [`crate::schedule::Series`].
+//!
+//! Serialised (the `repeat` of `schedule_add`) with `kind` and `value` tags:
+//! `{"kind":"daily"}`, `{"kind":"weekdays","value":17}` (bit 0 Monday), `{"kind":"every_days",
+//! "value":3}`; ends `{"kind":"on_date","value":[2026,12,31]}`, `{"kind":"after","value":10}`;
+//! variations `{"kind":"numbered_suffix"}`, `{"kind":"rotate","value":["a","b"]}`.
+
+use serde::{Deserialize, Serialize};
 
 use crate::civil::{self, DAY, Zone};
 
 /// How often.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Repeat {
     /// Every day.
     Daily,
@@ -20,7 +29,8 @@ pub enum Repeat {
 }
 
 /// When the series stops.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum End {
     /// After this local date (the date itself included): year, month, day.
     OnDate(i64, u32, u32),
@@ -29,7 +39,8 @@ pub enum End {
 }
 
 /// A recurrence, all in the user's local time.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rule {
     /// How often.
     pub repeat: Repeat,
@@ -50,6 +61,11 @@ pub enum RuleError {
     Empty,
     /// An hour, minute or date out of range.
     BadTime,
+    /// A rotation whose same text would come back within X's duplicate window (one text for a
+    /// daily rule, two for a Monday-Tuesday rule...).
+    RotationTooShort,
+    /// A rotation that holds the same text twice, or a blank one.
+    RotationRepeats,
 }
 
 impl RuleError {
@@ -58,12 +74,20 @@ impl RuleError {
         match self {
             RuleError::Empty => "recur_empty",
             RuleError::BadTime => "recur_bad_time",
+            RuleError::RotationTooShort => "recur_rotation_too_short",
+            RuleError::RotationRepeats => "recur_rotation_repeats",
         }
     }
 }
 
 /// Days scanned for one occurrence at most (a weekday rule finds one within 7).
 const MAX_SCAN_DAYS: i64 = 7;
+/// The longest "every N days" (a year: the queue plans at most a year ahead).
+pub const MAX_EVERY_DAYS: u32 = 365;
+/// The same text may come back only this many days apart or more: X refuses identical text
+/// from one account as a duplicate for a while (about 24 hours is reported, undocumented), and
+/// one day apart is 23 to 25 hours across a daylight-saving change.
+pub const MIN_SAME_TEXT_DAYS: i64 = 2;
 /// The most occurrences a series may have (a count end above it is refused, and a date end is
 /// cut there).
 pub const MAX_OCCURRENCES: u32 = 1000;
@@ -81,6 +105,7 @@ impl Rule {
         match self.repeat {
             Repeat::Weekdays(mask) if mask & 0x7f == 0 => return Err(RuleError::Empty),
             Repeat::EveryDays(0) => return Err(RuleError::Empty),
+            Repeat::EveryDays(n) if n > MAX_EVERY_DAYS => return Err(RuleError::BadTime),
             _ => {}
         }
         match self.end {
@@ -149,7 +174,8 @@ impl Rule {
 }
 
 /// How each occurrence's text differs from the last, so X does not refuse it as a duplicate.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Variation {
     /// ` (2)`, ` (3)`, ... after the text from the second occurrence on.
     NumberedSuffix,
@@ -174,4 +200,58 @@ pub fn text_for(base: &str, variation: &Variation, index: u32) -> String {
 pub fn repeats_text(base: &str, variation: &Variation, count: u32) -> bool {
     (1..count.min(MAX_OCCURRENCES))
         .any(|i| text_for(base, variation, i) == text_for(base, variation, i - 1))
+}
+
+impl Rule {
+    /// The fewest days between an occurrence and the one `k` occurrences later, over every
+    /// place the rule can start from (`None` for `k == 0`).
+    pub fn min_span_days(&self, k: u32) -> Option<i64> {
+        if k == 0 {
+            return None;
+        }
+        let k = i64::from(k);
+        match self.repeat {
+            Repeat::Daily => Some(k),
+            Repeat::EveryDays(n) => Some(k * i64::from(n.max(1))),
+            Repeat::Weekdays(mask) => {
+                let days: Vec<i64> = (0..7).filter(|d| mask & (1 << d) != 0).collect();
+                let per_week = i64::try_from(days.len()).ok().filter(|n| *n > 0)?;
+                // From each chosen weekday, k occurrences on: whole weeks plus the rest.
+                days.iter()
+                    .enumerate()
+                    .map(|(i, start)| {
+                        let i = i64::try_from(i).unwrap_or(0);
+                        let target = i + k;
+                        let weeks = target.div_euclid(per_week);
+                        let at = days
+                            .get(usize::try_from(target.rem_euclid(per_week)).unwrap_or(0))
+                            .copied()
+                            .unwrap_or(0);
+                        weeks * 7 + at - start
+                    })
+                    .min()
+            }
+        }
+    }
+}
+
+/// Checks a variation against the rule: a rotation needs distinct, non-blank texts, and
+/// enough of them that none comes back within [`MIN_SAME_TEXT_DAYS`] (one text for a daily
+/// rule is [`RuleError::RotationTooShort`]). A numbered suffix never repeats.
+pub fn check_variation(rule: &Rule, variation: &Variation) -> Result<(), RuleError> {
+    let Variation::Rotate(texts) = variation else {
+        return Ok(());
+    };
+    let mut seen = std::collections::HashSet::new();
+    if texts
+        .iter()
+        .any(|t| t.trim().is_empty() || !seen.insert(t.trim()))
+    {
+        return Err(RuleError::RotationRepeats);
+    }
+    let k = u32::try_from(texts.len()).unwrap_or(u32::MAX);
+    match rule.min_span_days(k) {
+        Some(days) if days >= MIN_SAME_TEXT_DAYS => Ok(()),
+        _ => Err(RuleError::RotationTooShort),
+    }
 }

@@ -58,6 +58,7 @@ mod late;
 mod order;
 mod outcome;
 mod policy;
+mod series;
 mod window;
 
 use serde::{Deserialize, Serialize};
@@ -76,6 +77,7 @@ pub use policy::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, DEFAULT_RATE_LIMIT_WAIT_MS, MAX_ATTEMPTS,
     MAX_RATE_LIMIT_WAIT_MS, RESET_SLACK_MS, backoff_ms, daily_reset_s, rate_limit_until,
 };
+pub use series::{Occurrence, RuleWords, Series, SeriesId, SeriesSpec, SeriesState, rule_words};
 
 /// One minute in milliseconds.
 pub const MINUTE_MS: u64 = 60_000;
@@ -403,6 +405,9 @@ pub struct Item {
     /// What happened to it, oldest first, at most [`MAX_HISTORY`] entries.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// The recurring series it is an occurrence of ([`Series`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<Occurrence>,
 }
 
 impl Item {
@@ -757,6 +762,15 @@ pub struct Queue {
     items: Vec<Item>,
     #[serde(default)]
     next_id: u64,
+    /// Recurring series ([`Series`]): each holds at most one item in `items`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    series: Vec<Series>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    next_series_id: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn validate_posts(posts: &[PlannedPost]) -> Result<(), ScheduleError> {
@@ -812,6 +826,9 @@ impl Queue {
         let max_id = queue.items.iter().map(|i| i.id.0).max();
         if let Some(max_id) = max_id {
             queue.next_id = queue.next_id.max(max_id.saturating_add(1));
+        }
+        if let Some(max_id) = queue.series.iter().map(|s| s.id.0).max() {
+            queue.next_series_id = queue.next_series_id.max(max_id.saturating_add(1));
         }
         Ok(queue)
     }
@@ -896,6 +913,7 @@ impl Queue {
             late_policy: None,
             late_accepted: false,
             history: Vec::new(),
+            series: None,
         });
         Ok(id)
     }

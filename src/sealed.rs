@@ -44,7 +44,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use crate::schedule::{Item, ItemId, PlannedPost, Queue, ScheduleError};
+mod series;
+
+use crate::schedule::{Item, ItemId, PlannedPost, Queue, ScheduleError, SeriesId};
 use crate::vault::{Dek, Entropy};
 
 /// What every sealed string starts with.
@@ -65,6 +67,8 @@ pub enum Kind {
     History,
     /// The contents of one scheduled item (`queue`), by its id.
     QueueItem(ItemId),
+    /// The texts of one recurring series (`queue`), by its id.
+    Series(SeriesId),
 }
 
 impl Kind {
@@ -76,6 +80,7 @@ impl Kind {
             Kind::QueueItem(id) => {
                 format!("keypost-sealed;v=1;kind=queue_item;id={}", id.0).into_bytes()
             }
+            Kind::Series(id) => format!("keypost-sealed;v=1;kind=series;id={}", id.0).into_bytes(),
         }
     }
 }
@@ -335,6 +340,9 @@ pub struct StoredQueue {
     queue: Value,
     /// Item id (as text) to its sealed contents.
     contents: BTreeMap<String, String>,
+    /// Series id (as text) to its sealed texts (`sealed/series.rs`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    series: BTreeMap<String, String>,
 }
 
 /// A queue as loaded, and what is needed to store it again without a key: the sealed contents
@@ -345,6 +353,7 @@ pub struct LoadedQueue {
     /// The queue, with the contents of every item that could be opened (or was clear).
     pub queue: Queue,
     kept: BTreeMap<ItemId, (Vec<PlannedPost>, String)>,
+    kept_series: BTreeMap<SeriesId, String>,
 }
 
 impl LoadedQueue {
@@ -369,6 +378,7 @@ impl LoadedQueue {
             return Ok(LoadedQueue {
                 queue: Queue::from_json(json)?,
                 kept: BTreeMap::new(),
+                kept_series: BTreeMap::new(),
             });
         }
         let stored: StoredQueue =
@@ -391,7 +401,12 @@ impl LoadedQueue {
                 kept.insert(item.id, (item.posts.clone(), blob.clone()));
             }
         }
-        Ok(LoadedQueue { queue, kept })
+        let kept_series = series::open_all(&mut queue, &stored.series, dek);
+        Ok(LoadedQueue {
+            queue,
+            kept,
+            kept_series,
+        })
     }
 
     /// The JSON text to store. With `dek` every item's contents are sealed (fresh nonces),
@@ -431,12 +446,15 @@ impl LoadedQueue {
                 }
             }
         }
+        let series = series::seal_all(&mut clear, &self.kept_series, dek, entropy)
+            .map_err(|e| corrupt(e.code()))?;
         let queue: Value =
             serde_json::from_str(&clear.to_json()?).map_err(|e| corrupt(&e.to_string()))?;
         serde_json::to_string(&StoredQueue {
             sealed_queue: 1,
             queue,
             contents,
+            series,
         })
         .map_err(|e| corrupt(&e.to_string()))
     }
@@ -491,6 +509,11 @@ impl StoredQueue {
                 return Err(corrupt());
             }
             loaded.kept.remove(&id);
+        }
+        if !series::reopen_kept(&mut loaded.queue, &mut loaded.kept_series, old) {
+            return Err(ScheduleError::Corrupt {
+                detail: format!("series: {}", SealedError::Unopenable.code()),
+            });
         }
         loaded.to_json(Some(new), entropy)
     }
@@ -640,6 +663,7 @@ mod tests {
         let loaded = LoadedQueue {
             queue: queue_with("QUEUE-MARKER text", "ALT-MARKER"),
             kept: BTreeMap::new(),
+            kept_series: BTreeMap::new(),
         };
         let json = loaded.to_json(Some(&k), &mut Counter(0)).expect("store");
         assert!(!json.contains("QUEUE-MARKER") && !json.contains("ALT-MARKER"));
@@ -714,6 +738,7 @@ mod tests {
         let json = LoadedQueue {
             queue: q,
             kept: BTreeMap::new(),
+            kept_series: BTreeMap::new(),
         }
         .to_json(Some(&k), &mut Counter(0))
         .expect("store");
@@ -742,6 +767,7 @@ mod tests {
         let json = LoadedQueue {
             queue: original.clone(),
             kept: BTreeMap::new(),
+            kept_series: BTreeMap::new(),
         }
         .to_json(Some(&old), &mut Counter(0))
         .expect("store");
@@ -769,5 +795,54 @@ mod tests {
             original
         );
         assert!(StoredQueue::reseal(&json, &dek(7), &dek(8), &mut Counter(0)).is_err());
+    }
+
+    #[test]
+    fn series_texts_are_sealed_blank_while_locked_and_kept() {
+        use crate::civil::FixedOffset;
+        use crate::recur::{End, Repeat, Rule, Variation};
+        use crate::schedule::SeriesSpec;
+        let k = dek(1);
+        let mut q = Queue::new();
+        let spec = SeriesSpec {
+            account_id: "acct".to_owned(),
+            rule: Rule {
+                repeat: Repeat::Daily,
+                start: (2026, 12, 1),
+                hour: 9,
+                minute: 0,
+                end: End::After(5),
+            },
+            text: "SERIES-MARKER".to_owned(),
+            variation: Variation::Rotate(vec!["ROT-A".to_owned(), "ROT-B".to_owned()]),
+            late_policy: None,
+        };
+        let now = 1_796_083_200_000; // 2026-12-01T00:00Z
+        let (sid, _) = q.add_series(spec, &FixedOffset(0), now).expect("series");
+        let loaded = LoadedQueue {
+            queue: q,
+            kept: BTreeMap::new(),
+            kept_series: BTreeMap::new(),
+        };
+        let json = loaded.to_json(Some(&k), &mut Counter(0)).expect("store");
+        for marker in ["SERIES-MARKER", "ROT-A", "ROT-B"] {
+            assert!(!json.contains(marker), "{marker} in clear");
+        }
+        let opened = LoadedQueue::from_json(&json, Some(&k)).expect("load");
+        assert_eq!(opened.queue, loaded.queue);
+        let mut locked = LoadedQueue::from_json(&json, None).expect("load");
+        let blank = locked.queue.get_series(sid).expect("series");
+        assert!(!blank.has_texts());
+        // Locked, a blank series queues nothing, and is stored back as it was.
+        assert!(locked.queue.stop_series(sid, now).is_ok());
+        locked.queue.advance_series(&FixedOffset(0), now);
+        let again = locked.to_json(None, &mut Counter(9)).expect("store");
+        let reopened = LoadedQueue::from_json(&again, Some(&k)).expect("load");
+        let series = reopened.queue.get_series(sid).expect("series");
+        assert_eq!(series.spec.text, "SERIES-MARKER");
+        // Key rotation carries the series too.
+        let moved = StoredQueue::reseal(&json, &k, &dek(2), &mut Counter(20)).expect("reseal");
+        let under_new = LoadedQueue::from_json(&moved, Some(&dek(2))).expect("load");
+        assert_eq!(under_new.queue, loaded.queue);
     }
 }

@@ -155,6 +155,18 @@ pub enum ScheduleError {
         /// The refused number of minutes.
         minutes: u32,
     },
+    /// No series has this id.
+    SeriesNotFound {
+        /// The id asked for.
+        id: super::SeriesId,
+    },
+    /// The series was stopped or has ended: it cannot be edited.
+    SeriesNotActive {
+        /// The series.
+        id: super::SeriesId,
+    },
+    /// A recurrence rule or text variation that cannot work.
+    Recur(crate::recur::RuleError),
     /// The stored queue is not readable or breaks the schedule's invariants.
     Corrupt {
         /// What is wrong.
@@ -184,6 +196,9 @@ impl ScheduleError {
             ScheduleError::InvalidResolution { .. } => "schedule_invalid_resolution",
             ScheduleError::PostRefInvalid => "post_url_invalid",
             ScheduleError::LatePolicyInvalid { .. } => "schedule_late_policy_invalid",
+            ScheduleError::SeriesNotFound { .. } => "series_not_found",
+            ScheduleError::SeriesNotActive { .. } => "series_not_active",
+            ScheduleError::Recur(e) => e.code(),
             ScheduleError::Corrupt { .. } => "schedule_corrupt",
         }
     }
@@ -264,6 +279,11 @@ impl fmt::Display for ScheduleError {
                 "skip after {minutes} minutes: give 1 to {} minutes",
                 super::MAX_SKIP_AFTER_MINUTES
             ),
+            ScheduleError::SeriesNotFound { id } => write!(f, "no recurring series {id}"),
+            ScheduleError::SeriesNotActive { id } => {
+                write!(f, "recurring series {id} was stopped or has ended")
+            }
+            ScheduleError::Recur(e) => write!(f, "the repeat cannot work: {}", e.code()),
             ScheduleError::Corrupt { detail } => {
                 write!(f, "the stored schedule is damaged: {detail}")
             }
