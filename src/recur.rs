@@ -255,3 +255,27 @@ pub fn check_variation(rule: &Rule, variation: &Variation) -> Result<(), RuleErr
         _ => Err(RuleError::RotationTooShort),
     }
 }
+
+impl Rule {
+    /// A rule whose first possible occurrence is the local date and time of the instant
+    /// `first_ms` in `zone` (what the composer's date-time field gives).
+    pub fn starting_at(zone: &impl Zone, first_ms: i64, repeat: Repeat, end: End) -> Rule {
+        let local = civil::Civil::of(civil::utc_to_local(zone, first_ms));
+        Rule {
+            repeat,
+            start: (local.year, local.month, local.day),
+            hour: local.hour,
+            minute: local.minute,
+            end,
+        }
+    }
+
+    /// The most occurrences the rule can have (its count, else [`MAX_OCCURRENCES`]): the
+    /// largest number a numbered suffix reaches.
+    pub fn max_count(&self) -> u32 {
+        match self.end {
+            End::After(n) => n.min(MAX_OCCURRENCES),
+            End::OnDate(..) => MAX_OCCURRENCES,
+        }
+    }
+}

@@ -77,7 +77,9 @@ pub use policy::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, DEFAULT_RATE_LIMIT_WAIT_MS, MAX_ATTEMPTS,
     MAX_RATE_LIMIT_WAIT_MS, RESET_SLACK_MS, backoff_ms, daily_reset_s, rate_limit_until,
 };
-pub use series::{Occurrence, RuleWords, Series, SeriesId, SeriesSpec, SeriesState, rule_words};
+pub use series::{
+    Occurrence, RuleWords, Series, SeriesId, SeriesSpec, SeriesState, VariationKind, rule_words,
+};
 
 /// One minute in milliseconds.
 pub const MINUTE_MS: u64 = 60_000;

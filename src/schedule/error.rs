@@ -165,6 +165,11 @@ pub enum ScheduleError {
         /// The series.
         id: super::SeriesId,
     },
+    /// A recurring post with images (each occurrence would need them again after the first
+    /// one's were deleted).
+    SeriesMedia,
+    /// A numbered suffix repeats one post: a thread repeats only as a rotation of its posts.
+    SeriesOnePost,
     /// A recurrence rule or text variation that cannot work.
     Recur(crate::recur::RuleError),
     /// The stored queue is not readable or breaks the schedule's invariants.
@@ -198,6 +203,8 @@ impl ScheduleError {
             ScheduleError::LatePolicyInvalid { .. } => "schedule_late_policy_invalid",
             ScheduleError::SeriesNotFound { .. } => "series_not_found",
             ScheduleError::SeriesNotActive { .. } => "series_not_active",
+            ScheduleError::SeriesMedia => "series_media",
+            ScheduleError::SeriesOnePost => "series_one_post",
             ScheduleError::Recur(e) => e.code(),
             ScheduleError::Corrupt { .. } => "schedule_corrupt",
         }
@@ -282,6 +289,10 @@ impl fmt::Display for ScheduleError {
             ScheduleError::SeriesNotFound { id } => write!(f, "no recurring series {id}"),
             ScheduleError::SeriesNotActive { id } => {
                 write!(f, "recurring series {id} was stopped or has ended")
+            }
+            ScheduleError::SeriesMedia => f.write_str("a recurring post cannot carry images"),
+            ScheduleError::SeriesOnePost => {
+                f.write_str("a numbered suffix repeats one post; rotate to use several")
             }
             ScheduleError::Recur(e) => write!(f, "the repeat cannot work: {}", e.code()),
             ScheduleError::Corrupt { detail } => {

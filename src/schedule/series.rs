@@ -148,6 +148,61 @@ pub fn rule_words(rule: &Rule) -> RuleWords {
     }
 }
 
+/// How the composer asks occurrences to differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VariationKind {
+    /// ` (2)`, ` (3)`... after the one post's text.
+    NumberedSuffix,
+    /// The thread's posts are the alternatives, in turn.
+    Rotate,
+}
+
+impl SeriesSpec {
+    /// The spec for posts as the composer gives them: one post with a numbered suffix, or
+    /// several posts as the texts of a rotation. Text only ([`ScheduleError::SeriesMedia`]).
+    pub fn from_posts(
+        account_id: String,
+        posts: &[PlannedPost],
+        rule: Rule,
+        kind: VariationKind,
+        late_policy: Option<LatePolicy>,
+    ) -> Result<SeriesSpec, ScheduleError> {
+        if posts.iter().any(|p| !p.media.is_empty()) {
+            return Err(ScheduleError::SeriesMedia);
+        }
+        let texts: Vec<String> = posts.iter().map(|p| p.text.clone()).collect();
+        let first = texts.first().cloned().ok_or(ScheduleError::NoPosts)?;
+        let variation = match kind {
+            VariationKind::NumberedSuffix if texts.len() > 1 => {
+                return Err(ScheduleError::SeriesOnePost);
+            }
+            VariationKind::NumberedSuffix => Variation::NumberedSuffix,
+            VariationKind::Rotate => Variation::Rotate(texts),
+        };
+        Ok(SeriesSpec {
+            account_id,
+            rule,
+            text: first,
+            variation,
+            late_policy,
+        })
+    }
+
+    /// Every text an occurrence may carry at its longest (the last numbered suffix, or each
+    /// text of the rotation): what the post-length check must accept.
+    pub fn longest_texts(&self) -> Vec<String> {
+        match &self.variation {
+            Variation::NumberedSuffix => vec![text_for(
+                &self.text,
+                &self.variation,
+                self.rule.max_count().saturating_sub(1),
+            )],
+            Variation::Rotate(texts) => texts.clone(),
+        }
+    }
+}
+
 fn check_spec(spec: &SeriesSpec) -> Result<(), ScheduleError> {
     if spec.account_id.trim().is_empty() {
         return Err(ScheduleError::NoAccount);

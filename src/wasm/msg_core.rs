@@ -22,6 +22,14 @@ pub enum Msg {
         /// The keys as typed.
         keys: KeysForm,
     },
+    /// Test builds only: moves the scheduler's clock `by_ms` forward (due times, the alarm,
+    /// late posts, recurring series), then runs the queue; requests stay signed with the true
+    /// time.
+    #[cfg(feature = "test-hooks")]
+    TestClockAdvance {
+        /// How far, in milliseconds.
+        by_ms: u64,
+    },
     /// Test builds only: takes the vault write lock and then traps, as a panic does in a
     /// release build (`panic = "abort"`), to prove that the background recovers the core.
     #[cfg(feature = "test-hooks")]
@@ -52,6 +60,8 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         }
         #[cfg(feature = "test-hooks")]
         Msg::TestAgeQueue { by_ms } => super::schedule::test_age(by_ms).await,
+        #[cfg(feature = "test-hooks")]
+        Msg::TestClockAdvance { by_ms } => super::schedule::test_clock_advance(by_ms).await,
         #[cfg(feature = "test-hooks")]
         Msg::TestTrap => {
             let _held = super::session::write_lock().await;

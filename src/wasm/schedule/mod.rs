@@ -13,9 +13,11 @@
 //! - [`view`]: the queue as the queue view draws it.
 
 mod badge;
+mod clock;
 mod late;
 mod notify;
 mod plans;
+mod repeat;
 mod run;
 mod store;
 mod view;
@@ -53,6 +55,30 @@ pub enum Msg {
         /// What to do if it is found late; absent follows the default setting.
         #[serde(default)]
         late_policy: Option<LatePolicy>,
+        /// Repeats it (`repeat`): a recurring series starting at `due_at_ms`.
+        #[serde(default)]
+        repeat: Option<repeat::RepeatInput>,
+    },
+    /// The recurring series.
+    SeriesList,
+    /// Changes a recurring series.
+    SeriesEdit {
+        /// The series' id.
+        id: u64,
+        /// Its post (numbered suffix) or the rotation's texts.
+        posts: Vec<PostInput>,
+        /// The new first time (local date and time of the rule).
+        due_at_ms: u64,
+        /// The rule.
+        repeat: repeat::RepeatInput,
+        /// What to do with an occurrence found late.
+        #[serde(default)]
+        late_policy: Option<LatePolicy>,
+    },
+    /// Stops a recurring series.
+    SeriesStop {
+        /// The series' id.
+        id: u64,
     },
     /// The queue: upcoming and past items.
     ScheduleList,
@@ -119,7 +145,24 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             posts,
             due_at_ms,
             late_policy,
+            repeat: None,
         } => add(account_id, posts, due_at_ms, late_policy).await?,
+        Msg::ScheduleAdd {
+            account_id,
+            posts,
+            due_at_ms,
+            late_policy,
+            repeat: Some(input),
+        } => repeat::add(account_id, posts, due_at_ms, input, late_policy).await?,
+        Msg::SeriesList => return repeat::list().await,
+        Msg::SeriesEdit {
+            id,
+            posts,
+            due_at_ms,
+            repeat: input,
+            late_policy,
+        } => repeat::edit(id, posts, due_at_ms, input, late_policy).await?,
+        Msg::SeriesStop { id } => repeat::stop(id).await?,
         Msg::ScheduleList => return view::list().await,
         Msg::ScheduleSummary => {
             return Ok(serde_json::to_value(badge::current().await?).unwrap_or_default());
@@ -162,6 +205,17 @@ pub async fn test_age(by_ms: u64) -> Result<Value, AppError> {
     })
     .await?;
     Ok(json!({}))
+}
+
+/// Test builds only: moves the scheduler's clock `by_ms` forward (the `test_clock_advance`
+/// message), then runs the queue. Requests are still signed with the true time.
+#[cfg(feature = "test-hooks")]
+pub async fn test_clock_advance(by_ms: u64) -> Result<Value, AppError> {
+    let offset = clock::advance(by_ms).await?;
+    // Series move on at the new time before the run looks for what is due.
+    store::with_queue(|_, _| Ok(())).await?;
+    run::kick();
+    Ok(json!({ "offset_ms": offset }))
 }
 
 /// Applies one change to the stored queue; the answer is `{}`.

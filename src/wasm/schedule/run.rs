@@ -139,7 +139,8 @@ async fn send_due() -> Result<(), AppError> {
     ensure_recovered().await?;
     // Bounded: every send moves its item out of the due set or to a later time.
     for _ in 0..1000 {
-        let next = read().await?.sendable(platform::now_ms()).first().copied();
+        let now = super::clock::now().await;
+        let next = read().await?.sendable(now).first().copied();
         let Some(id) = next else {
             return Ok(());
         };
@@ -326,8 +327,11 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
 
 /// Sets (or clears) the one `schedule` alarm from the stored queue.
 async fn reconcile() -> Result<(), AppError> {
-    match read().await?.next_wake(platform::now_ms()) {
-        Some(when) => platform::set_repeating_alarm(ALARM, when, BACKSTOP_PERIOD_MINUTES).await,
+    match read().await?.next_wake(super::clock::now().await) {
+        Some(when) => {
+            let when = super::clock::to_browser(when).await;
+            platform::set_repeating_alarm(ALARM, when, BACKSTOP_PERIOD_MINUTES).await
+        }
         None => platform::clear_alarm(ALARM).await,
     }
 }

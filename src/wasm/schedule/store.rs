@@ -94,12 +94,16 @@ async fn change_and_persist<T>(
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
 ) -> Result<Result<T, ScheduleError>, AppError> {
     let mut loaded = load(dek).await?;
-    let result = change(&mut loaded.queue, platform::now_ms());
+    let now = super::clock::now().await;
+    let result = change(&mut loaded.queue, now);
     if result
         .as_ref()
         .err()
         .is_none_or(ScheduleError::changes_queue)
     {
+        // In the same step: a series whose occurrence was just sent, skipped or cancelled
+        // gets its next one (the owner of the queue is the owner of its series).
+        loaded.queue.advance_series(&super::plans::BrowserZone, now);
         persist(&loaded, dek).await?;
     }
     Ok(result)

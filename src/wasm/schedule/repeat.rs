@@ -1,0 +1,131 @@
+//! Recurring posts in the worker: `schedule_add` with `repeat`, `series_list`, `series_edit`,
+//! `series_stop`. The core decides ([`crate::schedule::Series`]); every change goes through
+//! the queue's owner ([`super::store`]) in one serialised step with the items it touches, and
+//! the owner moves series on after every change ([`Queue::advance_series`]).
+//!
+//! [`Queue::advance_series`]: crate::schedule::Queue::advance_series
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::plans::BrowserZone;
+use super::{check_posts, planned, store};
+use crate::compose::PostInput;
+use crate::recur::{End, Repeat, Rule};
+use crate::schedule::{LatePolicy, ScheduleError, SeriesId, SeriesSpec, VariationKind, rule_words};
+use crate::wasm::AppError;
+
+/// The `repeat` of `schedule_add` and `series_edit`: the rule starts at the message's
+/// `due_at_ms` (its local date and time).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepeatInput {
+    /// How often.
+    pub repeat: Repeat,
+    /// When it ends.
+    pub end: End,
+    /// How occurrences differ.
+    pub variation: VariationKind,
+}
+
+/// The spec of a series from a message, its texts checked against the account (every text an
+/// occurrence may carry, at its longest).
+async fn spec_of(
+    account_id: String,
+    posts: Vec<PostInput>,
+    due_at_ms: u64,
+    input: RepeatInput,
+    late_policy: Option<LatePolicy>,
+) -> Result<SeriesSpec, AppError> {
+    let first = i64::try_from(due_at_ms).map_err(|_| AppError::new("recur_bad_time"))?;
+    let rule = Rule::starting_at(&BrowserZone, first, input.repeat, input.end);
+    let spec = SeriesSpec::from_posts(
+        account_id.clone(),
+        &planned(posts),
+        rule,
+        input.variation,
+        late_policy,
+    )?;
+    let longest: Vec<PostInput> = spec
+        .longest_texts()
+        .into_iter()
+        .map(|text| PostInput {
+            text,
+            media: Vec::new(),
+        })
+        .collect();
+    check_posts(&account_id, &longest).await?;
+    Ok(spec)
+}
+
+/// Starts a series: `{id, series_id}` (`id` is its first occurrence's item).
+pub async fn add(
+    account_id: String,
+    posts: Vec<PostInput>,
+    due_at_ms: u64,
+    input: RepeatInput,
+    late_policy: Option<LatePolicy>,
+) -> Result<Value, AppError> {
+    let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
+    let spec = spec_of(account_id, posts, due_at_ms, input, late_policy).await?;
+    let (series, item) =
+        store::with_queue_unlocked(|q, now| q.add_series(spec, &BrowserZone, now)).await?;
+    Ok(json!({ "id": item.0, "series_id": series.0 }))
+}
+
+/// Changes a series (same account): future occurrences, and the waiting one if nothing of it
+/// went to X.
+pub async fn edit(
+    id: u64,
+    posts: Vec<PostInput>,
+    due_at_ms: u64,
+    input: RepeatInput,
+    late_policy: Option<LatePolicy>,
+) -> Result<Value, AppError> {
+    let id = SeriesId(id);
+    let account_id = store::read()
+        .await?
+        .get_series(id)
+        .map(|s| s.spec.account_id.clone())
+        .ok_or(ScheduleError::SeriesNotFound { id })?;
+    let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
+    let spec = spec_of(account_id, posts, due_at_ms, input, late_policy).await?;
+    store::with_queue_unlocked(|q, now| q.edit_series(id, spec, &BrowserZone, now)).await?;
+    Ok(json!({}))
+}
+
+/// Stops a series and cancels its waiting occurrence: `{cancelled: id|null}`.
+pub async fn stop(id: u64) -> Result<Value, AppError> {
+    let cancelled = store::with_queue(|q, now| q.stop_series(SeriesId(id), now)).await?;
+    Ok(json!({ "cancelled": cancelled.map(|i| i.0) }))
+}
+
+/// Every series: `{series: [SeriesView]}`.
+pub async fn list() -> Result<Value, AppError> {
+    let loaded = store::read_loaded().await?;
+    let names = store::usernames().await?;
+    let q = &loaded.queue;
+    let series: Vec<Value> = q
+        .series()
+        .iter()
+        .map(|s| {
+            let next = s.current.and_then(|id| q.get(id));
+            json!({
+                "id": s.id.0,
+                "account_id": s.spec.account_id,
+                "username": names.get(&s.spec.account_id),
+                "state": s.state,
+                "words": rule_words(&s.spec.rule),
+                "rule": s.spec.rule,
+                "variation": s.spec.variation,
+                "text": s.spec.text,
+                "contents_available": s.has_texts(),
+                "sent": s.sent,
+                "next_item": next.map(|i| i.id.0),
+                "next_at_ms": next.map(|i| i.due_at_ms),
+                "next_text": next.and_then(|i| i.posts.first()).map(|p| p.text.clone()),
+            })
+        })
+        .collect();
+    Ok(json!({ "series": series }))
+}
