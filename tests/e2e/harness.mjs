@@ -115,6 +115,15 @@ export async function goto(p, url) {
   }
 }
 
+// Opens the toolbar popup in a new tab at the popup's size and waits for the composer.
+export async function openPopup(browser) {
+  const p = await browser.context.newPage();
+  await p.setViewportSize({ width: 420, height: 900 });
+  await goto(p, browser.url('popup.html'));
+  await p.locator('#text-0').waitFor();
+  return p;
+}
+
 // Sends a message to the core from an extension page, as the popup and options page do.
 export async function ask(page, type, fields = {}) {
   return page.evaluate(([t, f]) => chrome.runtime.sendMessage({ type: t, ...f }), [type, fields]);
