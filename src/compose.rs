@@ -4,9 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::text;
 
+mod checks;
 mod draft;
 mod outbox;
 
+pub use checks::{MAX_CASHTAGS, MAX_GIF_BYTES, cashtag_count, check_cashtags, check_media_types};
 pub use draft::{Draft, DraftError, DraftMedia, DraftPost, MAX_DRAFT_POSTS, MAX_DRAFT_TEXT_CHARS};
 pub use outbox::{Decision, Outbox, PostFailure, Posted, ResumeError, StepResult};
 
@@ -17,7 +19,8 @@ const GIF: &str = "image/gif";
 
 /// Image types X accepts for posts.
 pub const IMAGE_TYPES: [&str; 4] = [JPEG, PNG, WEBP, GIF];
-/// The largest image X accepts, in bytes.
+/// The largest still image (JPEG, PNG, WEBP) X accepts, in bytes; a GIF may be
+/// [`MAX_GIF_BYTES`].
 pub const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
 /// Images per post.
 pub const MAX_IMAGES: usize = 4;
@@ -36,6 +39,10 @@ pub struct Limits {
     pub image_types: [&'static str; 4],
     /// [`MAX_IMAGE_BYTES`]
     pub max_image_bytes: u64,
+    /// [`MAX_GIF_BYTES`]: an animated GIF, which goes alone in its post.
+    pub max_gif_bytes: u64,
+    /// [`MAX_CASHTAGS`], per post.
+    pub max_cashtags: usize,
     /// [`MAX_IMAGES`], per post.
     pub max_images: usize,
     /// [`MAX_ALT_CHARS`], per image.
@@ -54,6 +61,8 @@ pub struct Limits {
 pub const LIMITS: Limits = Limits {
     image_types: IMAGE_TYPES,
     max_image_bytes: MAX_IMAGE_BYTES,
+    max_gif_bytes: MAX_GIF_BYTES,
+    max_cashtags: MAX_CASHTAGS,
     max_images: MAX_IMAGES,
     max_alt_chars: MAX_ALT_CHARS,
     max_draft_posts: MAX_DRAFT_POSTS,
@@ -114,6 +123,18 @@ pub enum ComposeError {
         /// Which post.
         step: usize,
     },
+    /// More than [`MAX_CASHTAGS`] `$CASHTAG`s (X's 2026 self-serve rule).
+    TooManyCashtags {
+        /// Which post.
+        step: usize,
+        /// How many it has.
+        count: usize,
+    },
+    /// An animated GIF with other media: X takes one GIF alone.
+    GifNotAlone {
+        /// Which post.
+        step: usize,
+    },
 }
 
 impl ComposeError {
@@ -124,6 +145,8 @@ impl ComposeError {
             ComposeError::TooLong { .. } => "post_too_long",
             ComposeError::TooManyImages { .. } => "media_too_many",
             ComposeError::AltTooLong { .. } => "media_alt_too_long",
+            ComposeError::TooManyCashtags { .. } => "post_too_many_cashtags",
+            ComposeError::GifNotAlone { .. } => "media_gif_not_alone",
         }
     }
 
@@ -134,7 +157,9 @@ impl ComposeError {
             ComposeError::Empty { step }
             | ComposeError::TooLong { step, .. }
             | ComposeError::TooManyImages { step }
-            | ComposeError::AltTooLong { step } => Some(*step),
+            | ComposeError::AltTooLong { step }
+            | ComposeError::TooManyCashtags { step, .. }
+            | ComposeError::GifNotAlone { step } => Some(*step),
         }
     }
 }
@@ -148,7 +173,8 @@ pub fn limit_for(premium: bool) -> u32 {
     }
 }
 
-/// Checks every post of a thread against X's rules for this account.
+/// Checks every post of a thread against X's rules for this account (the text rules; the
+/// media's kinds are [`validate_media`]'s, which needs their types).
 pub fn validate(posts: &[PostInput], premium: bool) -> Result<(), ComposeError> {
     if posts.is_empty() {
         return Err(ComposeError::NoPosts);
@@ -178,6 +204,17 @@ pub fn validate(posts: &[PostInput], premium: bool) -> Result<(), ComposeError> 
         {
             return Err(ComposeError::AltTooLong { step });
         }
+        check_cashtags(step, &post.text)?;
+    }
+    Ok(())
+}
+
+/// Checks each post's media kinds and sizes (`media[step]` = the `(type, bytes)` of that post's
+/// images, as stored), before any media request: a GIF alone, sizes by type.
+pub fn validate_media<S: AsRef<str>>(media: &[Vec<(S, u64)>]) -> Result<(), ComposeError> {
+    for (step, items) in media.iter().enumerate() {
+        let types: Vec<&str> = items.iter().map(|(t, _)| t.as_ref()).collect();
+        check_media_types(step, &types)?;
     }
     Ok(())
 }
@@ -187,7 +224,7 @@ pub fn validate(posts: &[PostInput], premium: bool) -> Result<(), ComposeError> 
 pub enum ImageError {
     /// Not JPEG, PNG, WEBP or GIF.
     Type,
-    /// Over 5 MB.
+    /// Over 5 MB (a still image) or 15 MB (a GIF).
     TooLarge,
     /// Empty file.
     Empty,
@@ -242,7 +279,12 @@ pub fn check_image(media_type: &str, bytes: u64) -> Result<(), ImageError> {
     if bytes == 0 {
         return Err(ImageError::Empty);
     }
-    if bytes > MAX_IMAGE_BYTES {
+    let max = if media_type == GIF {
+        MAX_GIF_BYTES
+    } else {
+        MAX_IMAGE_BYTES
+    };
+    if bytes > max {
         return Err(ImageError::TooLarge);
     }
     Ok(())

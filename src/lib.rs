@@ -6,17 +6,22 @@
 //! pure functions pages call, also built alone without `worker` as the pages' small core).
 
 pub mod accounts;
+pub mod badge;
+pub mod civil;
 pub mod compose;
 pub mod cost;
+pub mod csv_plan;
 pub mod http;
 pub mod leak;
 pub mod oauth1;
 pub mod page;
+pub mod recur;
 pub mod schedule;
 pub mod sealed;
 pub mod settings;
 pub mod share;
 pub mod text;
+pub mod upload;
 pub mod vault;
 #[cfg(feature = "worker")]
 pub mod wasm;

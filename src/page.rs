@@ -74,6 +74,53 @@ pub fn sniff_image(head: &[u8]) -> Option<String> {
     crate::compose::sniff_image(head).map(str::to_owned)
 }
 
+/// One post as the composer checks it at once: its text and its images' real types.
+#[derive(Deserialize)]
+struct PostShape {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    media_types: Vec<String>,
+}
+
+/// X's rules the composer shows at once, before any request: at most one `$CASHTAG` per post
+/// and an animated GIF alone (`compose::check_cashtags`, `compose::check_media_types`, which
+/// the send and schedule paths check again). `posts` is `[{text, media_types}]`; the answer
+/// is `null` or the error the worker would give (`{code, step}`).
+#[wasm_bindgen]
+pub fn check_post(posts: JsValue) -> JsValue {
+    let Ok(posts) = serde_wasm_bindgen::from_value::<Vec<PostShape>>(posts) else {
+        return to_js(&serde_json::json!({ "code": "bad_message" }));
+    };
+    let problem = posts.iter().enumerate().find_map(|(step, p)| {
+        crate::compose::check_cashtags(step, &p.text)
+            .and_then(|()| crate::compose::check_media_types(step, &p.media_types))
+            .err()
+    });
+    match problem {
+        Some(e) => {
+            let mut error = serde_json::json!({ "code": e.code() });
+            if let Some(step) = e.step() {
+                error["step"] = step.into();
+            }
+            to_js(&error)
+        }
+        None => JsValue::NULL,
+    }
+}
+
+/// X's price table as shipped (`cost::prices`): `{post, post_with_url, summoned_reply,
+/// media_metadata, media_upload, user_read}`, each `{usd: number | null, since: string | null,
+/// checked, what}` (`usd` null: X publishes no price). The options page lists it, the
+/// verification call (`user_read`) included.
+#[wasm_bindgen]
+pub fn price_table() -> JsValue {
+    match crate::cost::prices() {
+        Some(prices) => to_js(&prices),
+        None => JsValue::NULL,
+    }
+}
+
 /// The estimated X API cost of posting: `posts` is `[{text, media, alt_texts}]`.
 #[wasm_bindgen]
 pub fn estimate_cost(posts: JsValue) -> JsValue {

@@ -52,7 +52,9 @@
 //! - No path removes an item except the user's [`Queue::remove`] of a finished one, and every
 //!   failure ends in a state the user sees ([`Queue::needs_user_count`]).
 
+mod daily;
 mod error;
+mod late;
 mod order;
 mod outcome;
 mod policy;
@@ -63,11 +65,16 @@ use serde::{Deserialize, Serialize};
 use crate::compose::{MAX_ALT_CHARS, MAX_IMAGES};
 use crate::x;
 
+pub use daily::{DailyLimitNews, daily_limit_news};
 pub use error::{Op, ScheduleError};
+pub use late::{
+    LateDecision, LateEntry, LatePolicy, LateReport, Lateness, MAX_SKIP_AFTER_MINUTES, decide,
+    late_by,
+};
 pub use outcome::Outcome;
 pub use policy::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, DEFAULT_RATE_LIMIT_WAIT_MS, MAX_ATTEMPTS,
-    MAX_RATE_LIMIT_WAIT_MS, RESET_SLACK_MS, backoff_ms, rate_limit_until,
+    MAX_RATE_LIMIT_WAIT_MS, RESET_SLACK_MS, backoff_ms, daily_reset_s, rate_limit_until,
 };
 
 /// One minute in milliseconds.
@@ -275,6 +282,11 @@ pub enum State {
         /// When.
         at_ms: u64,
     },
+    /// Found too late under "skip after N minutes late" ([`LatePolicy::SkipAfter`]): not sent.
+    Skipped {
+        /// When.
+        at_ms: u64,
+    },
 }
 
 /// A [`State`] without its data, for errors and filters.
@@ -296,6 +308,8 @@ pub enum StateKind {
     NeedsConfirmation,
     /// [`State::Cancelled`]
     Cancelled,
+    /// [`State::Skipped`]
+    Skipped,
 }
 
 impl StateKind {
@@ -310,6 +324,7 @@ impl StateKind {
             StateKind::NeedsUnlock => "needs_unlock",
             StateKind::NeedsConfirmation => "needs_confirmation",
             StateKind::Cancelled => "cancelled",
+            StateKind::Skipped => "skipped",
         }
     }
 }
@@ -326,6 +341,7 @@ impl State {
             State::NeedsUnlock { .. } => StateKind::NeedsUnlock,
             State::NeedsConfirmation { .. } => StateKind::NeedsConfirmation,
             State::Cancelled { .. } => StateKind::Cancelled,
+            State::Skipped { .. } => StateKind::Skipped,
         }
     }
 
@@ -338,12 +354,14 @@ impl State {
         }
     }
 
-    /// When the item finished, for `Sent`, `Failed` and `Cancelled` (the "past" view).
+    /// When the item finished, for `Sent`, `Failed`, `Cancelled` and `Skipped` (the "past"
+    /// view).
     pub fn finished_at(&self) -> Option<u64> {
         match self {
-            State::Sent { at_ms } | State::Failed { at_ms, .. } | State::Cancelled { at_ms } => {
-                Some(*at_ms)
-            }
+            State::Sent { at_ms }
+            | State::Failed { at_ms, .. }
+            | State::Cancelled { at_ms }
+            | State::Skipped { at_ms } => Some(*at_ms),
             _ => None,
         }
     }
@@ -375,6 +393,13 @@ pub struct Item {
     /// It went, or was held, past its time because nothing was running then.
     #[serde(default)]
     pub late: bool,
+    /// What to do when it is found late; `None` follows the user's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_policy: Option<LatePolicy>,
+    /// The user (Post now, "send it") or the "post late" policy said it goes out however late:
+    /// the late policy does not judge it again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub late_accepted: bool,
     /// What happened to it, oldest first, at most [`MAX_HISTORY`] entries.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
@@ -437,6 +462,7 @@ impl Item {
                         | S::RetryWaiting { .. }
                         | S::NeedsUnlock { .. }
                         | S::Failed { .. }
+                        | S::Skipped { .. }
                         | S::NeedsConfirmation {
                             reason: ConfirmReason::Late,
                             ..
@@ -449,12 +475,13 @@ impl Item {
             }
             Op::Cancel => !matches!(
                 self.state,
-                S::Sending { .. } | S::Sent { .. } | S::Cancelled { .. }
+                S::Sending { .. } | S::Sent { .. } | S::Cancelled { .. } | S::Skipped { .. }
             ),
             Op::PostNow => matches!(
                 self.state,
                 S::Scheduled { .. }
                     | S::RetryWaiting { .. }
+                    | S::Skipped { .. }
                     | S::NeedsConfirmation {
                         reason: ConfirmReason::Late,
                         ..
@@ -757,7 +784,9 @@ fn validate_posts(posts: &[PlannedPost]) -> Result<(), ScheduleError> {
     Ok(())
 }
 
-fn validate_due(due_at_ms: u64, now_ms: u64) -> Result<(), ScheduleError> {
+/// The due-time check of [`Queue::add`]: not more than [`SCHEDULE_GRACE_MS`] in the past, not
+/// more than [`MAX_AHEAD_MS`] ahead (the CSV import checks its rows with it).
+pub fn validate_due(due_at_ms: u64, now_ms: u64) -> Result<(), ScheduleError> {
     if due_at_ms.saturating_add(SCHEDULE_GRACE_MS) < now_ms {
         return Err(ScheduleError::InPast { due_at_ms, now_ms });
     }
@@ -864,6 +893,8 @@ impl Queue {
             posted: Vec::new(),
             doubt_since_ms: None,
             late: false,
+            late_policy: None,
+            late_accepted: false,
             history: Vec::new(),
         });
         Ok(id)
@@ -907,6 +938,7 @@ impl Queue {
         item.due_at_ms = due_at_ms;
         item.attempts = 0;
         item.late = false;
+        item.late_accepted = false;
         item.state = State::Scheduled { at_ms: due_at_ms };
         Ok(())
     }
@@ -921,10 +953,11 @@ impl Queue {
         Ok(())
     }
 
-    /// Makes a waiting (or held late) item due at once.
+    /// Makes a waiting (or held late, or skipped) item due at once, however late it is.
     pub fn post_now(&mut self, id: ItemId, now_ms: u64) -> Result<(), ScheduleError> {
         let item = self.item_mut(id)?;
         item.check(Op::PostNow)?;
+        item.late_accepted = true;
         item.state = State::Scheduled { at_ms: now_ms };
         Ok(())
     }
@@ -976,6 +1009,7 @@ impl Queue {
                 item.state = State::Scheduled { at_ms: now_ms };
             }
             (ConfirmReason::Late, Resolution::Send) => {
+                item.late_accepted = true;
                 item.state = State::Scheduled { at_ms: now_ms };
             }
             (ConfirmReason::ReplyTargetUnknown, Resolution::Posted { post_id }) => {
@@ -1107,17 +1141,18 @@ impl Queue {
                 reset_at_s,
                 user_24h_remaining,
                 user_24h_reset_s,
+                app_24h_remaining,
+                app_24h_reset_s,
             } => {
                 item.log(now_ms, "rate_limited");
                 let attempt = item.attempts.saturating_add(1);
-                let until = rate_limit_until(
-                    now_ms,
-                    reset_at_s,
+                let daily = daily_reset_s(
                     user_24h_remaining,
                     user_24h_reset_s,
-                    attempt,
-                    jitter,
+                    app_24h_remaining,
+                    app_24h_reset_s,
                 );
+                let until = rate_limit_until(now_ms, reset_at_s, daily, attempt, jitter);
                 item.retry_later("rate_limited", until, now_ms);
             }
             Outcome::Transient { code } => {
@@ -1261,7 +1296,12 @@ impl Queue {
         let mut done: Vec<(u64, ItemId)> = self
             .items
             .iter()
-            .filter(|i| matches!(i.state, State::Sent { .. } | State::Cancelled { .. }))
+            .filter(|i| {
+                matches!(
+                    i.state,
+                    State::Sent { .. } | State::Cancelled { .. } | State::Skipped { .. }
+                )
+            })
             .map(|i| (i.state.finished_at().unwrap_or(0), i.id))
             .collect();
         let Some(excess) = done.len().checked_sub(keep).filter(|n| *n > 0) else {

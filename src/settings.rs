@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::schedule::LatePolicy;
+
 /// When the vault locks itself.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AutoLock {
@@ -18,7 +20,10 @@ pub enum AutoLock {
     /// After 4 hours without activity.
     #[serde(rename = "240")]
     Minutes240,
-    /// Only when the browser restarts (which always locks).
+    /// Only when the browser quits or restarts (which always locks): "unattended", so that
+    /// scheduled posts go out while nobody is at the computer. The data key stays in
+    /// `storage.session` (memory) until then, so anyone using this browser profile meanwhile
+    /// can post with the accounts.
     #[serde(rename = "restart")]
     OnRestart,
 }
@@ -34,6 +39,11 @@ impl AutoLock {
             AutoLock::OnRestart => return None,
         };
         Some(minutes * 60_000)
+    }
+
+    /// Whether the vault stays unlocked, unattended, until the browser quits.
+    pub fn is_unattended(self) -> bool {
+        self.idle_ms().is_none()
     }
 
     /// When a vault last used at `last_active_ms` locks, if it does.
@@ -66,9 +76,14 @@ pub struct Settings {
     /// Notify when a scheduled post is sent (failures always notify).
     #[serde(default)]
     pub notify_sent: bool,
-    /// Hold posts that fell due while the browser was closed until the user confirms.
+    /// Hold posts that fell due while the browser was closed until the user confirms. Read
+    /// from older settings; [`Settings::late_policy`] replaces it.
     #[serde(default)]
     pub hold_late: bool,
+    /// What to do with a post found late, unless the post says otherwise; `None` follows
+    /// `hold_late` (see [`Settings::default_late_policy`]).
+    #[serde(default)]
+    pub late_policy: Option<LatePolicy>,
 }
 
 impl Default for Settings {
@@ -78,6 +93,7 @@ impl Default for Settings {
             share_page_link: true,
             notify_sent: false,
             hold_late: false,
+            late_policy: None,
         }
     }
 }
@@ -94,6 +110,8 @@ pub struct SettingsPatch {
     pub notify_sent: Option<bool>,
     /// See [`Settings::hold_late`].
     pub hold_late: Option<bool>,
+    /// See [`Settings::late_policy`].
+    pub late_policy: Option<LatePolicy>,
 }
 
 impl Settings {
@@ -111,6 +129,19 @@ impl Settings {
         if let Some(v) = patch.hold_late {
             self.hold_late = v;
         }
+        if let Some(v) = patch.late_policy {
+            self.late_policy = Some(v);
+        }
+    }
+
+    /// The late policy of posts that have none of their own: the one chosen, else "ask first"
+    /// for settings that held late posts, else "post late".
+    pub fn default_late_policy(&self) -> LatePolicy {
+        self.late_policy.unwrap_or(if self.hold_late {
+            LatePolicy::Ask
+        } else {
+            LatePolicy::PostLate
+        })
     }
 }
 
@@ -136,6 +167,39 @@ mod tests {
         let s: Settings = serde_json::from_str(r#"{"autolock":"restart"}"#).unwrap();
         assert_eq!(s.autolock, AutoLock::OnRestart);
         assert!(serde_json::from_str::<Settings>(r#"{"autolock":"7"}"#).is_err());
+    }
+
+    #[test]
+    fn the_late_policy_defaults_to_post_late_and_follows_older_settings() {
+        let s: Settings = serde_json::from_str("{}").unwrap();
+        assert_eq!(s.default_late_policy(), LatePolicy::PostLate);
+        let held: Settings = serde_json::from_str(r#"{"hold_late":true}"#).unwrap();
+        assert_eq!(held.default_late_policy(), LatePolicy::Ask);
+        let mut chosen = held.clone();
+        chosen.apply(
+            serde_json::from_str(r#"{"late_policy":{"kind":"skip_after","minutes":30}}"#).unwrap(),
+        );
+        assert_eq!(
+            chosen.default_late_policy(),
+            LatePolicy::SkipAfter { minutes: 30 }
+        );
+        assert!(
+            serde_json::from_str::<SettingsPatch>(r#"{"late_policy":{"kind":"sometimes"}}"#)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn only_the_restart_choice_is_unattended() {
+        assert!(AutoLock::OnRestart.is_unattended());
+        for a in [
+            AutoLock::Minutes5,
+            AutoLock::Minutes15,
+            AutoLock::Minutes60,
+            AutoLock::Minutes240,
+        ] {
+            assert!(!a.is_unattended());
+        }
     }
 
     #[test]

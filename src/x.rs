@@ -88,7 +88,9 @@ impl RateLimits {
 pub enum XError {
     /// 401: a key is wrong, regenerated, or from another app.
     Unauthorized,
-    /// 401 code 135: the computer's clock is off.
+    /// 401 because the computer's clock is off: X's legacy code 135, or any 401 whose `Date`
+    /// header disagrees with the timestamp sent by more than [`CLOCK_SKEW_THRESHOLD_S`] (v2
+    /// answers a stale timestamp with the plain 401), also after a retry with X's time.
     ClockSkew {
         /// X's time from the `Date` header, Unix seconds, when present.
         server_time: Option<u64>,
@@ -97,8 +99,24 @@ pub enum XError {
     ReadOnly,
     /// 403 duplicate content.
     Duplicate,
-    /// 403 "not permitted": usually over the length limit.
-    NotPermitted,
+    /// 403 "You are not permitted to perform this action.": X gives it for over-length text,
+    /// and (2026) for a spent posting quota, an app or account that may not write, or
+    /// automated-behaviour limits (D6). Keypost checks the length first, so the cause is
+    /// usually one of the others: X's own text goes with it.
+    NotPermitted {
+        /// X's own words.
+        #[serde(default)]
+        detail: String,
+    },
+    /// 403 `user-suspended`: the account posting is suspended; nothing to retry.
+    UserSuspended,
+    /// 403: the 2026 reply restriction (self-serve apps may reply only to posts that mention
+    /// them or that they wrote).
+    ReplyRestricted,
+    /// 403: the post being replied to is deleted or not visible (a thread's previous step).
+    ReplyTargetGone,
+    /// 403: more than one `$CASHTAG` (2026 self-serve tiers); the composer checks it first.
+    CashtagLimit,
     /// 403 `client-not-enrolled`: the app is not attached to a project.
     ClientNotEnrolled,
     /// 402: no credits left.
@@ -112,8 +130,16 @@ pub enum XError {
         /// The headers, for scheduling.
         limits: Box<RateLimits>,
     },
-    /// 429 `usage-capped`: the monthly cap is reached.
-    UsageCapped,
+    /// 429 `usage-capped`: a usage cap is reached, for the day or the month (`period`).
+    UsageCapped {
+        /// X's `period`: `Daily` or `Monthly` (anything else, or none: unknown).
+        #[serde(default)]
+        period: Option<UsagePeriod>,
+        /// When the cap ends (the next UTC day, or the next month), Unix seconds, from X's
+        /// `Date` header; `None` when unknown.
+        #[serde(default)]
+        retry_at: Option<u64>,
+    },
     /// 400 and other client errors X explains in `detail`.
     BadRequest {
         /// The HTTP status.
@@ -123,6 +149,12 @@ pub enum XError {
     },
     /// 5xx: X is having trouble; try again later.
     ServerError {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// 5xx with an HTML page instead of X's JSON: X's edge servers (or a proxy between)
+    /// answered, "over capacity" and the like. Transient, like [`XError::ServerError`].
+    EdgeError {
         /// The HTTP status.
         status: u16,
     },
@@ -141,13 +173,26 @@ impl XError {
             XError::ClockSkew { .. } => "x_clock_skew",
             XError::ReadOnly => "x_read_only",
             XError::Duplicate => "x_duplicate",
-            XError::NotPermitted => "x_not_permitted",
+            XError::NotPermitted { .. } => "x_not_permitted",
+            XError::UserSuspended => "x_user_suspended",
+            XError::ReplyRestricted => "x_reply_restricted",
+            XError::ReplyTargetGone => "x_reply_target_gone",
+            XError::CashtagLimit => "x_cashtag_limit",
             XError::ClientNotEnrolled => "x_client_not_enrolled",
             XError::CreditsDepleted => "x_credits_depleted",
             XError::RateLimited { .. } => "x_rate_limited",
-            XError::UsageCapped => "x_usage_capped",
+            XError::UsageCapped {
+                period: Some(UsagePeriod::Daily),
+                ..
+            } => "x_usage_capped_daily",
+            XError::UsageCapped {
+                period: Some(UsagePeriod::Monthly),
+                ..
+            } => "x_usage_capped_monthly",
+            XError::UsageCapped { period: None, .. } => "x_usage_capped",
             XError::BadRequest { .. } => "x_bad_request",
             XError::ServerError { .. } => "x_server_error",
+            XError::EdgeError { .. } => "x_edge_error",
             XError::Unexpected { .. } => "x_unexpected",
         }
     }
@@ -156,9 +201,67 @@ impl XError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            XError::RateLimited { .. } | XError::ServerError { .. } | XError::ClockSkew { .. }
+            XError::RateLimited { .. }
+                | XError::ServerError { .. }
+                | XError::EdgeError { .. }
+                | XError::ClockSkew { .. }
+                | XError::UsageCapped {
+                    period: Some(UsagePeriod::Daily),
+                    ..
+                }
         )
     }
+}
+
+/// The `period` of a 429 `usage-capped` (X OpenAPI v2.159+).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UsagePeriod {
+    /// Ends at the next UTC day.
+    Daily,
+    /// Ends at the start of the next month (UTC).
+    Monthly,
+}
+
+impl UsagePeriod {
+    /// When a cap of this period, hit at `now_s` (Unix seconds, X's time), ends.
+    pub fn ends_after(self, now_s: u64) -> Option<u64> {
+        let day = now_s / 86_400;
+        match self {
+            UsagePeriod::Daily => day.checked_add(1)?.checked_mul(86_400),
+            UsagePeriod::Monthly => {
+                let (y, m, _) = civil_from_days(i64::try_from(day).ok()?);
+                let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+                u64::try_from(days_from_civil(y, m, 1))
+                    .ok()?
+                    .checked_mul(86_400)
+            }
+        }
+    }
+}
+
+/// (year, month 1-12, day 1-31) of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from(if m > 2 { m - 3 } else { m + 9 });
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 impl fmt::Display for XError {
@@ -294,6 +397,69 @@ pub fn media_metadata(base: &str, media_id: &str, alt_text: &str) -> HttpRequest
     )
 }
 
+/// Above this many seconds between X's `Date` and the `oauth_timestamp` sent, a 401 may be the
+/// clock rather than the keys (the `Date` header has one-second resolution and travels).
+pub const CLOCK_SKEW_THRESHOLD_S: i64 = 60;
+
+/// The header the sender adds to a 401 it has judged to be the clock (see [`after_401`]). X
+/// never sends it; [`classify_error`] turns a 401 carrying it into [`XError::ClockSkew`].
+pub const CLOCK_SKEW_MARK: &str = "x-keypost-clock-skew";
+
+/// What to do after a 401 (the decision only; the sender does the I/O).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum After401 {
+    /// The clocks agree: the 401 is about the keys (or whatever X says); report it as is.
+    AsIs,
+    /// X's clock differs from the timestamp sent by more than [`CLOCK_SKEW_THRESHOLD_S`]: sign
+    /// again once with the local clock moved by `offset_s` (X minus local, from
+    /// [`clock_offset`], so never more than [`MAX_CLOCK_OFFSET_SECS`]).
+    RetryWithOffset {
+        /// Seconds to add to the local clock (the whole offset, not a change to the last one).
+        offset_s: i64,
+    },
+    /// Say it is the clock: the retry with X's time failed too, or X's `Date` is further off
+    /// than [`MAX_CLOCK_OFFSET_SECS`] and is not trusted for signing.
+    ReportClock,
+}
+
+/// The clock-skew rule for a 401 (D1): real v2 answers a stale `oauth_timestamp` with the plain
+/// 401, so on any 401 compare X's `Date` with the timestamp that was sent (`sent_timestamp`,
+/// which already carries any earlier correction); the offset to retry with is measured from the
+/// uncorrected local clock (`local_secs`) and bounded by [`clock_offset`]. `retried` is true for
+/// the answer to the one retry, which is then reported as the clock, never the keys.
+pub fn after_401(
+    resp: &HttpResponse,
+    sent_timestamp: u64,
+    local_secs: i64,
+    retried: bool,
+) -> After401 {
+    if resp.status != 401 {
+        return After401::AsIs;
+    }
+    if retried {
+        return After401::ReportClock;
+    }
+    let Some(server) = resp.header("date").and_then(parse_http_date) else {
+        return After401::AsIs;
+    };
+    let off_from_sent = i64::try_from(server)
+        .unwrap_or(i64::MAX)
+        .saturating_sub(i64::try_from(sent_timestamp).unwrap_or(i64::MAX));
+    if off_from_sent.abs() <= CLOCK_SKEW_THRESHOLD_S {
+        return After401::AsIs;
+    }
+    match clock_offset(server, local_secs) {
+        Some(offset_s) => After401::RetryWithOffset { offset_s },
+        None => After401::ReportClock,
+    }
+}
+
+/// Marks a 401 as the clock's (see [`CLOCK_SKEW_MARK`]).
+pub fn mark_clock_skew(resp: &mut HttpResponse) {
+    resp.headers
+        .push((CLOCK_SKEW_MARK.to_owned(), "1".to_owned()));
+}
+
 /// Turns any non-2xx response into the matching [`XError`].
 pub fn classify_error(resp: &HttpResponse) -> XError {
     let body: Value = serde_json::from_str(&resp.body).unwrap_or(Value::Null);
@@ -302,17 +468,20 @@ pub fn classify_error(resp: &HttpResponse) -> XError {
         .and_then(Value::as_str)
         .and_then(|t| t.rsplit("/problems/").next().filter(|s| *s != t))
         .unwrap_or("");
-    let detail = body
-        .get("detail")
-        .and_then(Value::as_str)
-        .or_else(|| {
-            body.get("errors")
-                .and_then(|e| e.get(0))
-                .and_then(|e| e.get("message").or_else(|| e.get("detail")))
-                .and_then(Value::as_str)
-        })
-        .unwrap_or("")
-        .to_owned();
+    let first_error = body
+        .get("errors")
+        .and_then(|e| e.get(0))
+        .and_then(|e| e.get("message").or_else(|| e.get("detail")))
+        .and_then(Value::as_str);
+    // An invalid-request's `detail` is always X's generic sentence ("One or more parameters to
+    // your request was invalid."); the reason is in `errors[0].message` (D2).
+    let detail = if type_suffix == "invalid-request" {
+        first_error.or_else(|| body.get("detail").and_then(Value::as_str))
+    } else {
+        body.get("detail").and_then(Value::as_str).or(first_error)
+    }
+    .unwrap_or("")
+    .to_owned();
     let title = body.get("title").and_then(Value::as_str).unwrap_or("");
     let reason = body.get("reason").and_then(Value::as_str).unwrap_or("");
     let legacy_code = body
@@ -322,18 +491,42 @@ pub fn classify_error(resp: &HttpResponse) -> XError {
         .and_then(Value::as_u64);
     let lower = detail.to_ascii_lowercase();
     match resp.status {
-        401 if legacy_code == Some(135) || lower.contains("timestamp") => XError::ClockSkew {
-            server_time: resp.header("date").and_then(parse_http_date),
-        },
+        401 if legacy_code == Some(135)
+            || lower.contains("timestamp")
+            || resp.header(CLOCK_SKEW_MARK).is_some() =>
+        {
+            XError::ClockSkew {
+                server_time: resp.header("date").and_then(parse_http_date),
+            }
+        }
         401 => XError::Unauthorized,
         402 => XError::CreditsDepleted,
         403 if type_suffix == "oauth1-permissions" => XError::ReadOnly,
         403 if reason == "client-not-enrolled" || title == "Client Forbidden" => {
             XError::ClientNotEnrolled
         }
+        403 if type_suffix == "user-suspended" || lower.contains("is suspended") => {
+            XError::UserSuspended
+        }
+        403 if is_reply_restriction(&lower) => XError::ReplyRestricted,
         403 if lower.contains("duplicate") => XError::Duplicate,
-        403 if lower.contains("not permitted") => XError::NotPermitted,
-        429 if type_suffix == "usage-capped" || title == "UsageCapExceeded" => XError::UsageCapped,
+        403 if lower.contains("deleted or not visible") => XError::ReplyTargetGone,
+        403 if lower.contains("cashtag") => XError::CashtagLimit,
+        403 if lower.contains("not permitted") => XError::NotPermitted {
+            detail: detail.chars().take(300).collect(),
+        },
+        429 if type_suffix == "usage-capped" || title == "UsageCapExceeded" => {
+            let period = match body.get("period").and_then(Value::as_str) {
+                Some("Daily") => Some(UsagePeriod::Daily),
+                Some("Monthly") => Some(UsagePeriod::Monthly),
+                _ => None,
+            };
+            let now = resp.header("date").and_then(parse_http_date);
+            XError::UsageCapped {
+                period,
+                retry_at: period.zip(now).and_then(|(p, now)| p.ends_after(now)),
+            }
+        }
         429 => {
             let limits = RateLimits::from_response(resp);
             XError::RateLimited {
@@ -342,6 +535,7 @@ pub fn classify_error(resp: &HttpResponse) -> XError {
                 limits: Box::new(limits),
             }
         }
+        s @ 500..=599 if looks_like_html(resp) => XError::EdgeError { status: s },
         s @ 500..=599 => XError::ServerError { status: s },
         s @ 400..=499 if !detail.is_empty() => XError::BadRequest {
             status: s,
@@ -349,6 +543,21 @@ pub fn classify_error(resp: &HttpResponse) -> XError {
         },
         s => XError::Unexpected { status: s },
     }
+}
+
+/// An HTML page rather than X's JSON: `Content-Type: text/html`, or a body starting with `<`.
+fn looks_like_html(resp: &HttpResponse) -> bool {
+    resp.header("content-type")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("text/html"))
+        || resp.body.trim_start().starts_with('<')
+}
+
+/// X's two wordings of the reply restriction (2026 responses quoted in the fidelity review):
+/// "You can only reply to or quote posts where you are mentioned or are the author." and the
+/// older "Reply to this conversation is not allowed because you have not been mentioned...".
+fn is_reply_restriction(lower_detail: &str) -> bool {
+    lower_detail.contains("you can only reply to")
+        || lower_detail.contains("reply to this conversation is not allowed")
 }
 
 fn data_of(resp: &HttpResponse) -> Result<Value, XError> {

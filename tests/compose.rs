@@ -116,6 +116,8 @@ fn the_limits_are_one_set_for_the_pages_the_composer_and_the_schedule() {
         serde_json::json!({
             "image_types": ["image/jpeg", "image/png", "image/webp", "image/gif"],
             "max_image_bytes": 5 * 1024 * 1024,
+            "max_gif_bytes": 15 * 1024 * 1024,
+            "max_cashtags": 1,
             "max_images": 4,
             "max_alt_chars": 1000,
             "max_draft_posts": 50,

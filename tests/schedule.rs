@@ -533,6 +533,8 @@ fn rate_limited_until(
         reset_at_s,
         user_24h_remaining: remaining_24h,
         user_24h_reset_s: reset_24h_s,
+        app_24h_remaining: None,
+        app_24h_reset_s: None,
     };
     match q.complete(id, outcome, T0, 0.0).unwrap() {
         State::RetryWaiting { until_ms, code } => {
@@ -657,6 +659,8 @@ fn answers_to_a_post_map_onto_outcomes() {
             reset_at_s: Some(1000),
             user_24h_remaining: Some(0),
             user_24h_reset_s: Some(5000),
+            app_24h_remaining: None,
+            app_24h_reset_s: None,
         }
     );
     let unavailable = resp(503, &[], "");
@@ -765,6 +769,8 @@ fn failures_before_the_post_request_are_retried_or_final_never_unknown() {
             reset_at_s: Some(1_800_000_900),
             user_24h_remaining: None,
             user_24h_reset_s: None,
+            app_24h_remaining: None,
+            app_24h_reset_s: None,
         }
     );
 }
@@ -928,6 +934,8 @@ fn an_unanswered_request_is_retried_only_while_a_duplicate_would_be_refused() {
                 reset_at_s: Some(T0 / 1_000 + 900),
                 user_24h_remaining: Some(0),
                 user_24h_reset_s: Some(T0 / 1_000 + 23 * 3_600),
+                app_24h_remaining: None,
+                app_24h_reset_s: None,
             },
             T0 + HOUR_MS,
             0.0,
@@ -2104,6 +2112,8 @@ impl Sim {
                 reset_at_s: Some(now_s + self.rng.below(900)),
                 user_24h_remaining: Some(self.rng.below(2)),
                 user_24h_reset_s: self.rng.chance(50).then(|| now_s + self.rng.below(86_400)),
+                app_24h_remaining: self.rng.chance(20).then(|| self.rng.below(2)),
+                app_24h_reset_s: self.rng.chance(50).then(|| now_s + self.rng.below(86_400)),
             },
             58..=67 => Outcome::Transient {
                 code: "x_unavailable".to_owned(),

@@ -41,6 +41,30 @@ fn thread_and_cost_exports() {
     )));
     assert_eq!(cost["micro_usd"], 15_000 + 200_000 + 5_000);
     assert_eq!(cost["has_url"], true);
+    // An image's upload has no published price: said, not counted as zero.
+    assert_eq!(cost["media_upload_unpublished"], true);
+    let table = rust(wasm::price_table());
+    assert_eq!(table["post_with_url"]["since"], "2026-04-20");
+    assert!(table["media_upload"]["usd"].is_null());
+    assert_eq!(table["user_read"]["usd"], 0.01);
+}
+
+#[test]
+fn check_post_export_gives_the_workers_error() {
+    let two = rust(wasm::check_post(js(
+        &json!([{ "text": "ok" }, { "text": "$TSLA $AAPL", "media_types": [] }]),
+    )));
+    assert_eq!(two, json!({ "code": "post_too_many_cashtags", "step": 1 }));
+    let mixed = rust(wasm::check_post(js(
+        &json!([{ "text": "", "media_types": ["image/gif", "image/png"] }]),
+    )));
+    assert_eq!(mixed, json!({ "code": "media_gif_not_alone", "step": 0 }));
+    assert!(
+        wasm::check_post(js(
+            &json!([{ "text": "$TSLA", "media_types": ["image/gif"] }])
+        ))
+        .is_null()
+    );
 }
 
 #[test]
@@ -140,7 +164,7 @@ async fn test_messages_answer_in_sandbox_builds() {
 #[cfg(not(feature = "test-hooks"))]
 #[wasm_bindgen_test::wasm_bindgen_test]
 async fn test_messages_do_not_exist_in_release_builds() {
-    for kind in ["status", "verify_keys", "test_trap"] {
+    for kind in ["status", "verify_keys", "test_trap", "test_age_queue"] {
         let answer = rust(wasm::handle_message(js(&json!({ "type": kind }))).await);
         assert_eq!(answer["error"]["code"], "unknown_message", "{kind}");
     }

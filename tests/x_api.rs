@@ -99,7 +99,7 @@ fn each_documented_error_gets_its_own_code() {
                 &[],
                 r#"{"type":"https://api.x.com/2/problems/usage-capped","title":"UsageCapExceeded","period":"Monthly","scope":"Product"}"#,
             ),
-            "x_usage_capped",
+            "x_usage_capped_monthly",
         ),
         (resp(503, &[], "Service Unavailable"), "x_server_error"),
         (
@@ -187,6 +187,115 @@ fn clock_skew_reports_the_server_time() {
         Some(1_795_333_707)
     );
     assert_eq!(x::parse_http_date("garbage"), None);
+}
+
+const PLAIN_401: &str =
+    r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#;
+/// `Sun, 22 Nov 2026 07:48:27 GMT`
+const X_NOW: u64 = 1_795_333_707;
+
+#[test]
+fn a_plain_401_with_x_clock_ten_minutes_ahead_is_retried_with_that_offset() {
+    let r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
+    assert_eq!(
+        x::after_401(&r, X_NOW - 600, (X_NOW - 600) as i64, false),
+        x::After401::RetryWithOffset { offset_s: 600 }
+    );
+    assert_eq!(
+        x::after_401(&r, X_NOW + 600, (X_NOW + 600) as i64, false),
+        x::After401::RetryWithOffset { offset_s: -600 }
+    );
+    // Plain 401 unmarked: the keys.
+    assert_eq!(x::classify_error(&r), XError::Unauthorized);
+}
+
+#[test]
+fn a_plain_401_with_the_clocks_within_a_minute_is_about_the_keys() {
+    let r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
+    for sent in [X_NOW, X_NOW - 60, X_NOW + 60, X_NOW - 5] {
+        assert_eq!(
+            x::after_401(&r, sent, sent as i64, false),
+            x::After401::AsIs
+        );
+    }
+    let no_date = resp(401, &[], PLAIN_401);
+    assert_eq!(
+        x::after_401(&no_date, X_NOW - 600, (X_NOW - 600) as i64, false),
+        x::After401::AsIs
+    );
+    let ok = resp(200, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], "{}");
+    assert_eq!(
+        x::after_401(&ok, X_NOW - 600, (X_NOW - 600) as i64, false),
+        x::After401::AsIs
+    );
+}
+
+#[test]
+fn the_retry_offset_is_the_whole_offset_from_the_local_clock_not_a_step() {
+    let r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
+    let local = (X_NOW - 900) as i64;
+    // An earlier correction of +300 s was already in the timestamp sent: X is still 600 s
+    // ahead of it, and 900 s ahead of the local clock: the retry uses 900, not 300 + 600 twice.
+    assert_eq!(
+        x::after_401(&r, X_NOW - 600, local, false),
+        x::After401::RetryWithOffset { offset_s: 900 }
+    );
+    // The timestamp sent agreed with X (the earlier correction was right): the keys.
+    assert_eq!(x::after_401(&r, X_NOW, local, false), x::After401::AsIs);
+    // X's Date more than a day from the local clock: never used to sign, blamed on the clock.
+    let far = X_NOW as i64 - x::MAX_CLOCK_OFFSET_SECS - 1;
+    assert_eq!(
+        x::after_401(&r, X_NOW - 600, far, false),
+        x::After401::ReportClock
+    );
+}
+
+#[test]
+fn a_401_after_the_clock_retry_is_reported_as_the_clock_not_the_keys() {
+    let mut r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
+    assert_eq!(
+        x::after_401(&r, X_NOW, X_NOW as i64, true),
+        x::After401::ReportClock
+    );
+    x::mark_clock_skew(&mut r);
+    assert_eq!(
+        x::classify_error(&r),
+        XError::ClockSkew {
+            server_time: Some(X_NOW)
+        }
+    );
+    assert_eq!(x::classify_error(&r).code(), "x_clock_skew");
+}
+
+#[test]
+fn a_date_more_than_a_day_off_is_not_used_to_sign_but_still_blamed_on_the_clock() {
+    let r = resp(401, &[("Date", "Sun, 22 Nov 2026 07:48:27 GMT")], PLAIN_401);
+    let day = x::MAX_CLOCK_OFFSET_SECS as u64;
+    assert_eq!(
+        x::after_401(&r, X_NOW - day, (X_NOW - day) as i64, false),
+        x::After401::RetryWithOffset {
+            offset_s: x::MAX_CLOCK_OFFSET_SECS
+        }
+    );
+    assert_eq!(
+        x::after_401(&r, X_NOW - day - 1, (X_NOW - day - 1) as i64, false),
+        x::After401::ReportClock
+    );
+    assert_eq!(x::after_401(&r, 0, 0, false), x::After401::ReportClock);
+}
+
+#[test]
+fn http_dates_out_of_range_are_refused_without_overflow() {
+    for bad in [
+        "Sun, 99999999999999999999 Nov 2026 07:48:27 GMT",
+        "Sun, 22 Nov 99999999999 07:48:27 GMT",
+        "Sun, 22 Nov 2026 99999999999:48:27 GMT",
+        "Sun, 32 Nov 2026 07:48:27 GMT",
+        "Sun, 22 Nov 1969 07:48:27 GMT",
+        "Sun, 22 Nov 2026 07:61:27 GMT",
+    ] {
+        assert_eq!(x::parse_http_date(bad), None, "{bad}");
+    }
 }
 
 #[test]
@@ -354,4 +463,206 @@ fn the_clock_offset_from_xs_date_header_is_bounded() {
     ] {
         assert_eq!(parse_http_date(bad), None, "{bad}");
     }
+}
+
+// ----- X's errors as X words them (fidelity D2, D6, section 8) -----
+
+/// `Mon, 30 Nov 2026 20:15:00 GMT`
+const DATE: &str = "Mon, 30 Nov 2026 20:15:00 GMT";
+const NOW: u64 = 1_796_069_700;
+
+#[test]
+fn an_invalid_request_shows_errors_0_message_not_the_generic_detail() {
+    let body = r#"{"errors":[{"parameters":{"media.media_ids":["1"]},"message":"Your media IDs are invalid."}],"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.twitter.com/2/problems/invalid-request"}"#;
+    assert_eq!(
+        x::classify_error(&resp(400, &[], body)),
+        XError::BadRequest {
+            status: 400,
+            detail: "Your media IDs are invalid.".to_owned()
+        }
+    );
+    // Without errors[], the detail is all there is.
+    let bare = r#"{"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.x.com/2/problems/invalid-request"}"#;
+    assert_eq!(
+        x::classify_error(&resp(400, &[], bare)),
+        XError::BadRequest {
+            status: 400,
+            detail: "One or more parameters to your request was invalid.".to_owned()
+        }
+    );
+}
+
+#[test]
+fn not_permitted_carries_xs_own_words() {
+    let body = r#"{"detail":"You are not permitted to perform this action.","type":"about:blank","title":"Forbidden","status":403}"#;
+    let e = x::classify_error(&resp(403, &[], body));
+    assert_eq!(
+        e,
+        XError::NotPermitted {
+            detail: "You are not permitted to perform this action.".to_owned()
+        }
+    );
+    assert_eq!(e.code(), "x_not_permitted");
+    assert!(!e.is_transient());
+    // An old stored record without the detail still reads.
+    let old: XError = serde_json::from_str(r#"{"code":"not_permitted"}"#).unwrap();
+    assert_eq!(
+        old,
+        XError::NotPermitted {
+            detail: String::new()
+        }
+    );
+}
+
+#[test]
+fn suspension_reply_restrictions_a_gone_parent_and_cashtags_each_have_a_code() {
+    for (body, code) in [
+        (
+            r#"{"detail":"The user used for authentication is suspended","title":"Forbidden","status":403,"type":"https://api.twitter.com/2/problems/user-suspended"}"#,
+            "x_user_suspended",
+        ),
+        (
+            r#"{"detail":"You can only reply to or quote posts where you are mentioned or are the author.","title":"Forbidden","status":403,"type":"https://api.twitter.com/2/problems/not-authorized-for-resource"}"#,
+            "x_reply_restricted",
+        ),
+        (
+            r#"{"detail":"Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.","title":"Forbidden","status":403}"#,
+            "x_reply_restricted",
+        ),
+        (
+            r#"{"detail":"You attempted to reply to a Tweet that is deleted or not visible to you.","title":"Forbidden","status":403}"#,
+            "x_reply_target_gone",
+        ),
+        (
+            r#"{"detail":"Posts are limited to a maximum of one cashtag ($SYMBOL)","title":"Forbidden","status":403,"type":"about:blank"}"#,
+            "x_cashtag_limit",
+        ),
+    ] {
+        let e = x::classify_error(&resp(403, &[], body));
+        assert_eq!(e.code(), code, "{body}");
+        assert!(!e.is_transient(), "{code}");
+        // Final for the scheduler: retrying changes nothing.
+        assert_eq!(
+            keypost::schedule::Outcome::of_response(&resp(403, &[], body)),
+            keypost::schedule::Outcome::Permanent {
+                code: code.to_owned()
+            }
+        );
+    }
+}
+
+#[test]
+fn a_daily_usage_cap_ends_at_the_next_utc_day_and_the_scheduler_waits_for_it() {
+    let daily = r#"{"title":"UsageCapExceeded","detail":"Usage cap exceeded: Daily account cap","type":"https://api.twitter.com/2/problems/usage-capped","period":"Daily","scope":"Account","status":429}"#;
+    let r = resp(429, &[("Date", DATE)], daily);
+    let e = x::classify_error(&r);
+    let midnight = 1_796_083_200; // Tue, 01 Dec 2026 00:00:00 UTC
+    assert_eq!(
+        e,
+        XError::UsageCapped {
+            period: Some(x::UsagePeriod::Daily),
+            retry_at: Some(midnight)
+        }
+    );
+    assert_eq!(e.code(), "x_usage_capped_daily");
+    assert!(e.is_transient());
+    assert_eq!(
+        keypost::schedule::Outcome::of_response(&r),
+        keypost::schedule::Outcome::RateLimited {
+            reset_at_s: Some(midnight),
+            user_24h_remaining: None,
+            user_24h_reset_s: None,
+            app_24h_remaining: None,
+            app_24h_reset_s: None,
+        }
+    );
+    // The same cap met on a media upload before the post request.
+    assert_eq!(
+        keypost::schedule::Outcome::before_request("x_usage_capped_daily", Some(midnight)),
+        keypost::schedule::Outcome::RateLimited {
+            reset_at_s: Some(midnight),
+            user_24h_remaining: None,
+            user_24h_reset_s: None,
+            app_24h_remaining: None,
+            app_24h_reset_s: None,
+        }
+    );
+}
+
+#[test]
+fn a_monthly_usage_cap_says_monthly_and_is_final() {
+    let monthly = r#"{"title":"UsageCapExceeded","type":"https://api.x.com/2/problems/usage-capped","period":"Monthly","scope":"Product","status":429}"#;
+    let r = resp(429, &[("Date", DATE)], monthly);
+    let e = x::classify_error(&r);
+    assert_eq!(
+        e,
+        XError::UsageCapped {
+            period: Some(x::UsagePeriod::Monthly),
+            retry_at: Some(1_796_083_200) // 1 Dec 2026
+        }
+    );
+    assert_eq!(e.code(), "x_usage_capped_monthly");
+    assert!(!e.is_transient());
+    assert_eq!(
+        keypost::schedule::Outcome::of_response(&r),
+        keypost::schedule::Outcome::Permanent {
+            code: "x_usage_capped_monthly".to_owned()
+        }
+    );
+    // No period: neither called monthly nor daily.
+    let bare = r#"{"title":"UsageCapExceeded","type":"https://api.x.com/2/problems/usage-capped"}"#;
+    assert_eq!(
+        x::classify_error(&resp(429, &[], bare)).code(),
+        "x_usage_capped"
+    );
+}
+
+#[test]
+fn month_ends_are_computed_in_utc_across_years_and_leap_days() {
+    assert_eq!(x::UsagePeriod::Daily.ends_after(NOW), Some(1_796_083_200));
+    // 31 Dec 2026 12:00 UTC -> 1 Jan 2027.
+    assert_eq!(
+        x::UsagePeriod::Monthly.ends_after(1_798_718_400),
+        Some(1_798_761_600)
+    );
+    // 29 Feb 2028 -> 1 Mar 2028.
+    assert_eq!(
+        x::UsagePeriod::Monthly.ends_after(1_835_395_200),
+        Some(1_835_481_600)
+    );
+    assert_eq!(x::UsagePeriod::Daily.ends_after(u64::MAX), None);
+}
+
+#[test]
+fn an_html_5xx_from_the_edge_has_its_own_code_and_stays_in_doubt_for_a_post() {
+    let page =
+        "<html><head><title>Over capacity</title></head><body>Something went wrong</body></html>";
+    for (headers, body) in [
+        (vec![("Content-Type", "text/html; charset=utf-8")], page),
+        (vec![], "\n  <!DOCTYPE html><html></html>"),
+    ] {
+        let r = resp(503, &headers, body);
+        let e = x::classify_error(&r);
+        assert_eq!(e, XError::EdgeError { status: 503 });
+        assert_eq!(e.code(), "x_edge_error");
+        assert!(e.is_transient());
+        // X has been seen to create posts while answering 5xx: unknown, never "not posted".
+        assert_eq!(
+            keypost::schedule::Outcome::of_response(&r),
+            keypost::schedule::Outcome::Unknown {
+                code: "x_edge_error".to_owned()
+            }
+        );
+    }
+    assert_eq!(
+        keypost::schedule::Outcome::before_request("x_edge_error", None),
+        keypost::schedule::Outcome::Transient {
+            code: "x_edge_error".to_owned()
+        }
+    );
+    let json = r#"{"title":"Service Unavailable","type":"about:blank","status":503,"detail":"Service Unavailable"}"#;
+    assert_eq!(
+        x::classify_error(&resp(503, &[], json)),
+        XError::ServerError { status: 503 }
+    );
 }

@@ -6,8 +6,17 @@
  * @typedef {object} Limits
  * @property {string[]} image_types
  * @property {number} max_image_bytes
+ * @property {number} max_gif_bytes
+ * @property {number} max_cashtags
  * @property {number} max_images
  * @property {number} max_alt_chars
+ */
+/**
+ * @typedef {object} PriceRow
+ * @property {number|null} usd null: X publishes no price
+ * @property {string|null} since when the price took effect, when X said
+ * @property {string} checked when it was last read from X's price page
+ * @property {string} what
  */
 /**
  * @typedef {object} Count
@@ -22,9 +31,12 @@
  * @typedef {object} Core
  * @property {(text: string, premium: boolean) => Count} count_text
  * @property {(text: string, premium: boolean) => string[]} split_thread
- * @property {(posts: {text: string, media: number, alt_texts: number}[]) => {micro_usd: number, has_url: boolean, as_of?: string}} estimate_cost
+ * @property {(posts: {text: string, media: number, alt_texts: number}[]) => {micro_usd: number, has_url: boolean, as_of?: string, media_upload_unpublished?: boolean}} estimate_cost
+ * @property {() => Record<string, PriceRow>|null} price_table X's prices, each row with its dates
  * @property {() => Limits} limits
  * @property {(head: Uint8Array) => string|undefined} sniff_image
+ * @property {(posts: {text: string, media_types: string[]}[]) => import('./protocol.js').CoreError|null} check_post
+ *   X's rules shown at once (one $CASHTAG, a GIF alone): null, or the error the worker would give
  * @property {(passphrase: string) => import('./protocol.js').StrengthReport} passphrase_strength
  *   how strong a passphrase being chosen is, in the page (never sent to the worker)
  */
@@ -60,7 +72,7 @@ export async function loadCore() {
     const m = await import('../pkg/keypost_page.js');
     await m.default({ module_or_path: new URL('../pkg/keypost_page_bg.wasm', import.meta.url) });
     const core = wrapCore(m);
-    for (const name of ['count_text', 'split_thread', 'estimate_cost', 'limits', 'sniff_image']) {
+    for (const name of ['count_text', 'split_thread', 'estimate_cost', 'limits', 'sniff_image', 'check_post']) {
       if (typeof /** @type {any} */ (core)[name] !== 'function') return null;
     }
     return core;

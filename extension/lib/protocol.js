@@ -5,10 +5,12 @@
 export {};
 
 /** @typedef {{code: string, [detail: string]: any}} CoreError */
+/** One bad row of a CSV import (`import_invalid`'s `rows`). @typedef {{line: number, code: string, detail?: string}} ImportRowError */
 /** @template T @typedef {{ok: T, error?: undefined} | {ok?: undefined, error: CoreError}} Answer */
 
 /** @typedef {"5"|"15"|"60"|"240"|"restart"} Autolock */
-/** @typedef {{autolock: Autolock, share_page_link: boolean, notify_sent: boolean, hold_late: boolean}} Settings */
+/** @typedef {{kind: "post_late"} | {kind: "ask"} | {kind: "skip_after", minutes: number}} LatePolicy */
+/** @typedef {{autolock: Autolock, share_page_link: boolean, notify_sent: boolean, hold_late: boolean, late_policy?: LatePolicy|null}} Settings */
 /** @typedef {{id: string, name: string, username: string, profile_image_url?: string}} XUser */
 /** @typedef {"verified"|"read_only"|"unverified"|"needs_attention"} DisplayState */
 /**
@@ -80,7 +82,7 @@ export {};
  *   | {kind: "sent", at_ms: number} | {kind: "failed", code: string, retryable: boolean, at_ms: number}
  *   | {kind: "retry_waiting", until_ms: number, code: string} | {kind: "needs_unlock", since_ms: number}
  *   | {kind: "needs_confirmation", reason: "unknown_outcome"|"late"|"reply_target_unknown", since_ms: number}
- *   | {kind: "cancelled", at_ms: number}} ItemState
+ *   | {kind: "cancelled", at_ms: number} | {kind: "skipped", at_ms: number}} ItemState
  */
 /** @typedef {"edit"|"reschedule"|"cancel"|"post_now"|"retry"|"resolve"|"remove"} ItemAction */
 /**
@@ -92,6 +94,8 @@ export {};
  * @property {number} due_at_ms
  * @property {number} [wake_at_ms]
  * @property {boolean} late
+ * @property {{due_at_ms: number, actual_ms: number, late_by_ms: number}|null} [lateness] a late post's original and actual time
+ * @property {LatePolicy|null} [late_policy] its own late policy (none: the default setting's)
  * @property {number} attempts
  * @property {PostIn[]} posts
  * @property {{id?: string, url?: string, at_ms: number, via: "response"|"duplicate"|"user"}[]} posted
@@ -101,7 +105,12 @@ export {};
  * @property {boolean} post_ref_required whether a "posted" answer must name the post
  * @property {number} fixed_steps how many leading posts schedule_edit must leave unchanged
  */
-/** @typedef {{now_ms: number, upcoming: ItemView[], past: ItemView[], needs_user: number}} ScheduleList */
+/**
+ * The toolbar badge as the core computes it (`schedule_summary`, and `summary` in the list).
+ * @typedef {{text: string, color: string, queued: number, needs_user: number,
+ *   reason: "failed"|"decide"|"unlock"|"locked"|null, next_due_ms: number|null}} ScheduleSummary
+ */
+/** @typedef {{now_ms: number, upcoming: ItemView[], past: ItemView[], needs_user: number, summary?: ScheduleSummary}} ScheduleList */
 
 /**
  * Every message: its fields, and what its `ok` holds.
@@ -130,8 +139,9 @@ export {};
  * @property {{decision?: "on_x"|"send_anyway", post_url?: string}} post_resume
  * @property {{}} post_progress
  * @property {{account_id?: string}} history_list
- * @property {{account_id: string, posts: PostIn[], due_at_ms: number}} schedule_add
+ * @property {{account_id: string, posts: PostIn[], due_at_ms: number, late_policy?: LatePolicy}} schedule_add
  * @property {{}} schedule_list
+ * @property {{}} schedule_summary
  * @property {{id: number, posts: PostIn[]}} schedule_edit
  * @property {{id: number, due_at_ms: number}} schedule_reschedule
  * @property {{id: number}} schedule_cancel
@@ -139,6 +149,8 @@ export {};
  * @property {{id: number}} schedule_retry
  * @property {{id: number, resolution: {kind: "posted", post_ref?: string} | {kind: "send"}}} schedule_resolve
  * @property {{id: number}} schedule_remove
+ * @property {{csv: string, files: {name: string, media_id: string}[]}} schedule_import
+ * @property {{}} schedule_export
  */
 /**
  * @typedef {object} Responses
@@ -168,6 +180,7 @@ export {};
  * @property {{items: SentPost[]}} history_list
  * @property {{id: number, warning?: {code: string, planned: number, limit: number}}} schedule_add
  * @property {ScheduleList} schedule_list
+ * @property {ScheduleSummary} schedule_summary
  * @property {{}} schedule_edit
  * @property {{}} schedule_reschedule
  * @property {{}} schedule_cancel
@@ -175,4 +188,6 @@ export {};
  * @property {{}} schedule_retry
  * @property {{}} schedule_resolve
  * @property {{}} schedule_remove
+ * @property {{queued: number, media_used: string[]}} schedule_import
+ * @property {{file_name: string, csv: string, count: number}} schedule_export
  */

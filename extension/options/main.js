@@ -21,6 +21,8 @@ import { mountAccountEditor } from './account-editor.js';
 import { mountSettings } from './settings.js';
 import { mountPassphrase } from './passphrase.js';
 import { mountBackup } from './backup.js';
+import { mountPrices } from './prices.js';
+import { mountKeepRunning } from './keep-running.js';
 
 localize();
 bindReveal(document);
@@ -52,4 +54,6 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.vault && store.getState().vault?.unlocked) fx.refresh();
 });
 
+mountPrices();
+mountKeepRunning();
 await fx.start();

@@ -179,7 +179,7 @@ export function createEffects(store, core, mediaStore) {
         problems.push({ key: 'popupBadType', args: [name] });
         continue;
       }
-      if (file.size > limits.max_image_bytes) {
+      if (file.size > (type === 'image/gif' ? limits.max_gif_bytes : limits.max_image_bytes)) {
         problems.push({ key: 'popupTooBig', args: [name, bytes(file.size)] });
         continue;
       }

@@ -57,12 +57,18 @@ export function createPostEffects(store, draft) {
    * when the account's 24-hour limit would be exceeded.
    * @param {number} dueAtMs
    */
-  async function schedule(dueAtMs) {
+  /**
+   * @param {number} dueAtMs
+   * @param {import('../lib/protocol.js').LatePolicy|null} [latePolicy] none: the default setting's
+   */
+  async function schedule(dueAtMs, latePolicy = null) {
     const s = getState();
     const a = currentAccount(s);
     if (!a || s.sending) return null;
     await draft.saveNow();
-    const answer = await ask('schedule_add', { account_id: a.id, due_at_ms: dueAtMs, posts: postsOut(s.draft) });
+    const answer = await ask('schedule_add', {
+      account_id: a.id, due_at_ms: dueAtMs, posts: postsOut(s.draft), ...(latePolicy ? { late_policy: latePolicy } : {}),
+    });
     if (answer.error) {
       if (answer.error.code === 'locked') await draft.refreshVault();
       return answer;
@@ -105,7 +111,12 @@ export function createPostEffects(store, draft) {
   }
 
 
-  return { send, discardRest, schedule, progressChanged, takeShare };
+  /** What the badge shows (the next due post), for the schedule box. */
+  function scheduleSummary() {
+    return ask('schedule_summary');
+  }
+
+  return { send, discardRest, schedule, scheduleSummary, progressChanged, takeShare };
 }
 
 /** @param {import('./store.js').EditedDraft} d */

@@ -10,6 +10,7 @@ const STATE_KEYS = {
   scheduled: 'queueStateScheduled', sending: 'queueStateSending', sent: 'queueStateSent',
   failed: 'queueStateFailed', retry_waiting: 'queueStateRetryWaiting', needs_unlock: 'queueStateNeedsUnlock',
   needs_confirmation: 'queueStateNeedsConfirmation', cancelled: 'queueStateCancelled',
+  skipped: 'queueStateSkipped',
 };
 /** The words and look of each action the core may offer; "resolve" has its own box. */
 const ACTIONS = {
@@ -57,6 +58,12 @@ export function itemRow(item, { upcoming, offset, form, busy }) {
   } else if (item.state.kind === 'sent') {
     meta.append(el('span', { textContent: t('queueSentAt', [dates.format(item.state.at_ms)]) }));
   }
+  const lateness = item.lateness;
+  if (lateness) {
+    const key = kind === 'skipped' ? 'queueLateSkipped' : item.posted.length ? 'queueLateWent' : 'queueLateWaiting';
+    const minutes = String(Math.floor(lateness.late_by_ms / 60_000));
+    meta.append(el('span', { className: 'lateness', textContent: t(key, [dates.format(lateness.due_at_ms), dates.format(lateness.actual_ms), minutes]) }));
+  }
   if (item.posts.length > 1) meta.append(el('span', { textContent: t('queueThreadOf', [String(item.posts.length)]) }));
   const images = item.posts.reduce((n, p) => n + p.media.length, 0);
   if (images) meta.append(el('span', { textContent: t('queueMediaCount', [String(images)]) }));
@@ -71,7 +78,10 @@ export function itemRow(item, { upcoming, offset, form, busy }) {
     if (p.url) li.append(el('p', {}, el('a', { href: p.url, target: '_blank', rel: 'noopener', textContent: t('queueOpenPost') })));
   }
   const buttons = item.actions.filter((a) => a in ACTIONS).map((action) => {
-    const { key, className = '' } = ACTIONS[action];
+    const { className = '' } = ACTIONS[action];
+    // A late post that asks first is skipped with "Skip" (it is cancelled, not sent).
+    const askedLate = item.state.kind === 'needs_confirmation' && item.state.reason === 'late';
+    const key = askedLate && action === 'cancel' ? 'queueSkip' : ACTIONS[action].key;
     return el('button', {
       type: 'button', className, textContent: t(key), disabled: busy, dataset: { action },
       attrs: action === 'edit' || action === 'reschedule' ? { 'aria-expanded': String(form === action) } : {},

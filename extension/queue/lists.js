@@ -3,6 +3,7 @@
 // button or field of the same item), and what was typed into the items' fields.
 import { $, show, message } from '../lib/dom.js';
 import { t, errorText } from '../lib/i18n.js';
+import { dateTime } from '../lib/format.js';
 import { shown } from './store.js';
 import { itemRow } from './item-row.js';
 
@@ -29,6 +30,8 @@ export function mountLists() {
     show($('upcoming-empty'), Boolean(state.list) && upcoming.length === 0);
     show($('past-empty'), Boolean(state.list) && past.length === 0);
     show($('unlock-hint'), upcoming.some((i) => i.state.kind === 'needs_unlock'));
+    const next = state.list?.summary?.next_due_ms;
+    $('next-due').textContent = next == null ? t('scheduleNextNone') : t('scheduleNextDue', [dateTime(next)]);
     const opened = state.editing && (state.editing.id !== prev.editing?.id || state.editing.form !== prev.editing?.form);
     const closed = prev.editing && !state.editing ? prev.editing : null;
     restore(typed, opened ? state.editing : null, closed);

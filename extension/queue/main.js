@@ -13,6 +13,7 @@ import { createStore, shown } from './store.js';
 import { createEffects } from './effects.js';
 import { mountLists } from './lists.js';
 import { countdown } from './item-row.js';
+import { mountImport } from './import.js';
 
 localize();
 $('time-zone').textContent = t('queueTimeZone', [timeZone()]);
@@ -24,6 +25,7 @@ store.subscribe((state, prev) => {
   else if (!prev.damaged) showDamaged(/** @type {HTMLElement} */ (document.querySelector('main')));
 });
 
+mountImport();
 $('open-options').addEventListener('click', () => fx.openOptions());
 
 /** @param {string} id */

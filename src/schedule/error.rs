@@ -150,6 +150,11 @@ pub enum ScheduleError {
         /// The question the item waits on.
         reason: ConfirmReason,
     },
+    /// "Skip after N minutes late" with N outside 1 to a week.
+    LatePolicyInvalid {
+        /// The refused number of minutes.
+        minutes: u32,
+    },
     /// The stored queue is not readable or breaks the schedule's invariants.
     Corrupt {
         /// What is wrong.
@@ -178,6 +183,7 @@ impl ScheduleError {
             ScheduleError::StepChanged { .. } => "schedule_step_changed",
             ScheduleError::InvalidResolution { .. } => "schedule_invalid_resolution",
             ScheduleError::PostRefInvalid => "post_url_invalid",
+            ScheduleError::LatePolicyInvalid { .. } => "schedule_late_policy_invalid",
             ScheduleError::Corrupt { .. } => "schedule_corrupt",
         }
     }
@@ -253,6 +259,11 @@ impl fmt::Display for ScheduleError {
             ScheduleError::InvalidResolution { reason } => {
                 write!(f, "that answer does not settle {}", reason.as_str())
             }
+            ScheduleError::LatePolicyInvalid { minutes } => write!(
+                f,
+                "skip after {minutes} minutes: give 1 to {} minutes",
+                super::MAX_SKIP_AFTER_MINUTES
+            ),
             ScheduleError::Corrupt { detail } => {
                 write!(f, "the stored schedule is damaged: {detail}")
             }

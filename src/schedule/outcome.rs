@@ -26,6 +26,12 @@ pub enum Outcome {
         user_24h_remaining: Option<u64>,
         /// `x-user-limit-24hour-reset`, Unix seconds.
         user_24h_reset_s: Option<u64>,
+        /// `x-app-limit-24hour-remaining` (old tiers: the app's allowance, shared by its accounts).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        app_24h_remaining: Option<u64>,
+        /// `x-app-limit-24hour-reset`, Unix seconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        app_24h_reset_s: Option<u64>,
     },
     /// Not posted, worth retrying: the post request was surely not processed (for example a
     /// media upload failed with 5xx or the network was down before anything was sent).
@@ -70,9 +76,23 @@ impl Outcome {
                 reset_at_s: limits.reset,
                 user_24h_remaining: limits.user_24h_remaining,
                 user_24h_reset_s: limits.user_24h_reset,
+                app_24h_remaining: limits.app_24h_remaining,
+                app_24h_reset_s: limits.app_24h_reset,
             },
             XError::Duplicate => Outcome::Duplicate,
-            e @ XError::ServerError { .. } => Outcome::Unknown {
+            // A daily usage cap ends at the next UTC day: wait for it like a rate limit. A
+            // monthly one (or one of unknown period) is final: the user raises the cap.
+            XError::UsageCapped {
+                retry_at: Some(at),
+                period: Some(x::UsagePeriod::Daily),
+            } => Outcome::RateLimited {
+                reset_at_s: Some(at),
+                user_24h_remaining: None,
+                user_24h_reset_s: None,
+                app_24h_remaining: None,
+                app_24h_reset_s: None,
+            },
+            e @ (XError::ServerError { .. } | XError::EdgeError { .. }) => Outcome::Unknown {
                 code: e.code().to_owned(),
             },
             e @ XError::Unexpected { status } if status >= 500 => Outcome::Unknown {
@@ -113,14 +133,17 @@ impl Outcome {
     /// everything else (a missing image, a refused upload) is final.
     pub fn before_request(code: &str, retry_at_s: Option<u64>) -> Outcome {
         match code {
-            "x_rate_limited" => Outcome::RateLimited {
+            "x_rate_limited" | "x_usage_capped_daily" => Outcome::RateLimited {
                 reset_at_s: retry_at_s,
                 user_24h_remaining: None,
                 user_24h_reset_s: None,
+                app_24h_remaining: None,
+                app_24h_reset_s: None,
             },
             "offline"
             | "timeout"
             | "x_server_error"
+            | "x_edge_error"
             | "x_clock_skew"
             | "media_processing_timeout"
             | "platform_fetch"

@@ -46,25 +46,37 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
     (half + spread.min(half)).min(BACKOFF_CAP_MS)
 }
 
-/// When to try again after a 429. The 24-hour reset when the 24-hour remaining count is 0
-/// (the 15-minute reset would only hit the same wall), otherwise `x-rate-limit-reset`; with
-/// neither, [`DEFAULT_RATE_LIMIT_WAIT_MS`]. Resets are Unix seconds as the headers give them;
-/// the answer is Unix milliseconds, [`RESET_SLACK_MS`] after the reset. A reset that already
-/// passed (clocks disagree) gives a short backoff instead, and one absurdly far ahead is cut
-/// to [`MAX_RATE_LIMIT_WAIT_MS`].
+/// The reset of a spent 24-hour allowance a 429 must wait for, Unix seconds: the user's
+/// (`x-user-limit-24hour-*`) when its remaining count is 0, the app's (`x-app-limit-24hour-*`,
+/// shared by every account of the app on the old tiers) when its remaining count is 0, and the
+/// later of the two when both are spent (retrying at the earlier one would hit the other wall).
+/// `None` when no 24-hour allowance is known to be spent (pay-per-use sends no such headers),
+/// or when the spent one gave no reset.
+pub fn daily_reset_s(
+    user_24h_remaining: Option<u64>,
+    user_24h_reset_s: Option<u64>,
+    app_24h_remaining: Option<u64>,
+    app_24h_reset_s: Option<u64>,
+) -> Option<u64> {
+    let user = user_24h_reset_s.filter(|_| user_24h_remaining == Some(0));
+    let app = app_24h_reset_s.filter(|_| app_24h_remaining == Some(0));
+    user.max(app)
+}
+
+/// When to try again after a 429. `daily_reset_s` (see [`daily_reset_s`]) when a 24-hour
+/// allowance is spent (the 15-minute reset would only hit the same wall), otherwise
+/// `x-rate-limit-reset`; with neither, [`DEFAULT_RATE_LIMIT_WAIT_MS`]. Resets are Unix seconds
+/// as the headers give them; the answer is Unix milliseconds, [`RESET_SLACK_MS`] after the
+/// reset. A reset that already passed (clocks disagree) gives a short backoff instead, and one
+/// absurdly far ahead is cut to [`MAX_RATE_LIMIT_WAIT_MS`].
 pub fn rate_limit_until(
     now_ms: u64,
     reset_at_s: Option<u64>,
-    user_24h_remaining: Option<u64>,
-    user_24h_reset_s: Option<u64>,
+    daily_reset_s: Option<u64>,
     attempt: u32,
     jitter: f64,
 ) -> u64 {
-    let reset_s = match user_24h_remaining {
-        Some(0) => user_24h_reset_s.or(reset_at_s),
-        _ => reset_at_s,
-    };
-    let Some(reset_s) = reset_s else {
+    let Some(reset_s) = daily_reset_s.or(reset_at_s) else {
         return now_ms.saturating_add(DEFAULT_RATE_LIMIT_WAIT_MS);
     };
     let until = reset_s.saturating_mul(1_000).saturating_add(RESET_SLACK_MS);

@@ -17,7 +17,10 @@ impl Queue {
             .map(|i| {
                 let posted = i.posted.iter().filter(|p| inside(p.at_ms)).count();
                 let pending_at = match i.state {
-                    State::Sent { .. } | State::Failed { .. } | State::Cancelled { .. } => None,
+                    State::Sent { .. }
+                    | State::Failed { .. }
+                    | State::Cancelled { .. }
+                    | State::Skipped { .. } => None,
                     State::Sending { since_ms, .. } => Some(since_ms),
                     ref other => Some(other.wake_at().unwrap_or(i.due_at_ms)),
                 };

@@ -134,6 +134,7 @@ pub async fn on_worker_start() {
     // Pages follow the vault through the state this writes; a failure leaves the last one.
     let _ = session::reconcile_state().await;
     schedule::on_worker_start().await;
+    schedule::refresh_badge();
 }
 
 /// `chrome.runtime.onStartup`: the browser started (the vault is locked).
@@ -174,6 +175,6 @@ pub async fn on_context_menu(info: JsValue, tab: JsValue) -> JsValue {
 // The pure functions pages call are in crate::page (also built alone as the pages' core);
 // the worker's core exports them too, under their old path here.
 pub use crate::page::{
-    count_text, count_text_numbers, estimate_cost, limits, passphrase_strength, sniff_image,
-    split_thread,
+    check_post, count_text, count_text_numbers, estimate_cost, limits, passphrase_strength,
+    price_table, sniff_image, split_thread,
 };

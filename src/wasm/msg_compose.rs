@@ -18,6 +18,7 @@ use crate::compose::{
 use crate::oauth1::Credentials;
 use crate::schedule::Outcome;
 use crate::sealed::Kind;
+use crate::upload::Pacer;
 use crate::vault::Dek;
 use crate::{leak, x};
 
@@ -249,6 +250,7 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
         .get(&outbox.account_id)
         .ok_or_else(|| AppError::new("account_not_found"))?;
     compose::validate(&outbox.posts, account.premium)?;
+    check_stored_media(&outbox.posts).await?;
     // A pasted key never reaches X (checked for every step, resumed ones too).
     leak::check_posts(&outbox.posts, &leak::secrets_of(&open.doc))?;
     let keys = account.keys.clone();
@@ -433,7 +435,39 @@ pub async fn forget_media(ids: impl IntoIterator<Item = String>) {
     }
 }
 
-/// Uploads one image from the media store: initialize, append in 1 MB chunks, finalize,
+/// Checks every post's stored images (their real types and sizes) against X's media rules
+/// (`compose::check_image`, `compose::validate_media`: one GIF alone, up to 15 MB) before any
+/// media request. An image no longer in the store (its step already posted) is left to the
+/// upload, which reports it.
+pub(super) async fn check_stored_media(posts: &[PostInput]) -> Result<(), AppError> {
+    let mut kinds: Vec<Vec<(String, u64)>> = Vec::with_capacity(posts.len());
+    for post in posts {
+        let mut items = Vec::with_capacity(post.media.len());
+        for m in &post.media {
+            let Ok(stored) = get_media(&m.media_id).await else {
+                continue;
+            };
+            if stored.is_null() || stored.is_undefined() {
+                continue;
+            }
+            let media_type = js_sys::Reflect::get(&stored, &"type".into())
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default();
+            let bytes = js_sys::Reflect::get(&stored, &"bytes".into())
+                .ok()
+                .and_then(|b| js_sys::Reflect::get(&b, &"byteLength".into()).ok())
+                .and_then(|n| n.as_f64())
+                .unwrap_or(0.0) as u64;
+            compose::check_image(&media_type, bytes)?;
+            items.push((media_type, bytes));
+        }
+        kinds.push(items);
+    }
+    Ok(compose::validate_media(&kinds)?)
+}
+
+/// Uploads one image from the media store: initialize, append in paced chunks, finalize,
 /// wait for processing, then the alt text. Returns X's media id. `composer` is the step and
 /// the step count of the composer's own post, whose progress the popup follows; the
 /// scheduler passes `None`, so a scheduled upload never shows as (or freezes) the composer.
@@ -474,13 +508,26 @@ pub(super) async fn upload(
     progress(0).await;
     let resp = signed_send(x::media_initialize(api_base(), &media_type, total), creds).await?;
     let id = x::parse_media_initialize(&resp)?;
-    let mut uploaded = 0u64;
-    for (index, chunk) in bytes.chunks(compose::CHUNK_BYTES).enumerate() {
-        let resp =
-            signed_send(x::media_append(api_base(), &id, index as u32, chunk), creds).await?;
-        x::parse_ok(&resp)?;
-        uploaded += chunk.len() as u64;
-        progress(uploaded).await;
+    // Chunks sized by the core's pacer: smaller after a timeout, and fitted to the measured
+    // rate, so a slow link gets through (crate::upload).
+    let mut pacer = Pacer::new();
+    let (mut offset, mut index) = (0usize, 0u32);
+    while offset < bytes.len() {
+        let end = offset.saturating_add(pacer.chunk_bytes()).min(bytes.len());
+        let chunk = &bytes[offset..end];
+        let started = platform::now_ms();
+        match signed_send(x::media_append(api_base(), &id, index, chunk), creds).await {
+            Ok(resp) => {
+                x::parse_ok(&resp)?;
+                pacer.on_sent(chunk.len(), platform::now_ms().saturating_sub(started));
+                offset = end;
+                index += 1;
+                progress(offset as u64).await;
+            }
+            // The same bytes again, under the same segment index, in a smaller chunk.
+            Err(e) if e.code == "timeout" => pacer.on_timeout().map_err(|_| e)?,
+            Err(e) => return Err(e),
+        }
     }
     let resp = signed_send(x::media_finalize(api_base(), &id), creds).await?;
     let mut state = x::parse_media_processing(&resp)?;
@@ -490,7 +537,8 @@ pub(super) async fn upload(
         if polls > 30 {
             return Err(AppError::new("media_processing_timeout"));
         }
-        gloo_timers::future::TimeoutFuture::new((check_after_secs * 1000) as u32).await;
+        // Up to 60 s: the worker is kept awake through it (an extension API call every 20 s).
+        platform::sleep_awake(check_after_secs * 1000).await;
         let resp = signed_send(x::media_status(api_base(), &id), creds).await?;
         state = x::parse_media_processing(&resp)?;
     }

@@ -26,6 +26,14 @@ pub enum Msg {
     /// release build (`panic = "abort"`), to prove that the background recovers the core.
     #[cfg(feature = "test-hooks")]
     TestTrap,
+    /// Test builds only: moves every waiting post's times `by_ms` into the past, as if that
+    /// long had passed with the browser closed or the computer asleep. Nothing is sent until
+    /// the next run (an alarm, a message or a worker start).
+    #[cfg(feature = "test-hooks")]
+    TestAgeQueue {
+        /// How far back, in milliseconds.
+        by_ms: u64,
+    },
 }
 
 /// Handles a core message.
@@ -42,6 +50,8 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             let verified = x::parse_users_me(&resp)?;
             Ok(serde_json::to_value(verified).unwrap_or(Value::Null))
         }
+        #[cfg(feature = "test-hooks")]
+        Msg::TestAgeQueue { by_ms } => super::schedule::test_age(by_ms).await,
         #[cfg(feature = "test-hooks")]
         Msg::TestTrap => {
             let _held = super::session::write_lock().await;

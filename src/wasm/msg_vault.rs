@@ -138,7 +138,9 @@ pub(super) async fn status() -> Result<Value, AppError> {
     // Whatever changed behind the worker's back, the watched state catches up here too (a
     // failure to write it does not keep the page from its answer).
     let _ = session::publish_state().await;
-    let settings = session::settings().await?;
+    let mut settings = session::settings().await?;
+    // Pages show the policy that applies (older settings held late posts with `hold_late`).
+    settings.late_policy = Some(settings.default_late_policy());
     let exists = exists_or_unreadable().await;
     let open = if exists && session::is_unlocked().await? {
         session::open(false).await.ok()
@@ -402,6 +404,9 @@ async fn discard_previous() -> Result<Value, AppError> {
 
 /// Changes some settings.
 async fn set_settings(patch: SettingsPatch) -> Result<Value, AppError> {
+    if let Some(policy) = patch.late_policy {
+        policy.validate()?;
+    }
     session::change_settings(|current| current.apply(patch)).await?;
     status().await
 }

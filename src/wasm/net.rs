@@ -1,5 +1,6 @@
-//! Signed requests to X: nonce, timestamp (corrected by X's clock after a 401 code 135, by at
-//! most a day: `x::clock_offset`), send.
+//! Signed requests to X: nonce, timestamp (corrected by X's clock after a 401, see
+//! [`x::after_401`] for when; by at most a day, [`x::clock_offset`]), send. The decision is
+//! the core's; this module only wires it.
 
 use std::cell::Cell;
 
@@ -7,10 +8,11 @@ use super::error::AppError;
 use super::platform;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::oauth1::{self, Credentials};
-use crate::x;
+use crate::x::{self, After401};
 
 thread_local! {
-    /// Seconds to add to the local clock, learnt from X's `Date` header after a 401 code 135.
+    /// Seconds to add to the local clock, learnt from X's `Date` header after a 401 whose
+    /// retry with it succeeded.
     static CLOCK_OFFSET: Cell<i64> = const { Cell::new(0) };
 }
 
@@ -19,35 +21,34 @@ fn timestamp() -> u64 {
     u64::try_from(local.saturating_add(CLOCK_OFFSET.with(Cell::get))).unwrap_or(0)
 }
 
-/// Signs and sends a request; on a clock-skew 401 it retries once with X's time.
+/// Signs and sends a request; on a 401 whose `Date` shows the clock is off it retries once with
+/// X's time, and a 401 the core judges to be the clock comes back marked as such.
 pub async fn signed_send(
     request: HttpRequest,
     creds: &Credentials<'_>,
 ) -> Result<HttpResponse, AppError> {
-    let mut attempt = 0;
-    let mut previous: Option<i64> = None;
+    let mut retried_from: Option<i64> = None;
     loop {
         let mut req = request.clone();
         let nonce = oauth1::nonce_from_bytes(&platform::random_bytes::<16>()?);
-        oauth1::authorize(&mut req, creds, &nonce, timestamp())?;
-        let resp = platform::send(&req).await?;
-        if resp.status == 401 && attempt == 0 {
-            if let x::XError::ClockSkew {
-                server_time: Some(server),
-            } = x::classify_error(&resp)
-            {
-                let local = (platform::now_ms() / 1000) as i64;
-                // Only a plausible offset (within a day) is tried; another is ignored.
-                if let Some(offset) = x::clock_offset(server, local) {
-                    previous = Some(CLOCK_OFFSET.with(|c| c.replace(offset)));
-                    attempt += 1;
-                    continue;
-                }
+        let sent = timestamp();
+        oauth1::authorize(&mut req, creds, &nonce, sent)?;
+        let mut resp = platform::send(&req).await?;
+        let local = (platform::now_ms() / 1000) as i64;
+        match x::after_401(&resp, sent, local, retried_from.is_some()) {
+            After401::AsIs => {}
+            After401::RetryWithOffset { offset_s } => {
+                // The whole offset, bounded by the core (`x::clock_offset`): at most a day.
+                retried_from = Some(CLOCK_OFFSET.with(|c| c.replace(offset_s)));
+                continue;
             }
-        }
-        // The offset is kept only if the request signed with it was not refused again.
-        if let (Some(previous), 401) = (previous, resp.status) {
-            CLOCK_OFFSET.with(|c| c.set(previous));
+            After401::ReportClock => {
+                // An offset is kept only when the request signed with it succeeded (F14).
+                if let Some(previous) = retried_from {
+                    CLOCK_OFFSET.with(|c| c.set(previous));
+                }
+                x::mark_clock_skew(&mut resp);
+            }
         }
         return Ok(resp);
     }

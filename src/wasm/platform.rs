@@ -51,6 +51,8 @@ extern "C" {
     fn runtime_open_options_page() -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getURL)]
     fn runtime_get_url(path: &str) -> String;
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getPlatformInfo, catch)]
+    fn runtime_get_platform_info() -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create, catch)]
     fn tabs_create(props: &JsValue) -> Result<Promise, JsValue>;
 }
@@ -181,9 +183,21 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
     Ok(buf)
 }
 
-/// How long any one request may take before it is abandoned: below the service worker's
-/// 30-second limit for a pending `fetch`.
-const REQUEST_TIMEOUT_MS: u32 = 25_000;
+// How long any one request may take before it is abandoned is the core's
+// `upload::REQUEST_TIMEOUT_MS`: below the service worker's 30-second limit for a pending `fetch`.
+use crate::upload::REQUEST_TIMEOUT_MS;
+
+/// Waits `ms`, cut into the core's keep-alive slices ([`crate::upload::keep_alive_slices`]),
+/// with a cheap extension API call (`chrome.runtime.getPlatformInfo`) after each: Chrome stops
+/// a service worker after 30 s without one, and a timer alone does not count.
+pub async fn sleep_awake(ms: u64) {
+    for slice in crate::upload::keep_alive_slices(ms) {
+        gloo_timers::future::TimeoutFuture::new(u32::try_from(slice).unwrap_or(u32::MAX)).await;
+        if let Ok(promise) = runtime_get_platform_info() {
+            let _ = JsFuture::from(promise).await;
+        }
+    }
+}
 
 fn js_err(code: &'static str) -> impl Fn(JsValue) -> AppError {
     move |_| AppError::new(code)

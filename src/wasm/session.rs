@@ -179,6 +179,8 @@ pub async fn publish_state() -> Result<(), AppError> {
         .await
         .ok()
         .flatten();
+    // The badge marks queued posts that will wait for a locked vault.
+    super::schedule::refresh_badge();
     match VaultState::next(previous, exists, unlocked) {
         Some(state) => platform::set(Area::Session, STATE_KEY, &state).await,
         None => Ok(()),

@@ -5,10 +5,10 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { APPS, accountByUsername } from '../sandbox/accounts.mjs';
+import { APPS } from '../sandbox/accounts.mjs';
 import { creditsDepleted } from '../sandbox/problems.mjs';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, currentWorker, control, sandboxPosts, makePng, keysOf, PASSPHRASES,
+  sandbox, launch, freshProfile, removeProfile, ask, goto, currentWorker, control, sandboxPosts, makePng, PASSPHRASES, vaultWithAccounts,
 } from './harness.mjs';
 
 const PASSPHRASE = PASSPHRASES.popup;
@@ -21,12 +21,7 @@ before(async () => {
   browser = await launch(profile);
   setup = await browser.context.newPage();
   await goto(setup, browser.url('options.html'));
-  assert.ok((await ask(setup, 'vault_create', { passphrase: PASSPHRASE })).ok);
-  for (const username of ['keypost_demo', 'keypost_readonly', 'keypost_second']) {
-    const answer = await ask(setup, 'account_add', { label: '', keys: keysOf(accountByUsername(username)), premium: false });
-    assert.ok(answer.ok, `${username}: ${JSON.stringify(answer.error)}`);
-    ids[username] = answer.ok.account.id;
-  }
+  Object.assign(ids, await vaultWithAccounts(setup, PASSPHRASE, ['keypost_demo', 'keypost_readonly', 'keypost_second']));
 });
 
 after(async () => {
@@ -52,20 +47,6 @@ async function openPopup() {
   await goto(p, browser.url('popup.html'));
   await p.locator('#text-0').waitFor();
   return p;
-}
-
-// On install the worker opens the options page, and Chrome may put it in the tab a test has
-// just opened: navigate again when that interrupts.
-async function goto(p, url) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await p.goto(url);
-      return;
-    } catch (err) {
-      if (attempt >= 2 || !/interrupted by another navigation/.test(err.message)) throw err;
-      await p.waitForTimeout(200);
-    }
-  }
 }
 
 async function reopen() {

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { accountByUsername } from '../sandbox/accounts.mjs';
-import { sandbox, launch, freshProfile, removeProfile, ask, EXTENSION_DIR } from './harness.mjs';
+import { sandbox, launch, freshProfile, removeProfile, ask, EXTENSION_DIR, PASSPHRASES } from './harness.mjs';
 
 let sb, browser, profile, page;
 
@@ -62,22 +62,74 @@ test('the same request signed with a wrong secret gets X\'s 401 shape', async ()
   assert.ok(!JSON.stringify(answer).includes(demo.apiSecret.slice(0, 12)));
 });
 
+const setClock = (offset_s) => fetch(`${sb.url}/__sandbox/clock`, {
+  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offset_s }),
+});
+const requestLog = async () => (await fetch(`${sb.url}/__sandbox/requests`)).json();
+
 test('a computer clock 15 minutes off is corrected from X\'s Date header', async () => {
   const demo = accountByUsername('keypost_demo');
-  const clock = (offset_s) => fetch(`${sb.url}/__sandbox/clock`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offset_s }),
-  });
-  await clock(900);
+  await setClock(900);
   try {
     const answer = await ask(page, 'verify_keys', { keys: keysOf(demo) });
     assert.equal(answer.error, undefined);
     assert.equal(answer.ok.user.username, 'keypost_demo');
-    const log = await (await fetch(`${sb.url}/__sandbox/requests`)).json();
-    const [first, second] = log.slice(-2);
+    const [first, second] = (await requestLog()).slice(-2);
     assert.equal(first.status, 401, 'the first try is refused for its timestamp');
     assert.equal(second.status, 200, 'the retry with X\'s time is accepted');
   } finally {
-    await clock(0);
+    await setClock(0);
+  }
+});
+
+test('X 10 minutes ahead with v2\'s plain 401: adding an account verifies and posting works', async () => {
+  const demo = accountByUsername('keypost_demo');
+  // The worker keeps the offset it learnt above: bring it back to zero first.
+  await setClock(0);
+  await ask(page, 'verify_keys', { keys: keysOf(demo) });
+  await setClock(600);
+  try {
+    const created = await ask(page, 'vault_create', { passphrase: PASSPHRASES.popup });
+    assert.equal(created.error, undefined);
+    const before = (await requestLog()).length;
+    const added = await ask(page, 'account_add', { label: '', keys: keysOf(demo) });
+    assert.equal(added.error, undefined, JSON.stringify(added.error));
+    const verify = (await requestLog()).slice(before);
+    assert.deepEqual(verify.map((r) => r.status), [401, 200], 'the plain 401, then the retry with X\'s time');
+    assert.equal(verify[0].reason, 'timestamp_out_of_bounds');
+    const id = added.ok.account.id;
+    const text = `clock skew ${Date.now()}`;
+    const sent = await ask(page, 'post_send', { account_id: id, posts: [{ text, media: [] }] });
+    assert.equal(sent.error, undefined, JSON.stringify(sent.error));
+    const posts = await (await fetch(`${sb.url}/__sandbox/posts`)).json();
+    assert.ok(posts.some((p) => p.text === text), 'the post reached the sandbox');
+  } finally {
+    await setClock(0);
+  }
+});
+
+test('with the clock right and a wrong key, the message is about the keys, not the clock', async () => {
+  const demo = accountByUsername('keypost_demo');
+  await setClock(0);
+  await ask(page, 'verify_keys', { keys: keysOf(demo) }); // settle any learnt offset
+  const keys = { ...keysOf(demo), api_secret: `${demo.apiSecret.slice(0, -1)}x` };
+  const before = (await requestLog()).length;
+  const answer = await ask(page, 'verify_keys', { keys });
+  assert.equal(answer.error?.code, 'x_unauthorized');
+  assert.equal((await requestLog()).length - before, 1, 'no clock retry when the clocks agree');
+});
+
+test('when the retry with X\'s time is refused too, the message is about the clock', async () => {
+  const demo = accountByUsername('keypost_demo');
+  const keys = { ...keysOf(demo), api_secret: `${demo.apiSecret.slice(0, -1)}x` };
+  await setClock(600);
+  try {
+    const before = (await requestLog()).length;
+    const answer = await ask(page, 'verify_keys', { keys });
+    assert.equal(answer.error?.code, 'x_clock_skew');
+    assert.deepEqual((await requestLog()).slice(before).map((r) => r.status), [401, 401], 'one retry only');
+  } finally {
+    await setClock(0);
   }
 });
 

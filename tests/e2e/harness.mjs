@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, readFileSync, 
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startSandbox } from '../sandbox/server.mjs';
+import { accountByUsername } from '../sandbox/accounts.mjs';
 
 export const SANDBOX_PORT = Number(process.env.KEYPOST_SANDBOX_PORT ?? 18787);
 export const EXTENSION_DIR = resolve(process.env.KEYPOST_EXTENSION_DIR ?? 'dist/sandbox-chrome');
@@ -23,6 +24,7 @@ export const PASSPHRASES = {
   schedule: 'schedule test passphrase 7',
   recovery: 'recovery test passphrase 31',
   atRest: 'at rest test passphrase 58',
+  late: 'late posts test passphrase 64',
 };
 
 // What the at-rest test writes (a draft, a scheduled post and its alt text, a sent post): the
@@ -103,9 +105,35 @@ export async function stopWorkers(context, page) {
   await cdp.detach();
 }
 
+// On install the worker opens the options page, and Chrome may put it in the tab a test has
+// just opened: navigate again when that interrupts.
+export async function goto(p, url) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await p.goto(url);
+      return;
+    } catch (err) {
+      if (attempt >= 2 || !/interrupted by another navigation/.test(err.message)) throw err;
+      await p.waitForTimeout(200);
+    }
+  }
+}
+
 // Sends a message to the core from an extension page, as the popup and options page do.
 export async function ask(page, type, fields = {}) {
   return page.evaluate(([t, f]) => chrome.runtime.sendMessage({ type: t, ...f }), [type, fields]);
+}
+
+// Polls `fn` every `stepMs` until it answers something truthy (that answer), or throws after
+// `timeoutMs` naming `what`.
+export async function waitFor(what, fn, timeoutMs, stepMs = 200) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
 }
 
 // Profiles under PROFILE_ROOT stay for the final scan; any other is removed.
@@ -169,6 +197,27 @@ export function keysOf(account) {
     api_key: account.apiKey, api_secret: account.apiSecret,
     access_token: account.accessToken, access_token_secret: account.accessTokenSecret,
   };
+}
+
+/**
+ * Creates the vault from `page` (an extension page) and adds the sandbox demo accounts named,
+ * each verified against the sandbox. Answers `{username: account id}`; throws with X's error
+ * code when one is refused.
+ * @param {import('playwright-core').Page} page
+ * @param {string} passphrase
+ * @param {string[]} usernames
+ */
+export async function vaultWithAccounts(page, passphrase, usernames) {
+  const created = await ask(page, 'vault_create', { passphrase });
+  if (!created.ok) throw new Error(`vault_create: ${JSON.stringify(created.error)}`);
+  /** @type {Record<string, string>} */
+  const ids = {};
+  for (const username of usernames) {
+    const answer = await ask(page, 'account_add', { label: '', keys: keysOf(accountByUsername(username)), premium: false });
+    if (!answer.ok) throw new Error(`${username}: ${JSON.stringify(answer.error)}`);
+    ids[username] = answer.ok.account.id;
+  }
+  return ids;
 }
 
 // Reads every file under `dirs` as raw bytes and reports where any secret occurs, in UTF-8 or

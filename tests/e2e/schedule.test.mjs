@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { accountByUsername } from '../sandbox/accounts.mjs';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, stopWorkers, currentWorker, keysOf, PASSPHRASES, makePng,
+  sandbox, launch, freshProfile, removeProfile, ask, stopWorkers, currentWorker, keysOf, PASSPHRASES, makePng, waitFor,
 } from './harness.mjs';
 
 // The final profile scan (tests/e2e-final/) checks this passphrase never reaches the disk.
@@ -36,16 +36,6 @@ async function control(method, path, body) {
 const sandboxPosts = async () => (await control('GET', 'posts')).filter((p) => p.text.includes(RUN));
 const fault = (kind, extra = {}) => control('POST', 'faults', { kind, path: '/2/tweets', method: 'POST', ...extra });
 
-async function waitFor(what, fn, timeoutMs, stepMs = 200) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(stepMs);
-  }
-}
-
 async function openPage() {
   page = await browser.context.newPage();
   await page.goto(browser.url('popup.html'));
@@ -66,9 +56,8 @@ const allItems = (l) => [...l.upcoming, ...l.past];
 
 before(async () => {
   sb = await sandbox();
-  // Room for the whole run under each account's 24-hour limit.
-  await control('POST', 'users/keypost_demo', { limit_24h: 100 });
-  await control('POST', 'users/keypost_second', { limit_24h: 100 });
+  // Both accounts are on pay-per-use (the sandbox's default): 100 posts per 15 minutes and no
+  // 24-hour limit, so the whole run fits.
   profile = freshProfile();
   browser = await launch(profile);
   // The first-run options page asks the worker on every storage change; the tests here want
@@ -263,7 +252,20 @@ test('20 posts across two accounts go out exactly once, in order, on time, throu
 });
 
 test('a plan above the 24-hour limit X last announced for the account is accepted with a warning', async () => {
-  await control('POST', 'users/keypost_second', { limit_24h: 16 });
+  // Pay-per-use announces no 24-hour limit: however crowded the plan, no warning.
+  const crowd = [];
+  for (let i = 0; i < 20; i++) {
+    const a = await ask(page, 'schedule_add', {
+      account_id: ids.keypost_demo, posts: [{ text: `pay per use ${i} ${RUN}`, media: [] }],
+      due_at_ms: Date.now() + 7_200_000 + i * 1_000,
+    });
+    assert.equal(a.error, undefined);
+    crowd.push(a.ok);
+  }
+  assert.deepEqual(crowd.filter((a) => a.warning), [], 'no daily limit was ever announced for this account');
+  for (const a of crowd) assert.equal((await ask(page, 'schedule_cancel', { id: a.id })).error, undefined);
+  // An account on the old tiers: X announces the limit with each answer to a post.
+  await control('POST', 'users/keypost_second', { tier: 'legacy', limit_24h: 16 });
   // One more post, so the limit X announces with its answer is the one the worker remembers.
   const text = `limit probe ${RUN}`;
   const probe = await ask(page, 'schedule_add', {

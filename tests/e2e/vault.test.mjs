@@ -580,7 +580,9 @@ test('an account added while X is slow does not undo a default chosen meanwhile'
   await delayUsersMe(3000);
   const adding = ask(page, 'account_add', { label: 'Read only', keys: keysOf(readonly) });
   await pause(300);
-  assert.ok((await ask(page, 'account_set_default', { id: demoId })).ok);
+  const chosen = await ask(page, 'account_set_default', { id: demoId });
+  assert.ok(chosen.ok, `choosing the default failed: ${JSON.stringify(chosen.error)}`);
+  assert.equal(chosen.ok.default_id, demoId, 'the default was not changed while the add waited');
   const added = await adding;
   assert.ok(added.ok, `the add failed: ${JSON.stringify(added.error)}`);
   const after = (await ask(page, 'vault_status')).ok;

@@ -32,11 +32,14 @@ export const APPS = Object.freeze([
   }),
 ]);
 
+/** The old Free tier's app-wide 24-hour allowance: a legacy account's app limit by default. */
+export const LEGACY_APP_LIMIT_24H = 17;
+
 const DEMO_APP = APPS[0];
 const NO_CREDITS_APP = APPS[1];
 const UNENROLLED_APP = APPS[2];
 
-function account({ app, id, username, name, tokenTail, tokenSecret, accessLevel, limit24h, premium, purpose }) {
+function account({ app, id, username, name, tokenTail, tokenSecret, accessLevel, limit24h, premium, purpose, tier = 'pay_per_use' }) {
   return Object.freeze({
     id,
     username,
@@ -50,11 +53,16 @@ function account({ app, id, username, name, tokenTail, tokenSecret, accessLevel,
     accessLevel,
     limit24h,
     premium,
+    tier,
     purpose,
   });
 }
 
-/** Demo accounts, each with the four values a user pastes into Keypost. */
+/**
+ * Demo accounts, each with the four values a user pastes into Keypost. Every account is on
+ * pay-per-use (no 24-hour headers) unless it says `tier: 'legacy'`; `limit24h` is the user's
+ * 24-hour allowance once on the legacy tier (17 on the old Free plan).
+ */
 export const ACCOUNTS = Object.freeze([
   account({
     app: DEMO_APP,
@@ -66,7 +74,7 @@ export const ACCOUNTS = Object.freeze([
     accessLevel: 'read-write',
     limit24h: 17,
     premium: false,
-    purpose: 'the everyday account: read-write, 17 posts per 24 hours',
+    purpose: 'the everyday account: read-write, pay-per-use (100 posts per 15 minutes, no daily headers)',
   }),
   account({
     app: DEMO_APP,
@@ -138,7 +146,8 @@ export const ACCOUNTS = Object.freeze([
     accessLevel: 'read-write',
     limit24h: 3,
     premium: false,
-    purpose: 'only 3 posts per 24 hours, to reach the 24-hour limit quickly',
+    tier: 'legacy',
+    purpose: 'legacy tier, only 3 posts per 24 hours, to reach the 24-hour limit quickly',
   }),
 ]);
 

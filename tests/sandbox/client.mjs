@@ -74,7 +74,7 @@ export async function signedFetch(baseUrl, account, options = {}) {
   } else if (multipart !== undefined) {
     body = multipart;
   }
-  const response = await fetch(baseUrl + path + (queryString ? `?${queryString}` : ''), { method, headers, body });
+  const response = await fetch(baseUrl + path + (queryString ? `?${queryString}` : ''), { method, headers, body, signal: options.signal });
   const text = await response.text();
   let parsed;
   try {

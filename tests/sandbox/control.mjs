@@ -1,14 +1,26 @@
 // The unsigned control interface under /__sandbox/, for tests and the demo: what was
 // accepted, what was asked, injected faults, the clock, and account settings.
 
-import { ACCOUNTS, accountByUsername } from './accounts.mjs';
+import { ACCOUNTS, accountByUsername, LEGACY_APP_LIMIT_24H } from './accounts.mjs';
+import { TIERS } from './limits.mjs';
+import { setCors } from './cors.mjs';
+import { setThrottle } from './throttle.mjs';
 import { describeMedia, PROCESSING_MODES } from './media.mjs';
 import { nowMs, resetState } from './state.mjs';
 
 /** Kinds of injected fault. */
 // reset_after_record and 503_after_record let the request through (a post is recorded) and then
 // cut the connection or answer 503: X's answers that leave the outcome unknown.
-export const FAULT_KINDS = ['429', '503', 'delay', 'reset', 'reset_after_record', '503_after_record', 'rate_limit_24h'];
+// The rest answer as X words them (issue 12, item 2): suspended account, the 2026 reply
+// restriction, a deleted reply target, a daily or monthly usage cap, an HTML 503 from the edge,
+// and the 403 "not permitted" X gives for a spent quota or a write-blocked app.
+export const FAULT_KINDS = [
+  '429', '503', 'delay', 'reset', 'reset_after_record', '503_after_record', 'rate_limit_24h',
+  'user_suspended', 'reply_restricted', 'reply_target_deleted', 'usage_capped_daily',
+  'usage_capped_monthly', 'html_503', 'not_permitted',
+];
+/** How a stale oauth_timestamp is answered: X v2's plain 401 (default), or v1.1's code 135. */
+const SKEW_ANSWERS = ['plain', 'code135'];
 const DEFAULT_RESET_S = { 429: 2, rate_limit_24h: 3600 };
 
 function ok(body) {
@@ -79,7 +91,9 @@ function publicAccount(state, account) {
     name: account.name,
     app: account.appName,
     access_level: account.accessLevel,
+    tier: settings.tier,
     limit_24h: settings.limit24h,
+    app_limit_24h: state.appLimits24h.get(account.appId) ?? LEGACY_APP_LIMIT_24H,
     premium: settings.premium,
     purpose: account.purpose,
     api_key: account.apiKey,
@@ -104,7 +118,7 @@ export function handleControl(state, method, route, rawBody) {
   if (method === 'GET' && route === 'media') return ok([...state.media.values()].map((m) => describeMedia(state, m)));
   if (method === 'GET' && route === 'accounts') return ok(ACCOUNTS.map((a) => publicAccount(state, a)));
   if (method === 'GET' && route === 'clock') {
-    return ok({ offset_s: state.clockOffsetMs / 1000, now_ms: nowMs(state) });
+    return ok({ offset_s: state.clockOffsetMs / 1000, now_ms: nowMs(state), skew_answer: state.skewAnswer });
   }
 
   if (method === 'POST' && route === 'faults') {
@@ -119,13 +133,24 @@ export function handleControl(state, method, route, rawBody) {
   }
   if (method === 'POST' && route === 'clock') {
     if (typeof body.offset_s !== 'number' || !Number.isFinite(body.offset_s)) return bad('offset_s must be a number');
+    if (body.skew_answer !== undefined && !SKEW_ANSWERS.includes(body.skew_answer)) {
+      return bad(`skew_answer must be one of ${SKEW_ANSWERS.join(', ')}`);
+    }
     state.clockOffsetMs = Math.round(body.offset_s * 1000);
-    return ok({ offset_s: state.clockOffsetMs / 1000, now_ms: nowMs(state) });
+    if (body.skew_answer !== undefined) state.skewAnswer = body.skew_answer;
+    return ok({ offset_s: state.clockOffsetMs / 1000, now_ms: nowMs(state), skew_answer: state.skewAnswer });
   }
+  if (method === 'GET' && route === 'cors') return ok({ cors: state.cors });
+  if (method === 'POST' && route === 'cors') return setCors(state, body);
+  if (method === 'GET' && route === 'throttle') return ok({ read_bytes_per_s: state.readBytesPerS });
+  if (method === 'POST' && route === 'throttle') return setThrottle(state, body);
   if (method === 'POST' && route === 'media_processing') {
     if (!PROCESSING_MODES.includes(body.mode)) return bad(`mode must be one of ${PROCESSING_MODES.join(', ')}`);
+    const after = body.check_after_secs ?? 1;
+    if (!Number.isInteger(after) || after < 1 || after > 600) return bad('check_after_secs must be an integer from 1 to 600');
     state.mediaProcessing = body.mode;
-    return ok({ mode: state.mediaProcessing });
+    state.checkAfterSecs = after;
+    return ok({ mode: state.mediaProcessing, check_after_secs: state.checkAfterSecs });
   }
   const userRoute = /^users\/([^/]+)$/.exec(route);
   if (userRoute && (method === 'POST' || method === 'GET')) {
@@ -136,6 +161,16 @@ export function handleControl(state, method, route, rawBody) {
       if (body.limit_24h !== undefined) {
         if (!Number.isInteger(body.limit_24h) || body.limit_24h < 0) return bad('limit_24h must be a non-negative integer');
         settings.limit24h = body.limit_24h;
+      }
+      if (body.tier !== undefined) {
+        if (!TIERS.includes(body.tier)) return bad(`tier must be one of ${TIERS.join(', ')}`);
+        settings.tier = body.tier;
+      }
+      if (body.app_limit_24h !== undefined) {
+        if (!Number.isInteger(body.app_limit_24h) || body.app_limit_24h < 0) {
+          return bad('app_limit_24h must be a non-negative integer');
+        }
+        state.appLimits24h.set(account.appId, body.app_limit_24h);
       }
       if (body.premium !== undefined) {
         if (typeof body.premium !== 'boolean') return bad('premium must be true or false');

@@ -1,5 +1,11 @@
-// Rate limits: X's 15-minute windows per user and endpoint (x-rate-limit-*), and the
-// per-user 24-hour post limit (x-user-limit-24hour-*).
+// Rate limits: X's 15-minute windows per user and endpoint (x-rate-limit-*), and the 24-hour
+// post limits of the old tiers (x-user-limit-24hour-*, x-app-limit-24hour-*).
+//
+// Two tiers (fidelity review D4, D5). `pay_per_use`, the default and what X sells in 2026: 100
+// posts per 15 minutes per user and no 24-hour headers at all (none were seen on pay-per-use).
+// `legacy`, the old Free/Basic plans, opted into per account through the control interface:
+// the user's 24-hour limit (17 on Free) and the app's (17 on Free, shared by the app's legacy
+// accounts), both announced on every answer to POST /2/tweets.
 
 import { nowMs } from './state.mjs';
 
@@ -61,16 +67,40 @@ export function postsInLastDay(state, userId) {
   return state.posts.filter((p) => p.user_id === userId && p.created_at_ms > since);
 }
 
+/** The tiers an account can be on. */
+export const TIERS = ['pay_per_use', 'legacy'];
+
+function headersFor(prefix, limit, recent, now) {
+  const resetMs = recent.length > 0 ? recent[0].created_at_ms + DAY_MS : now + DAY_MS;
+  return {
+    [`${prefix}-limit`]: String(limit),
+    [`${prefix}-remaining`]: String(Math.max(0, limit - recent.length)),
+    [`${prefix}-reset`]: String(Math.ceil(resetMs / 1000)),
+  };
+}
+
+/** The posts in the last 24 hours by the legacy-tier accounts of `appId`, oldest first. */
+function appPostsInLastDay(state, appId) {
+  const since = nowMs(state) - DAY_MS;
+  return state.posts.filter((p) => p.app_id === appId && p.legacy && p.created_at_ms > since);
+}
+
 /**
- * The x-user-limit-24hour-* headers for a user with `limit` posts per 24 hours. The reset
- * is when the oldest post in the window leaves it (or a day from now when there is none).
+ * The 24-hour headers for an account (merged with its settings, see state.settingsFor): none
+ * on pay-per-use; on the legacy tier the user's (`limit24h` posts per 24 hours) and the app's
+ * (`appLimit24h`, counted over the app's legacy accounts). A reset is when the oldest post in
+ * its window leaves it (or a day from now when there is none).
  */
 export function dailyHeaders(state, account) {
-  const recent = postsInLastDay(state, account.id);
-  const resetMs = recent.length > 0 ? recent[0].created_at_ms + DAY_MS : nowMs(state) + DAY_MS;
+  if (account.tier !== 'legacy') return {};
+  const now = nowMs(state);
   return {
-    'x-user-limit-24hour-limit': String(account.limit24h),
-    'x-user-limit-24hour-remaining': String(Math.max(0, account.limit24h - recent.length)),
-    'x-user-limit-24hour-reset': String(Math.ceil(resetMs / 1000)),
+    ...headersFor('x-user-limit-24hour', account.limit24h, postsInLastDay(state, account.id), now),
+    ...headersFor('x-app-limit-24hour', account.appLimit24h, appPostsInLastDay(state, account.appId), now),
   };
+}
+
+/** Whether these 24-hour headers say an allowance (the user's or the app's) is spent. */
+export function dailySpent(headers) {
+  return headers['x-user-limit-24hour-remaining'] === '0' || headers['x-app-limit-24hour-remaining'] === '0';
 }

@@ -59,16 +59,17 @@ function mediaSummary(state, media) {
     size: media.size,
     expires_after_secs: expiresAfterS(state, media),
   };
-  if (media.processing) data.processing_info = processingInfo(media.processing);
+  if (media.processing) data.processing_info = processingInfo(media.processing, state.checkAfterSecs);
   return data;
 }
 
-function processingInfo(processing) {
+/** X's processing_info; `checkAfter` is the `check_after_secs` the control interface set (1 by default). */
+function processingInfo(processing, checkAfter) {
   switch (processing.state) {
     case 'pending':
-      return { state: 'pending', check_after_secs: 1 };
+      return { state: 'pending', check_after_secs: checkAfter };
     case 'in_progress':
-      return { state: 'in_progress', check_after_secs: 1, progress_percent: 50 };
+      return { state: 'in_progress', check_after_secs: checkAfter, progress_percent: 50 };
     case 'failed':
       return {
         state: 'failed',
@@ -206,7 +207,7 @@ export function status(state, ctx) {
   if (processing?.state === 'pending') processing.state = 'in_progress';
   else if (processing?.state === 'in_progress') processing.state = processing.fails ? 'failed' : 'succeeded';
   const data = mediaSummary(state, media);
-  data.processing_info = processingInfo(processing ?? { state: 'succeeded' });
+  data.processing_info = processingInfo(processing ?? { state: 'succeeded' }, state.checkAfterSecs);
   return { status: 200, body: { data } };
 }
 

@@ -2,15 +2,17 @@
 
 import twitterText from 'twitter-text';
 import { jsonObjectBody } from './body.mjs';
-import { dailyHeaders, postsInLastDay } from './limits.mjs';
+import { dailyHeaders, dailySpent, postsInLastDay } from './limits.mjs';
 import { isReadyForPost } from './media.mjs';
 import {
+  cashtagLimit,
   duplicateContent,
   invalidRequest,
   notPermitted,
   oauth1Permissions,
   tooManyRequests,
 } from './problems.mjs';
+import { mayReplyTo, replyRestricted } from './replies.mjs';
 import { nextId, nowMs } from './state.mjs';
 
 /** Weighted length limits: everyone, and premium accounts. */
@@ -63,6 +65,11 @@ function checkAttachments(state, account, post) {
     if (new Set(ids).size !== ids.length) {
       return invalidRequest('media.media_ids has the same id twice.', 'media.media_ids');
     }
+    // "Up to 4 photos, 1 animated GIF or 1 video" (X's best practices, D7): a GIF goes alone.
+    const gifs = ids.filter((id) => state.media.get(id).media_type === 'image/gif').length;
+    if (gifs > 0 && ids.length > 1) {
+      return invalidRequest('An animated GIF cannot be combined with other media in one post.', 'media.media_ids');
+    }
   }
   if (post.poll !== undefined) {
     const options = post.poll?.options;
@@ -87,7 +94,7 @@ function lengthAllowed(text, account) {
   return parsed.valid;
 }
 
-/** POST /2/tweets: every answer carries the x-user-limit-24hour-* headers. */
+/** POST /2/tweets: every answer carries the 24-hour headers of the account's tier (none on pay-per-use). */
 export function createPost(state, ctx) {
   const result = decidePost(state, ctx);
   result.headers = { ...dailyHeaders(state, ctx.account), ...result.headers };
@@ -100,23 +107,29 @@ function decidePost(state, ctx) {
   if (account.accessLevel === 'read') return oauth1Permissions();
 
   const daily = dailyHeaders(state, account);
-  if (daily['x-user-limit-24hour-remaining'] === '0') return tooManyRequests(daily);
+  if (dailySpent(daily)) return tooManyRequests(daily);
 
   const { value: post, problem } = jsonObjectBody(ctx.body, ctx.contentType);
   if (problem) return problem;
   const attachmentProblem = checkAttachments(state, account, post);
   if (attachmentProblem) return attachmentProblem;
+  const target = post.reply && state.posts.find((p) => p.id === post.reply.in_reply_to_tweet_id);
+  if (target && !mayReplyTo(account, target)) return replyRestricted();
 
   const text = post.text ?? '';
   const hasMedia = post.media !== undefined;
   if (text.trim() === '' && !hasMedia) return notPermitted();
   if (text !== '' && !lengthAllowed(text, account)) return notPermitted();
+  // Self-serve tiers, 2026 (D10): at most one $CASHTAG per post.
+  if (twitterText.extractCashtags(text).length > 1) return cashtagLimit();
   if (text !== '' && postsInLastDay(state, account.id).some((p) => p.text === text)) return duplicateContent();
 
   const record = {
     id: nextId(state),
     user_id: account.id,
     username: account.username,
+    app_id: account.appId,
+    legacy: account.tier === 'legacy',
     text,
     reply_to: post.reply?.in_reply_to_tweet_id ?? null,
     media: (post.media?.media_ids ?? []).map((id) => {

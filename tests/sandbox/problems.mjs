@@ -9,7 +9,11 @@ export function unauthorized() {
   };
 }
 
-/** 401 when oauth_timestamp is too far from the sandbox clock (X's code 135). */
+/**
+ * 401 with X's v1.1 code 135, for an oauth_timestamp too far from the sandbox clock. Only v1.1
+ * was ever seen answering this; v2 answers a stale timestamp with the plain 401 (the sandbox's
+ * default, see `POST /__sandbox/clock {skew_answer}`).
+ */
 export function timestampOutOfBounds() {
   return {
     status: 401,
@@ -82,6 +86,19 @@ export function notPermitted() {
   };
 }
 
+/** 403 for a post with more than one $CASHTAG, as quoted from 2026 self-serve apps (D10). */
+export function cashtagLimit() {
+  return {
+    status: 403,
+    body: {
+      detail: 'Posts are limited to a maximum of one cashtag ($SYMBOL)',
+      type: 'about:blank',
+      title: 'Forbidden',
+      status: 403,
+    },
+  };
+}
+
 /** 403 for the same text posted again within 24 hours. */
 export function duplicateContent() {
   return {
@@ -112,19 +129,90 @@ export function serviceUnavailable() {
   };
 }
 
-/** 400 for a request X would reject as invalid; `detail` says exactly what is wrong. */
-export function invalidRequest(detail, parameter) {
-  const error = { message: detail };
+/** X's `detail` of every invalid-request answer: the reason is in `errors[0].message` (D2). */
+export const INVALID_REQUEST_DETAIL = 'One or more parameters to your request was invalid.';
+
+/**
+ * 400 for a request X would reject as invalid. As on X, `detail` is always the generic
+ * sentence and the reason (`message`) is in `errors[0].message`.
+ */
+export function invalidRequest(message, parameter) {
+  const error = { message };
   if (parameter) error.parameters = { [parameter]: [] };
   return {
     status: 400,
     body: {
       errors: [error],
       title: 'Invalid Request',
-      detail,
+      detail: INVALID_REQUEST_DETAIL,
       type: 'https://api.twitter.com/2/problems/invalid-request',
       status: 400,
     },
+  };
+}
+
+/** 403 for a suspended account, as quoted from a 2026 response (iembot #156). */
+export function userSuspended() {
+  return {
+    status: 403,
+    body: {
+      detail: 'The user used for authentication is suspended',
+      title: 'Forbidden',
+      status: 403,
+      type: 'https://api.twitter.com/2/problems/user-suspended',
+    },
+  };
+}
+
+/** 403 for a reply the 2026 reply restriction refuses (self-serve apps, D8). */
+export function replyRestricted() {
+  return {
+    status: 403,
+    body: {
+      detail: 'You can only reply to or quote posts where you are mentioned or are the author.',
+      title: 'Forbidden',
+      status: 403,
+      type: 'https://api.twitter.com/2/problems/not-authorized-for-resource',
+    },
+  };
+}
+
+/** 403 for a reply to a post that is deleted or not visible (X-API.md, 2026). */
+export function replyTargetDeleted() {
+  return {
+    status: 403,
+    body: {
+      detail: 'You attempted to reply to a Tweet that is deleted or not visible to you.',
+      title: 'Forbidden',
+      status: 403,
+    },
+  };
+}
+
+/** 429 `usage-capped` (OpenAPI v2.159+): `period` is `Daily` or `Monthly`. */
+export function usageCapped(period) {
+  return {
+    status: 429,
+    body: {
+      title: 'UsageCapExceeded',
+      detail: `Usage cap exceeded: ${period} account cap`,
+      type: 'https://api.twitter.com/2/problems/usage-capped',
+      period,
+      scope: 'Account',
+      status: 429,
+    },
+  };
+}
+
+/** A 503 with an HTML page from X's edge servers instead of JSON (review section 8.8). */
+export function edgeErrorPage() {
+  return {
+    status: 503,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body: Buffer.from(
+      '<!DOCTYPE html><html><head><title>X / Over capacity</title></head>' +
+        '<body><h1>Something went wrong, but don\u2019t fret \u2014 it\u2019s not your fault.</h1></body></html>',
+    ),
   };
 }
 

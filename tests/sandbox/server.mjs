@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { ACCOUNTS, accountByAccessToken, appByConsumerKey } from './accounts.mjs';
 import { avatarPng } from './avatar.mjs';
 import { handleControl, takeFault } from './control.mjs';
+import { corsHeaders, preflightHeaders } from './cors.mjs';
 import { dailyHeaders, peekRequest, takeRequest } from './limits.mjs';
 import * as media from './media.mjs';
 import { parseAuthorizationHeader, verifyRequest } from './oauth.mjs';
@@ -13,13 +14,22 @@ import { createPost, usersMe } from './posts.mjs';
 import {
   clientNotEnrolled,
   creditsDepleted,
+  edgeErrorPage,
   notFound,
+  notPermitted,
+  oauth1Permissions,
   payloadTooLarge,
+  replyRestricted,
+  replyTargetDeleted,
   serviceUnavailable,
   timestampOutOfBounds,
   tooManyRequests,
   unauthorized,
+  usageCapped,
+  userSuspended,
 } from './problems.mjs';
+import { schemaProblem } from './schemas.mjs';
+import { readBody } from './throttle.mjs';
 import { createState, nowMs, REQUEST_LOG_LIMIT, settingsFor } from './state.mjs';
 
 export { ACCOUNTS } from './accounts.mjs';
@@ -27,57 +37,22 @@ export { ACCOUNTS } from './accounts.mjs';
 /** Largest request body accepted (a 5 MB image in one piece, with multipart overhead). */
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
-const EXPOSED_HEADERS = [
-  'x-rate-limit-limit',
-  'x-rate-limit-remaining',
-  'x-rate-limit-reset',
-  'x-user-limit-24hour-limit',
-  'x-user-limit-24hour-remaining',
-  'x-user-limit-24hour-reset',
-  'x-app-limit-24hour-limit',
-  'x-app-limit-24hour-remaining',
-  'x-app-limit-24hour-reset',
-  'x-access-level',
-  'date',
-].join(', ');
-
-/** The API: method, path pattern (named groups become ctx.params), handler(state, ctx). */
+/**
+ * The API: method, path pattern (named groups become ctx.params), handler(state, ctx). `write`
+ * routes refuse a token with Read permission (403 oauth1-permissions, as X does on every media
+ * upload call too, D9); POST /2/tweets checks that itself, in X's order. `operation` names the
+ * vendored OpenAPI schema the request body is checked against (schemas.mjs).
+ */
 const ROUTES = [
   { method: 'GET', pattern: /^\/2\/users\/me$/, handler: usersMe },
-  { method: 'POST', pattern: /^\/2\/tweets$/, handler: createPost },
-  { method: 'POST', pattern: /^\/2\/media\/upload\/initialize$/, handler: media.initialize },
-  { method: 'POST', pattern: /^\/2\/media\/upload\/(?<id>\d{1,19})\/append$/, handler: media.append },
-  { method: 'POST', pattern: /^\/2\/media\/upload\/(?<id>\d{1,19})\/finalize$/, handler: media.finalize },
+  { method: 'POST', pattern: /^\/2\/tweets$/, handler: createPost, operation: 'POST /2/tweets' },
+  { method: 'POST', pattern: /^\/2\/media\/upload\/initialize$/, handler: media.initialize, write: true, operation: 'POST /2/media/upload/initialize' },
+  { method: 'POST', pattern: /^\/2\/media\/upload\/(?<id>\d{1,19})\/append$/, handler: media.append, write: true, operation: 'POST /2/media/upload/{id}/append' },
+  { method: 'POST', pattern: /^\/2\/media\/upload\/(?<id>\d{1,19})\/finalize$/, handler: media.finalize, write: true, operation: 'POST /2/media/upload/{id}/finalize' },
   { method: 'GET', pattern: /^\/2\/media\/upload$/, handler: media.status },
-  { method: 'POST', pattern: /^\/2\/media\/upload$/, handler: media.uploadOneShot },
-  { method: 'POST', pattern: /^\/2\/media\/metadata$/, handler: media.metadata },
+  { method: 'POST', pattern: /^\/2\/media\/upload$/, handler: media.uploadOneShot, write: true },
+  { method: 'POST', pattern: /^\/2\/media\/metadata$/, handler: media.metadata, write: true, operation: 'POST /2/media/metadata' },
 ];
-
-function corsHeaders(origin) {
-  return {
-    'access-control-allow-origin': origin || '*',
-    'access-control-expose-headers': EXPOSED_HEADERS,
-    vary: 'Origin',
-  };
-}
-
-function readBody(req, limit) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    let size = 0;
-    req.on('data', (chunk) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error('body too large'));
-        req.pause();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /** The account named by the request's oauth_token, without checking the signature. */
 function claimedAccount(headers) {
@@ -96,6 +71,20 @@ function faultResponse(state, fault, req, method, path) {
   switch (fault.kind) {
     case '503':
       return serviceUnavailable();
+    case 'user_suspended':
+      return userSuspended();
+    case 'reply_restricted':
+      return replyRestricted();
+    case 'reply_target_deleted':
+      return replyTargetDeleted();
+    case 'usage_capped_daily':
+      return usageCapped('Daily');
+    case 'usage_capped_monthly':
+      return usageCapped('Monthly');
+    case 'html_503':
+      return edgeErrorPage();
+    case 'not_permitted':
+      return notPermitted();
     case '429': {
       const limit = account ? peekRequest(state, account.id, method, path)['x-rate-limit-limit'] : undefined;
       const headers = {
@@ -134,7 +123,9 @@ function callApi(state, route, match, req, entry, { method, path, query, body, b
   );
   if (!verdict.ok) {
     entry.reason = verdict.reason;
-    return verdict.reason === 'timestamp_out_of_bounds' ? timestampOutOfBounds() : unauthorized();
+    // X v2 answers a stale timestamp with the plain 401 (code 135 was only ever seen on v1.1).
+    const legacy = verdict.reason === 'timestamp_out_of_bounds' && state.skewAnswer === 'code135';
+    return legacy ? timestampOutOfBounds() : unauthorized();
   }
   const account = settingsFor(state, verdict.account);
   entry.user = account.username;
@@ -144,6 +135,11 @@ function callApi(state, route, match, req, entry, { method, path, query, body, b
 
   const window = takeRequest(state, account.id, method, path);
   if (window.exceeded) return withHeaders(tooManyRequests(window.headers), accessLevel);
+  if (route.write && account.accessLevel === 'read') {
+    return withHeaders(oauth1Permissions(), { ...window.headers, ...accessLevel });
+  }
+  const shapeProblem = route.operation && schemaProblem(route.operation, req.headers['content-type'], body);
+  if (shapeProblem) return withHeaders(shapeProblem, { ...window.headers, ...accessLevel });
   const ctx = {
     account,
     app: verdict.app,
@@ -219,27 +215,32 @@ export async function startSandbox({ port = 0, host = '127.0.0.1', quiet } = {})
       user: null,
       reason: null,
     };
-    const cors = corsHeaders(req.headers.origin);
+    const cors = corsHeaders(state, req.headers.origin);
 
     if (method === 'OPTIONS') {
-      entry.status = 204;
+      const preflight = preflightHeaders(state, req.headers.origin);
+      entry.status = preflight ? 204 : 404;
       log(entry);
-      res.writeHead(204, {
-        date: new Date(arrived).toUTCString(),
-        ...cors,
-        'access-control-allow-methods': 'GET, POST, OPTIONS',
-        'access-control-allow-headers': 'authorization, content-type',
-        'access-control-max-age': '600',
-        'content-length': '0',
-      });
+      if (!preflight) {
+        send(res, state, notFound(), {});
+        return;
+      }
+      res.writeHead(204, { date: new Date(arrived).toUTCString(), ...preflight, 'content-length': '0' });
       res.end();
       return;
     }
 
     let body;
     try {
-      body = await readBody(req, MAX_BODY_BYTES);
-    } catch {
+      // A throttled read (throttle.mjs) stands for a slow uplink, on API calls only.
+      body = await readBody(req, MAX_BODY_BYTES, path.startsWith('/2/') ? state.readBytesPerS : null);
+    } catch (err) {
+      if (err.message !== 'body too large') {
+        // The client gave up (a timeout) or the connection broke before the body arrived.
+        entry.reason = 'client_gone';
+        log(entry);
+        return;
+      }
       entry.status = 413;
       log(entry);
       res.setHeader('connection', 'close');

@@ -1,7 +1,7 @@
 // The composer: the post list (rebuilt on structural changes), X's own count under each post
 // with the part past the limit marked, split and add, the cost, and Post (button, Ctrl+Enter).
 import { $, show } from '../../lib/dom.js';
-import { t } from '../../lib/i18n.js';
+import { t, errorText } from '../../lib/i18n.js';
 import { money } from '../../lib/format.js';
 import { currentAccount, composerLocked } from '../store.js';
 import { postItem } from './post.js';
@@ -122,10 +122,21 @@ export function mountComposer(store, fx, core, imagesAvailable) {
       if (!c.valid || !post.text.trim()) allValid = false;
       if (over) overAny = true;
     });
+    // X's rules the core checks again when sending or scheduling (one $CASHTAG, a GIF alone),
+    // shown at once so nothing is uploaded for a post X would refuse.
+    const rule = core.check_post(s.draft.posts.map((p) => ({ text: p.text, media_types: p.media.map((m) => m.type) })));
+    s.draft.posts.forEach((_, i) => {
+      const box = $(`rule-error-${i}`);
+      if (!box) return;
+      const mine = rule && rule.step === i;
+      const text = mine ? errorText(rule) : '';
+      if (box.textContent !== text) box.textContent = text;
+      show(box, Boolean(mine));
+    });
     $('split').disabled = !s.draft.posts[0].text.trim();
     const post = $('post');
-    post.disabled = composerLocked(s) || !allValid || !currentAccount(s);
-    post.dataset.blocked = overAny ? 'over_limit' : !allValid ? 'invalid' : '';
+    post.disabled = composerLocked(s) || !allValid || Boolean(rule) || !currentAccount(s);
+    post.dataset.blocked = overAny ? 'over_limit' : !allValid ? 'invalid' : rule ? rule.code : '';
     // Said once when a post goes over the limit or comes back, not on every keystroke.
     const state = overAny ? 'over' : 'ok';
     if (state !== lastAnnounced) {
@@ -137,6 +148,7 @@ export function mountComposer(store, fx, core, imagesAvailable) {
     })));
     let text = t(s.draft.posts.length > 1 ? 'popupCostThread' : 'popupCost', [money(e.micro_usd), String(s.draft.posts.length)]);
     if (e.has_url) text += ` ${t('popupCostLink')}`;
+    if (e.media_upload_unpublished) text += ` ${t('popupCostMediaUnpublished')}`;
     if (e.as_of) text += ` ${t('popupCostAsOf', [e.as_of])}`;
     $('cost').textContent = text;
     $('cost').dataset.hasUrl = String(Boolean(e.has_url));

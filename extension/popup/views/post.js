@@ -37,7 +37,7 @@ export function postItem(post, i, ctx) {
   const backdrop = li.querySelector('.backdrop');
   area.id = `text-${i}`;
   area.value = post.text;
-  area.setAttribute('aria-describedby', `count-${i} excess-${i}`);
+  area.setAttribute('aria-describedby', `count-${i} excess-${i} rule-error-${i}`);
   area.placeholder = i === 0 ? t('popupPlaceholder') : '';
   area.addEventListener('input', () => ctx.fx.editText(i, area.value));
   area.addEventListener('scroll', () => { backdrop.scrollTop = area.scrollTop; });
@@ -56,6 +56,7 @@ export function postItem(post, i, ctx) {
   addImage.addEventListener('click', () => ctx.pickImages(i));
   li.querySelector('.excess').id = `excess-${i}`;
   li.querySelector('.media-error').id = `media-error-${i}`;
+  li.querySelector('.rule-error').id = `rule-error-${i}`;
   li.querySelector('ul.media').append(...post.media.map((m, j) => mediaItem(m, i, j, ctx)));
   const unavailable = li.querySelector('.images-unavailable');
   unavailable.hidden = ctx.imagesAvailable;

@@ -2,6 +2,7 @@
 import { $, el, show } from '../../lib/dom.js';
 import { t, errorText } from '../../lib/i18n.js';
 import { localDateTimeInput, timeZone, dateTime, handleOf } from '../../lib/format.js';
+import { latePolicyFields } from '../../lib/late-policy.js';
 import { currentAccount } from '../store.js';
 
 /** @param {import('../store.js').Store} store @param {import('../effects.js').Effects} fx */
@@ -12,6 +13,15 @@ export function mountSchedule(store, fx) {
   $('schedule-hour').addEventListener('click', () => {
     at.value = localDateTimeInput(Math.ceil((Date.now() + 3_600_000) / 60_000) * 60_000, { seconds: true });
   });
+  // The post's own late policy ("use my default": none).
+  const late = latePolicyFields($('schedule-late-box'), { id: 'schedule-late', labelKey: 'latePolicyLabel', withDefault: true });
+  // The next post that waits for its time (the core's badge answer), shown beside the limits.
+  const showNext = async () => {
+    const answer = await fx.scheduleSummary();
+    const next = answer.ok?.next_due_ms;
+    $('schedule-next').textContent = next == null ? t('scheduleNextNone') : t('scheduleNextDue', [dateTime(next)]);
+  };
+  $('schedule-box').addEventListener('toggle', () => void showNext());
   $('schedule-morning').addEventListener('click', () => {
     const d = new Date();
     d.setDate(d.getDate() + 1);
@@ -28,14 +38,17 @@ export function mountSchedule(store, fx) {
       at.focus();
       return;
     }
-    if ($('post').dataset.blocked) {
-      note({ kind: 'error', text: errorText({ code: 'post_too_long' }) });
+    const blocked = $('post').dataset.blocked;
+    if (blocked) {
+      // Too long (or empty), or one of X's rules the core's check_post found (its own code).
+      const code = blocked === 'over_limit' || blocked === 'invalid' ? 'post_too_long' : blocked;
+      note({ kind: 'error', text: errorText({ code }) });
       return;
     }
     const due = new Date(at.value).getTime(); // datetime-local is read in the user's zone
     const button = $('schedule');
     button.disabled = true;
-    const answer = await fx.schedule(due);
+    const answer = await fx.schedule(due, late.get());
     button.disabled = false;
     if (!answer) return;
     if (answer.error) {
@@ -49,6 +62,7 @@ export function mountSchedule(store, fx) {
       extra: warn?.code === 'schedule_over_24h_limit' ? t('popupScheduleOverLimit', [String(warn.planned), String(warn.limit)]) : undefined,
     });
     at.value = '';
+    void showNext();
   });
 
   store.subscribe((s, prev) => {

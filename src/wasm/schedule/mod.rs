@@ -12,7 +12,10 @@
 //! - [`notify`]: the notifications and their texts;
 //! - [`view`]: the queue as the queue view draws it.
 
+mod badge;
+mod late;
 mod notify;
+mod plans;
 mod run;
 mod store;
 mod view;
@@ -20,14 +23,15 @@ mod view;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{AppError, session};
+use super::{AppError, msg_compose, session};
 use crate::compose::{self, PostInput};
 use crate::leak;
 use crate::schedule::{
-    Draft, ItemId, MediaRef, PlannedPost, Queue, ResolutionInput, ScheduleError,
+    Draft, ItemId, LatePolicy, MediaRef, PlannedPost, Queue, ResolutionInput, ScheduleError,
 };
 use store::{with_queue, with_queue_unlocked};
 
+pub use badge::refresh_soon as refresh_badge;
 pub use notify::on_notification_click;
 pub use run::{ALARM, on_alarm, on_worker_start, spawn_unlocked};
 pub use store::reseal as reseal_queue;
@@ -46,9 +50,14 @@ pub enum Msg {
         posts: Vec<PostInput>,
         /// When, Unix milliseconds.
         due_at_ms: u64,
+        /// What to do if it is found late; absent follows the default setting.
+        #[serde(default)]
+        late_policy: Option<LatePolicy>,
     },
     /// The queue: upcoming and past items.
     ScheduleList,
+    /// What the toolbar badge shows: queued count, what needs the user, the next due time.
+    ScheduleSummary,
     /// Replaces the posts of an item.
     ScheduleEdit {
         /// The queue's id of the item to change.
@@ -90,6 +99,16 @@ pub enum Msg {
         /// The queue's id of the finished item.
         id: u64,
     },
+    /// Queues every post of a CSV file, or none (`plans`).
+    ScheduleImport {
+        /// The file's text.
+        csv: String,
+        /// The images picked with it, already in the media store.
+        #[serde(default)]
+        files: Vec<plans::ImportFile>,
+    },
+    /// The waiting posts as CSV (`plans`).
+    ScheduleExport,
 }
 
 /// Handles a schedule message.
@@ -99,8 +118,12 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             account_id,
             posts,
             due_at_ms,
-        } => add(account_id, posts, due_at_ms).await?,
+            late_policy,
+        } => add(account_id, posts, due_at_ms, late_policy).await?,
         Msg::ScheduleList => return view::list().await,
+        Msg::ScheduleSummary => {
+            return Ok(serde_json::to_value(badge::current().await?).unwrap_or_default());
+        }
         Msg::ScheduleEdit { id, posts } => edit(ItemId(id), posts).await?,
         Msg::ScheduleReschedule { id, due_at_ms } => {
             apply(|q, now| q.reschedule(ItemId(id), due_at_ms, now)).await?
@@ -114,10 +137,31 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             apply(|q, now| q.resolve(ItemId(id), resolution, now)).await?
         }
         Msg::ScheduleRemove { id } => apply(|q, _| q.remove(ItemId(id))).await?,
+        Msg::ScheduleImport { csv, files } => plans::import(csv, files).await?,
+        Msg::ScheduleExport => return plans::export().await,
     };
     // Every change re-arms the alarm; anything now due goes out without waiting for it.
     run::kick();
     Ok(answer)
+}
+
+/// Test builds only: moves every unfinished item's times `by_ms` into the past (the
+/// `test_age_queue` message), without starting a run.
+#[cfg(feature = "test-hooks")]
+pub async fn test_age(by_ms: u64) -> Result<Value, AppError> {
+    use crate::schedule::State;
+    store::with_queue(|q, _| {
+        for item in q.items_mut().iter_mut().filter(|i| !i.is_finished()) {
+            item.due_at_ms = item.due_at_ms.saturating_sub(by_ms);
+            item.created_at_ms = item.created_at_ms.saturating_sub(by_ms);
+            if let State::Scheduled { at_ms } = &mut item.state {
+                *at_ms = at_ms.saturating_sub(by_ms);
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(json!({}))
 }
 
 /// Applies one change to the stored queue; the answer is `{}`.
@@ -156,12 +200,21 @@ async fn check_posts(account_id: &str, posts: &[PostInput]) -> Result<(), AppErr
         .ok_or_else(|| AppError::new("account_not_found"))?;
     store::remember_usernames(&open).await;
     compose::validate(posts, account.premium)?;
-    Ok(leak::check_posts(posts, &leak::secrets_of(&open.doc))?)
+    leak::check_posts(posts, &leak::secrets_of(&open.doc))?;
+    drop(open);
+    // One GIF alone, sizes by type: refused when scheduling, not at the due time.
+    msg_compose::check_stored_media(posts).await
 }
 
 /// Plans a post or thread; warns when it would take the account over the 24-hour limit X
 /// last announced for it.
-async fn add(account_id: String, posts: Vec<PostInput>, due_at_ms: u64) -> Result<Value, AppError> {
+async fn add(
+    account_id: String,
+    posts: Vec<PostInput>,
+    due_at_ms: u64,
+    late_policy: Option<LatePolicy>,
+) -> Result<Value, AppError> {
+    let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
     check_posts(&account_id, &posts).await?;
     let draft = Draft {
         account_id: account_id.clone(),
@@ -171,6 +224,7 @@ async fn add(account_id: String, posts: Vec<PostInput>, due_at_ms: u64) -> Resul
     // The contents are sealed with the session's key: locked meanwhile, nothing is stored.
     let (id, planned_count) = with_queue_unlocked(|q, now| {
         let id = q.add(draft, now)?;
+        q.set_late_policy(id, late_policy)?;
         Ok((id, q.busiest_window(&account_id, due_at_ms)))
     })
     .await?;

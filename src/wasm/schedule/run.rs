@@ -90,8 +90,8 @@ async fn ensure_recovered() -> Result<(), AppError> {
     if RECOVERED.with(Cell::get) {
         return Ok(());
     }
-    let hold_late = session::settings().await?.hold_late;
-    let report = with_queue(|q, now| Ok(q.recover(now, hold_late))).await?;
+    // Late posts are held by the late policy (`late::apply`, before this), not here.
+    let report = with_queue(|q, now| Ok(q.recover(now, false))).await?;
     RECOVERED.with(|r| r.set(true));
     for id in report.needs_confirmation.iter().chain(&report.failed) {
         notify_item(*id).await;
@@ -108,6 +108,8 @@ async fn fire() -> Result<(), AppError> {
     }
     FIRING.with(|f| f.set(true));
     let _guard = FiringGuard;
+    // Each pass below re-judges late posts: one taken out of the lock's wait by an unlock
+    // is judged before it goes.
     let mut result = Ok(());
     loop {
         FIRE_AGAIN.with(|f| f.set(false));
@@ -131,6 +133,9 @@ async fn fire() -> Result<(), AppError> {
 /// Sends the sendable items one step at a time, each time taking the first the stored queue
 /// offers now; with the vault locked, the due items wait for it instead.
 async fn send_due() -> Result<(), AppError> {
+    // Before every send, and before the recovery marks them late: each late post follows its
+    // policy (after sleep the worker may not have stopped, so this is not only at its start).
+    super::late::apply().await?;
     ensure_recovered().await?;
     // Bounded: every send moves its item out of the due set or to a later time.
     for _ in 0..1000 {
@@ -277,7 +282,12 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
     };
     let outcome = match signed_send(x::create_post(api_base(), &new_post), &creds).await {
         Ok(resp) => {
-            remember_limit(&step.account_id, &RateLimits::from_response(&resp)).await;
+            remember_limit(
+                &step.account_id,
+                resp.status,
+                &RateLimits::from_response(&resp),
+            )
+            .await;
             Outcome::of_response(&resp)
         }
         Err(e) => Outcome::of_send_failure(&e.code, browser_online()),

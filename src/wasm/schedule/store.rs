@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::schedule::{Item, Queue, ScheduleError};
+use crate::schedule::{DailyLimitNews, Item, Queue, ScheduleError, daily_limit_news};
 use crate::sealed::{LoadedQueue, StoredQueue};
 use crate::vault::Dek;
 use crate::wasm::at_rest;
@@ -58,7 +58,9 @@ async fn load(dek: Option<&Dek>) -> Result<LoadedQueue, AppError> {
 /// sealed contents are kept as they were. The caller holds the lock.
 async fn persist(loaded: &LoadedQueue, dek: Option<&Dek>) -> Result<(), AppError> {
     let json = loaded.to_json(dek, &mut BrowserEntropy)?;
-    platform::set(Area::Local, QUEUE_KEY, &json).await
+    platform::set(Area::Local, QUEUE_KEY, &json).await?;
+    super::badge::refresh_soon();
+    Ok(())
 }
 
 /// The stored queue as it is now, read under the lock: contents opened while unlocked, blank
@@ -165,23 +167,34 @@ pub struct KnownLimit {
     pub at_ms: u64,
 }
 
-/// Keeps the 24-hour limit from an answer to a post, when X announced one.
-pub async fn remember_limit(account_id: &str, limits: &RateLimits) {
-    let Some(limit) = limits.user_24h_limit else {
+/// Keeps the 24-hour limit from an answer to a post when X announced one, and forgets it when
+/// X created a post without announcing one (the core decides: [`daily_limit_news`]).
+pub async fn remember_limit(account_id: &str, status: u16, limits: &RateLimits) {
+    let news = daily_limit_news(status, limits);
+    if news == DailyLimitNews::Silent {
         return;
-    };
+    }
     let mut known: HashMap<String, KnownLimit> = platform::get(Area::Local, LIMITS_KEY)
         .await
         .ok()
         .flatten()
         .unwrap_or_default();
-    known.insert(
-        account_id.to_owned(),
-        KnownLimit {
-            limit,
-            at_ms: platform::now_ms(),
-        },
-    );
+    match news {
+        DailyLimitNews::Announced(limit) => {
+            known.insert(
+                account_id.to_owned(),
+                KnownLimit {
+                    limit,
+                    at_ms: platform::now_ms(),
+                },
+            );
+        }
+        _ => {
+            if known.remove(account_id).is_none() {
+                return;
+            }
+        }
+    }
     let _ = platform::set(Area::Local, LIMITS_KEY, &known).await;
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::store;
-use crate::schedule::{HistoryEntry, Item, PostedVia, State};
+use crate::schedule::{HistoryEntry, Item, LatePolicy, Lateness, PostedVia, State};
 use crate::wasm::{AppError, platform, session};
 use crate::x;
 
@@ -21,6 +21,10 @@ struct ItemView<'a> {
     /// When it goes out next (for the countdown), if it waits for a time.
     wake_at_ms: Option<u64>,
     late: bool,
+    /// For a late post: its original time and when it went (or was skipped, or now).
+    lateness: Option<Lateness>,
+    /// Its own late policy (`None`: the default setting's).
+    late_policy: Option<LatePolicy>,
     attempts: u32,
     posts: Vec<PostView<'a>>,
     posted: Vec<PostedView>,
@@ -62,6 +66,7 @@ fn view<'a>(
     item: &'a Item,
     names: &'a HashMap<String, String>,
     contents_available: bool,
+    now_ms: u64,
 ) -> ItemView<'a> {
     let username = names.get(&item.account_id).map(String::as_str);
     ItemView {
@@ -72,6 +77,8 @@ fn view<'a>(
         due_at_ms: item.due_at_ms,
         wake_at_ms: item.state.wake_at(),
         late: item.late,
+        lateness: item.lateness(now_ms),
+        late_policy: item.late_policy,
         attempts: item.attempts,
         posts: item
             .posts
@@ -125,20 +132,23 @@ pub async fn list() -> Result<Value, AppError> {
         store::remember_usernames(&open).await;
     }
     let names = store::usernames().await?;
+    let now_ms = platform::now_ms();
     let upcoming: Vec<ItemView> = queue
         .upcoming()
         .into_iter()
-        .map(|i| view(i, &names, loaded.has_contents(i.id)))
+        .map(|i| view(i, &names, loaded.has_contents(i.id), now_ms))
         .collect();
     let past: Vec<ItemView> = queue
         .past()
         .into_iter()
-        .map(|i| view(i, &names, loaded.has_contents(i.id)))
+        .map(|i| view(i, &names, loaded.has_contents(i.id), now_ms))
         .collect();
+    let summary = crate::badge::badge(queue, session::has_session().await?);
     Ok(json!({
-        "now_ms": platform::now_ms(),
+        "now_ms": now_ms,
         "upcoming": upcoming,
         "past": past,
         "needs_user": queue.needs_user_count(),
+        "summary": summary,
     }))
 }

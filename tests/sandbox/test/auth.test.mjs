@@ -81,12 +81,12 @@ test('authentication', async (t) => {
     }
   });
 
-  await t.test('a timestamp 10 minutes off gets 401 with code 135; the Date header tells the right time', async () => {
+  await t.test('a timestamp 10 minutes off gets X v2\'s plain 401; the Date header tells the right time', async () => {
     const res = await signedFetch(base, demo, { path: '/2/users/me', timestamp: Math.floor(Date.now() / 1000) - 600 });
     assert.equal(res.status, 401);
-    assert.deepEqual(res.body.errors, [{ code: 135, message: 'Timestamp out of bounds.' }]);
-    assert.equal(res.body.status, 401);
-    assert.equal(res.body.title, 'Unauthorized');
+    assert.deepEqual(res.body, UNAUTHORIZED, 'no code 135 on v2');
+    const dateS = Date.parse(res.headers.get('date')) / 1000;
+    assert.ok(Math.abs(dateS - Date.now() / 1000) < 5, 'the Date header is the sandbox clock');
     const serverNow = Date.parse(res.headers.get('date')) / 1000;
     const retry = await signedFetch(base, demo, { path: '/2/users/me', timestamp: Math.floor(serverNow) });
     assert.equal(retry.status, 200);
@@ -99,12 +99,24 @@ test('authentication', async (t) => {
     await control(base, 'clock', { offset_s: 3600 });
     const res = await signedFetch(base, demo, { path: '/2/users/me' });
     assert.equal(res.status, 401);
-    assert.equal(res.body.errors[0].code, 135);
+    assert.deepEqual(res.body, UNAUTHORIZED);
     const serverNow = Date.parse(res.headers.get('date')) / 1000;
     assert.ok(Math.abs(serverNow - Date.now() / 1000 - 3600) < 5);
     const corrected = await signedFetch(base, demo, { path: '/2/users/me', timestamp: Math.floor(serverNow) });
     assert.equal(corrected.status, 200);
     await control(base, 'clock', { offset_s: 0 });
+  });
+
+  await t.test('skew_answer code135 gives v1.1\'s code 135 body instead; reset goes back to the plain 401', async () => {
+    const set = await control(base, 'clock', { offset_s: 0, skew_answer: 'code135' });
+    assert.equal(set.skew_answer, 'code135');
+    const res = await signedFetch(base, demo, { path: '/2/users/me', timestamp: Math.floor(Date.now() / 1000) - 600 });
+    assert.equal(res.status, 401);
+    assert.deepEqual(res.body.errors, [{ code: 135, message: 'Timestamp out of bounds.' }]);
+    const wrong = await control(base, 'clock', { offset_s: 0, skew_answer: 'v3' });
+    assert.match(wrong.error, /skew_answer/);
+    await control(base, 'reset', {});
+    assert.equal((await control(base, 'clock')).skew_answer, 'plain');
   });
 
   await t.test('a nonce used twice gets 401 the second time', async () => {
@@ -153,7 +165,7 @@ test('authentication', async (t) => {
     const form = [['text', "form body with ! * ' ( ) and 😀"]];
     const signed = await signedFetch(base, demo, { method: 'POST', path: '/2/tweets', form });
     assert.equal(signed.status, 400, 'signature accepted, then refused because /2/tweets takes JSON');
-    assert.match(signed.body.detail, /must be JSON/);
+    assert.match(signed.body.errors[0].message, /must be JSON/);
     const tampered = await signedFetch(base, demo, { method: 'POST', path: '/2/tweets', form, sendForm: 'text=changed' });
     assert.equal(tampered.status, 401);
     const json = await post(base, demo, 'JSON bodies are outside the signature');
@@ -194,7 +206,22 @@ test('authentication', async (t) => {
     assert.equal(res.status, 401);
   });
 
-  await t.test('CORS: preflight answered, origin echoed, rate-limit headers exposed', async () => {
+  await t.test('CORS off by default, as api.x.com gives an extension: no headers, no preflight answer', async () => {
+    const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+    const pre = await fetch(`${base}/2/tweets`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    assert.equal(pre.status, 404);
+    for (const name of pre.headers.keys()) assert.doesNotMatch(name, /^access-control-/, `preflight header ${name}`);
+    const res = await signedFetch(base, demo, { path: '/2/users/me', headers: { origin } });
+    assert.equal(res.status, 200);
+    for (const name of res.headers.keys()) assert.doesNotMatch(name, /^access-control-/, `response header ${name}`);
+    assert.ok(res.headers.get('date'));
+  });
+
+  await t.test('CORS opt-in switch: preflight answered, origin echoed, rate-limit headers exposed', async () => {
+    assert.deepEqual(await control(base, 'cors', { enabled: true }), { cors: true });
     const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
     const pre = await fetch(`${base}/2/tweets`, {
       method: 'OPTIONS',
@@ -211,6 +238,8 @@ test('authentication', async (t) => {
     for (const name of ['x-rate-limit-reset', 'x-user-limit-24hour-remaining', 'x-app-limit-24hour-reset', 'x-access-level', 'date']) {
       assert.match(exposed, new RegExp(name));
     }
+    await control(base, 'reset', {});
+    assert.deepEqual(await control(base, 'cors'), { cors: false }, 'a reset turns CORS off again');
   });
 
   await t.test('the request log never holds the Authorization header or a secret', async () => {

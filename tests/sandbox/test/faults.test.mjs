@@ -21,7 +21,7 @@ test('faults', async (t) => {
       const reset = Number(res.headers.get('x-rate-limit-reset'));
       const serverNow = Date.parse(res.headers.get('date')) / 1000;
       assert.ok(reset - serverNow >= 4 && reset - serverNow <= 6, `reset ${reset} vs now ${serverNow}`);
-      assert.equal(res.headers.get('x-user-limit-24hour-remaining'), '17', 'the 24-hour budget is untouched');
+      assert.equal(res.headers.get('x-user-limit-24hour-remaining'), null, 'pay-per-use: no 24-hour headers');
     }
     assert.equal((await post(base, demo, 'try 3')).status, 201);
     assert.deepEqual((await control(base, 'posts')).map((p) => p.text), ['try 3']);
@@ -43,10 +43,15 @@ test('faults', async (t) => {
     assert.deepEqual(await control(base, 'faults'), [], 'used up');
   });
 
-  await t.test('CORS preflights do not use up a fault', async () => {
-    await control(base, 'faults', { kind: '503', count: 1 });
+  await t.test('OPTIONS requests (refused, or answered with CORS on) do not use up a fault', async () => {
+    await control(base, 'faults', { kind: '503', count: 2 });
+    const refused = await fetch(`${base}/2/tweets`, { method: 'OPTIONS', headers: { origin: 'http://x' } });
+    assert.equal(refused.status, 404);
+    assert.equal((await post(base, demo, 'after refused preflight')).status, 503);
+    await control(base, 'cors', { enabled: true });
     const pre = await fetch(`${base}/2/tweets`, { method: 'OPTIONS', headers: { origin: 'http://x' } });
     assert.equal(pre.status, 204);
+    await control(base, 'cors', { enabled: false });
     assert.equal((await post(base, demo, 'after preflight')).status, 503);
   });
 
@@ -123,7 +128,7 @@ test('faults', async (t) => {
     await post(base, demo, 'before reset', { nonce: 'reused-after-reset' });
     await control(base, 'faults', { kind: '503', count: 5 });
     await control(base, 'clock', { offset_s: 1000 });
-    await control(base, 'users/keypost_demo', { limit_24h: 0 });
+    await control(base, 'users/keypost_demo', { tier: 'legacy', limit_24h: 0 });
     await control(base, 'reset', {});
     assert.deepEqual(await control(base, 'posts'), []);
     assert.deepEqual(await control(base, 'faults'), []);
@@ -131,7 +136,8 @@ test('faults', async (t) => {
     assert.equal((await control(base, 'clock')).offset_s, 0);
     const res = await post(base, demo, 'before reset', { nonce: 'reused-after-reset' });
     assert.equal(res.status, 201);
-    assert.equal(res.headers.get('x-user-limit-24hour-remaining'), '16');
+    assert.equal(res.headers.get('x-user-limit-24hour-remaining'), null, 'back on pay-per-use');
     assert.equal(res.headers.get('x-rate-limit-remaining'), '99');
+    assert.equal((await control(base, 'users/keypost_demo')).tier, 'pay_per_use');
   });
 });

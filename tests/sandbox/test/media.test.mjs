@@ -157,7 +157,8 @@ test('media', async (t) => {
     }
     const five = await post(base, demo, { text: 'Five', media: { media_ids: ids } });
     assert.equal(five.status, 400);
-    assert.match(five.body.detail, /1 to 4/);
+    // X's own schema (CreatePostsMedia: maxItems 4) refuses it first.
+    assert.match(five.body.errors[0].message, /media_ids: takes at most 4 items/);
     const withPoll = await post(base, demo, {
       text: 'Poll and media',
       media: { media_ids: ids.slice(0, 1) },
@@ -176,7 +177,7 @@ test('media', async (t) => {
     for (const id of [theirs, unfinished, '1234567890123456789']) {
       const res = await post(base, demo, { text: `Media ${id}`, media: { media_ids: [id] } });
       assert.equal(res.status, 400);
-      assert.match(res.body.detail, /media id/);
+      assert.match(res.body.errors[0].message, /media id/);
     }
     assert.equal((await setAltText(base, demo, theirs, 'not mine')).status, 400);
     assert.deepEqual(await control(base, 'posts'), []);
@@ -185,10 +186,10 @@ test('media', async (t) => {
   await t.test('initialize refuses unsupported types and images over 5 MB', async () => {
     const video = await initialize(base, demo, { media_type: 'video/mp4', total_bytes: 1000 });
     assert.equal(video.status, 400);
-    assert.match(video.body.detail, /media_type/);
+    assert.match(video.body.errors[0].message, /media_type/);
     const big = await initialize(base, demo, { media_type: 'image/jpeg', total_bytes: 5 * 1024 * 1024 + 1 });
     assert.equal(big.status, 400);
-    assert.match(big.body.detail, /5 MB/);
+    assert.match(big.body.errors[0].message, /5 MB/);
     const exact = await initialize(base, demo, { media_type: 'image/jpeg', total_bytes: 5 * 1024 * 1024 });
     assert.equal(exact.status, 200);
   });
@@ -199,7 +200,7 @@ test('media', async (t) => {
     await append(base, demo, id, 0, png.subarray(0, 100));
     const short = await finalize(base, demo, id);
     assert.equal(short.status, 400);
-    assert.match(short.body.detail, new RegExp(`Received 100 of the ${png.length} bytes`));
+    assert.match(short.body.errors[0].message, new RegExp(`Received 100 of the ${png.length} bytes`));
     const tooMuch = await append(base, demo, id, 1, Buffer.concat([png, png]));
     assert.equal(tooMuch.status, 400);
 
@@ -208,7 +209,7 @@ test('media', async (t) => {
     await append(base, demo, wrong.body.data.id, 0, base64);
     const refused = await finalize(base, demo, wrong.body.data.id);
     assert.equal(refused.status, 400);
-    assert.match(refused.body.detail, /not an image/);
+    assert.match(refused.body.errors[0].message, /not an image/);
   });
 
   await t.test('a 5 MB image in 1 MB segments goes through whole', async () => {
@@ -226,7 +227,7 @@ test('media', async (t) => {
     assert.equal((await setAltText(base, demo, id, '😀'.repeat(1000))).status, 200);
     const long = await setAltText(base, demo, id, 'x'.repeat(1001));
     assert.equal(long.status, 400);
-    assert.match(long.body.detail, /1000/);
+    assert.match(long.body.errors[0].message, /1000/);
   });
 
   await t.test('the one-shot upload takes a small image in a single multipart request', async () => {
@@ -237,5 +238,26 @@ test('media', async (t) => {
     assert.equal(res.status, 200);
     assert.equal(res.body.data.size, png.length);
     assert.equal((await post(base, demo, { text: 'One shot', media: { media_ids: [res.body.data.id] } })).status, 201);
+  });
+
+  await t.test('an animated GIF goes alone: a GIF with a photo, or two GIFs, is a 400 and nothing is posted', async () => {
+    const uploadGif = async () => {
+      const init = await initialize(base, demo, { media_type: 'image/gif', total_bytes: GIF.length, media_category: 'tweet_gif' });
+      const id = init.body.data.id;
+      await append(base, demo, id, 0, GIF);
+      await finalize(base, demo, id);
+      for (let i = 0; i < 5 && (await status(base, demo, id)).body.data.processing_info?.state !== 'succeeded'; i++);
+      return id;
+    };
+    const gif = await uploadGif();
+    const gif2 = await uploadGif();
+    const photo = (await upload(base, demo, png, 'image/png')).body.data.id;
+    for (const ids of [[gif, photo], [photo, gif], [gif, gif2]]) {
+      const res = await post(base, demo, { text: 'mixed', media: { media_ids: ids } });
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.match(res.body.errors[0].message, /animated GIF/);
+    }
+    assert.deepEqual(await control(base, 'posts'), []);
+    assert.equal((await post(base, demo, { text: 'one GIF', media: { media_ids: [gif] } })).status, 201);
   });
 });

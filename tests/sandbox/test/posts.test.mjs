@@ -23,8 +23,9 @@ test('posting', async (t) => {
     assert.equal(first.status, 201);
     assert.match(first.body.data.id, /^\d{19}$/);
     assert.equal(first.body.data.text, 'Hello from the sandbox');
-    assert.equal(first.headers.get('x-user-limit-24hour-limit'), '17');
-    assert.equal(first.headers.get('x-user-limit-24hour-remaining'), '16');
+    // Pay-per-use (the default tier): no 24-hour headers.
+    assert.equal(first.headers.get('x-user-limit-24hour-limit'), null);
+    assert.equal(first.headers.get('x-app-limit-24hour-limit'), null);
     assert.equal(first.headers.get('x-rate-limit-limit'), '100');
     const second = await post(base, demo, 'A second post');
     assert.ok(BigInt(second.body.data.id) > BigInt(first.body.data.id));
@@ -47,7 +48,7 @@ test('posting', async (t) => {
     assert.equal((await control(base, 'posts')).at(-1).reply_to, head.body.data.id);
     const orphan = await post(base, demo, { text: 'Orphan', reply: { in_reply_to_tweet_id: '1000000000000000000' } });
     assert.equal(orphan.status, 400);
-    assert.match(orphan.body.detail, /in_reply_to_tweet_id/);
+    assert.match(orphan.body.errors[0].message, /in_reply_to_tweet_id/);
     assert.equal((await control(base, 'posts')).length, 2);
   });
 
@@ -97,8 +98,9 @@ test('posting', async (t) => {
 
   await t.test('the limit can be changed through the control interface', async () => {
     const demo = user('keypost_demo');
-    const changed = await control(base, 'users/keypost_demo', { limit_24h: 1 });
+    const changed = await control(base, 'users/keypost_demo', { tier: 'legacy', limit_24h: 1 });
     assert.equal(changed.limit_24h, 1);
+    assert.equal(changed.tier, 'legacy');
     assert.equal((await post(base, demo, 'One')).status, 201);
     assert.equal((await post(base, demo, 'Two')).status, 429);
   });
@@ -155,11 +157,25 @@ test('posting', async (t) => {
     const demo = user('keypost_demo');
     const broken = await post(base, demo, {}, { json: '{"text": "unterminated' });
     assert.equal(broken.status, 400);
-    assert.match(broken.body.detail, /not valid JSON/);
+    assert.match(broken.body.errors[0].message, /not valid JSON/);
     const badPoll = await post(base, demo, { text: 'Poll', poll: { options: ['only one'], duration_minutes: 60 } });
     assert.equal(badPoll.status, 400);
-    assert.match(badPoll.body.detail, /poll.options/);
+    assert.match(badPoll.body.errors[0].message, /poll.options/);
     const poll = await post(base, demo, { text: 'Poll', poll: { options: ['yes', 'no'], duration_minutes: 60 } });
     assert.equal(poll.status, 201);
+  });
+
+  await t.test('two $CASHTAGs in one post are refused with X\'s 403; one is fine', async () => {
+    const demo = user('keypost_demo');
+    const res = await post(base, demo, 'Watching $AAPL and $TSLA today');
+    assert.equal(res.status, 403);
+    assert.deepEqual(res.body, {
+      detail: 'Posts are limited to a maximum of one cashtag ($SYMBOL)',
+      type: 'about:blank',
+      title: 'Forbidden',
+      status: 403,
+    });
+    assert.deepEqual(await control(base, 'posts'), []);
+    assert.equal((await post(base, demo, 'Watching $AAPL today, 5$ only')).status, 201);
   });
 });

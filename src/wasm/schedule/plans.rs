@@ -1,0 +1,164 @@
+//! Bulk plans in the worker: `schedule_import` (a CSV file checked whole by the core, then
+//! queued in one change or not at all) and `schedule_export`. The zone is the browser's: the
+//! core asks [`BrowserZone`] for the offset at an instant, so no zone data is in the wasm.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{planned, store};
+use crate::civil::Zone;
+use crate::csv_plan::{self, ExportItem, ImportAccount, ImportContext, RowError};
+use crate::leak;
+use crate::schedule::Draft;
+use crate::wasm::{AppError, platform, session};
+
+/// The user's zone as the browser's `Date` knows it.
+pub struct BrowserZone;
+
+impl Zone for BrowserZone {
+    fn offset_ms(&self, utc_ms: i64) -> i64 {
+        // getTimezoneOffset is UTC minus local, in minutes.
+        let minutes = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(utc_ms as f64))
+            .get_timezone_offset();
+        -(minutes * 60_000.0) as i64
+    }
+}
+
+/// An image file picked with the CSV, already in the media store.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportFile {
+    /// The file's name, as the CSV's `media` column names it.
+    pub name: String,
+    /// Its key in the media store.
+    pub media_id: String,
+}
+
+fn row_json(e: &RowError) -> Value {
+    let mut row = json!({ "line": e.line, "code": e.code });
+    if let Some(detail) = &e.detail {
+        row["detail"] = json!(detail);
+    }
+    row
+}
+
+fn invalid(rows: &[RowError]) -> AppError {
+    AppError::new("import_invalid").with("rows", rows.iter().map(row_json).collect::<Vec<_>>())
+}
+
+/// Checks every row, then queues every item in one change of the queue: `{queued, media_used}`,
+/// or `import_invalid` with `rows: [{line, code, detail?}]` and nothing queued.
+pub async fn import(csv: String, files: Vec<ImportFile>) -> Result<Value, AppError> {
+    let open = session::open(true).await?;
+    store::remember_usernames(&open).await;
+    let accounts: Vec<ImportAccount> = open
+        .doc
+        .accounts
+        .iter()
+        .filter_map(|a| {
+            a.user.as_ref().map(|u| ImportAccount {
+                id: &a.id,
+                username: &u.username,
+                premium: a.premium,
+            })
+        })
+        .collect();
+    let media: HashMap<String, String> = files.into_iter().map(|f| (f.name, f.media_id)).collect();
+    let ctx = ImportContext {
+        accounts: &accounts,
+        media: &media,
+        zone: &BrowserZone,
+        now_ms: platform::now_ms(),
+    };
+    let items = csv_plan::plan(&csv, &ctx).map_err(|rows| invalid(&rows))?;
+    let secrets = leak::secrets_of(&open.doc);
+    let leaks: Vec<RowError> = items
+        .iter()
+        .filter_map(|item| {
+            leak::check_posts(&item.posts, &secrets)
+                .err()
+                .map(|e| RowError {
+                    line: item
+                        .lines
+                        .get(e.step)
+                        .or(item.lines.first())
+                        .copied()
+                        .unwrap_or(1),
+                    code: e.code(),
+                    detail: None,
+                })
+        })
+        .collect();
+    if !leaks.is_empty() {
+        return Err(invalid(&leaks));
+    }
+    let used: HashSet<String> = items
+        .iter()
+        .flat_map(|i| {
+            i.posts
+                .iter()
+                .flat_map(|p| p.media.iter().map(|m| m.media_id.clone()))
+        })
+        .collect();
+    let drafts: Vec<(Vec<usize>, Draft)> = items
+        .into_iter()
+        .map(|item| {
+            let draft = Draft {
+                account_id: item.account_id,
+                posts: planned(item.posts),
+                due_at_ms: item.due_at_ms,
+            };
+            (item.lines, draft)
+        })
+        .collect();
+    let count = drafts.len();
+    // One change: a refusal (a due time that slipped into the past meanwhile) stores nothing.
+    let added = store::with_queue_unlocked(|q, now| {
+        let mut failed = Vec::new();
+        let mut scratch = q.clone();
+        for (lines, draft) in drafts {
+            if let Err(e) = scratch.add(draft, now) {
+                failed.push(RowError {
+                    line: lines.first().copied().unwrap_or(1),
+                    code: e.code(),
+                    detail: None,
+                });
+            }
+        }
+        if failed.is_empty() {
+            *q = scratch;
+        }
+        Ok(failed)
+    })
+    .await?;
+    if !added.is_empty() {
+        return Err(invalid(&added));
+    }
+    Ok(json!({ "queued": count, "media_used": used.into_iter().collect::<Vec<_>>() }))
+}
+
+/// The queue's waiting items in the import's format: `{file_name, csv}`. The texts are sealed,
+/// so the vault must be unlocked.
+pub async fn export() -> Result<Value, AppError> {
+    session::open(true).await?;
+    let loaded = store::read_loaded().await?;
+    let names = store::usernames().await?;
+    let items: Vec<ExportItem> = loaded
+        .queue
+        .upcoming()
+        .into_iter()
+        .filter(|i| loaded.has_contents(i.id))
+        .map(|i| ExportItem {
+            handle: names.get(&i.account_id).map_or(&i.account_id, |n| n),
+            due_at_ms: i.due_at_ms,
+            posts: &i.posts,
+        })
+        .collect();
+    Ok(json!({
+        "file_name": "keypost-queue.csv",
+        "csv": csv_plan::export(&items, &BrowserZone),
+        "count": items.len(),
+    }))
+}
