@@ -20,6 +20,7 @@ pub mod schedule;
 pub mod sealed;
 pub mod settings;
 pub mod share;
+pub mod slots;
 pub mod text;
 pub mod upload;
 pub mod vault;

@@ -3,38 +3,12 @@
 //! Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC), month and year ends, and
 //! the text variations.
 
-use keypost::civil::{self, Civil, DAY, FixedOffset};
+use keypost::civil::{self, Civil, FixedOffset};
 use keypost::recur::{End, Repeat, Rule, RuleError, Variation, repeats_text, text_for};
 
-const HOUR: i64 = 3_600_000;
-
-/// Europe/Berlin's offset at an instant (the EU rule, in force since 1996).
-fn berlin(utc_ms: i64) -> i64 {
-    let year = Civil::of(utc_ms).year;
-    let last_sunday = |month: u32| {
-        let last = civil::days_from_civil(year, month, civil::days_in_month(year, month));
-        last - i64::from((civil::weekday(last) + 1) % 7)
-    };
-    let summer_from = last_sunday(3) * DAY + HOUR;
-    let summer_to = last_sunday(10) * DAY + HOUR;
-    if (summer_from..summer_to).contains(&utc_ms) {
-        2 * HOUR
-    } else {
-        HOUR
-    }
-}
-
-fn utc(y: i64, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
-    Civil {
-        year: y,
-        month: mo,
-        day: d,
-        hour: h,
-        minute: mi,
-        second: 0,
-    }
-    .to_ms()
-}
+#[path = "support/zones.rs"]
+mod zones;
+use zones::{HOUR, berlin, utc};
 
 fn daily(start: (i64, u32, u32), hour: u32, minute: u32, end: End) -> Rule {
     Rule {

@@ -151,6 +151,10 @@ export {};
  * @property {{id: number}} schedule_remove
  * @property {{csv: string, files: {name: string, media_id: string}[]}} schedule_import
  * @property {{}} schedule_export
+ * @property {{}} slots_get
+ * @property {{account_id: string, slots: Slot[]}} slots_set
+ * @property {{}} slots_week
+ * @property {{account_id: string, posts: PostIn[], late_policy?: LatePolicy}} schedule_add_to_queue
  */
 /**
  * @typedef {object} Responses
@@ -178,7 +182,7 @@ export {};
  * @property {{posted: Posted[], username: string}} post_resume
  * @property {Progress} post_progress
  * @property {{items: SentPost[]}} history_list
- * @property {{id: number, warning?: {code: string, planned: number, limit: number}}} schedule_add
+ * @property {{id: number, due_at_ms: number, warning?: {code: string, planned: number, limit: number}}} schedule_add
  * @property {ScheduleList} schedule_list
  * @property {ScheduleSummary} schedule_summary
  * @property {{}} schedule_edit
@@ -190,4 +194,16 @@ export {};
  * @property {{}} schedule_remove
  * @property {{queued: number, media_used: string[]}} schedule_import
  * @property {{file_name: string, csv: string, count: number}} schedule_export
+ * @property {{accounts: Object<string, Slot[]>}} slots_get
+ * @property {{slots: Slot[]}} slots_set
+ * @property {{days: WeekDay[]}} slots_week
+ * @property {{id: number, due_at_ms: number, warning?: {code: string, planned: number, limit: number}}} schedule_add_to_queue
+ */
+/**
+ * A weekly posting slot: weekdays (0 Monday ... 6 Sunday) and a local time.
+ * @typedef {{days: number[], time: string}} Slot
+ */
+/**
+ * One local day of the coming week, with the waiting items due on it.
+ * @typedef {{date: string, weekday: number, items: {id: number, account_id: string, username?: string, due_at_ms: number}[]}} WeekDay
  */

@@ -58,7 +58,7 @@ export function createPostEffects(store, draft) {
    * @param {number} dueAtMs
    */
   /**
-   * @param {number} dueAtMs
+   * @param {number|null} dueAtMs null: the account's next free posting slot (the worker picks it)
    * @param {import('../lib/protocol.js').LatePolicy|null} [latePolicy] none: the default setting's
    */
   async function schedule(dueAtMs, latePolicy = null) {
@@ -66,9 +66,10 @@ export function createPostEffects(store, draft) {
     const a = currentAccount(s);
     if (!a || s.sending) return null;
     await draft.saveNow();
-    const answer = await ask('schedule_add', {
-      account_id: a.id, due_at_ms: dueAtMs, posts: postsOut(s.draft), ...(latePolicy ? { late_policy: latePolicy } : {}),
-    });
+    const late = latePolicy ? { late_policy: latePolicy } : {};
+    const answer = dueAtMs == null
+      ? await ask('schedule_add_to_queue', { account_id: a.id, posts: postsOut(s.draft), ...late })
+      : await ask('schedule_add', { account_id: a.id, due_at_ms: dueAtMs, posts: postsOut(s.draft), ...late });
     if (answer.error) {
       if (answer.error.code === 'locked') await draft.refreshVault();
       return answer;

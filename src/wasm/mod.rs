@@ -113,6 +113,7 @@ async fn dispatch(message: Message) -> Result<Value, AppError> {
         Message::Accounts(m) => msg_accounts::handle(m).await,
         Message::Compose(m) => msg_compose::handle(m).await,
         Message::Schedule(m) => schedule::handle(m).await,
+        Message::Slots(m) => schedule::slots::handle(m).await,
     }
 }
 

@@ -25,6 +25,7 @@ export const PASSPHRASES = {
   recovery: 'recovery test passphrase 31',
   atRest: 'at rest test passphrase 58',
   late: 'late posts test passphrase 64',
+  slots: 'posting slots test passphrase 23',
 };
 
 // What the at-rest test writes (a draft, a scheduled post and its alt text, a sent post): the
