@@ -31,7 +31,7 @@ export default [
     },
   },
   {
-    files: ['tests/**/*.{js,mjs}', 'scripts/**/*.{js,mjs}', '*.js', '*.mjs'],
+    files: ['tests/**/*.{js,mjs}', 'scripts/**/*.{js,mjs}', 'bench/**/*.mjs', '*.js', '*.mjs'],
     languageOptions: {
       ecmaVersion: 'latest',
       sourceType: 'module',
@@ -40,7 +40,7 @@ export default [
   },
   {
     // Callbacks passed to page.evaluate run in an extension page.
-    files: ['tests/e2e/**/*.{js,mjs}', 'tests/e2e-final/**/*.{js,mjs}', 'scripts/demo.mjs'],
+    files: ['tests/e2e/**/*.{js,mjs}', 'tests/e2e-final/**/*.{js,mjs}', 'scripts/demo.mjs', 'bench/**/*.mjs'],
     languageOptions: { globals: { ...globals.browser, ...globals.webextensions } },
   },
 ];

@@ -12,11 +12,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/tools.sh
 . scripts/tools.sh
 
-require_prereqs
-ensure_wasm_target
-ensure_wasm_bindgen
-ensure_node_modules
-ensure_chromium
+ensure_build_and_browser
 
 port="${KEYPOST_DEMO_PORT:-8787}"
 X_API_BASE="http://127.0.0.1:$port" KEYPOST_OUT=dist/demo-chrome bash scripts/build.sh

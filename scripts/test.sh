@@ -86,6 +86,8 @@ layer cargo-fmt cargo fmt --all -- --check || true
 layer clippy-native cargo clippy --all-targets -- -D warnings || true
 layer clippy-test-hooks cargo clippy --all-targets --features test-hooks -- -D warnings || true
 layer clippy-wasm32 cargo clippy --lib --target wasm32-unknown-unknown --all-features -- -D warnings || true
+# The pages' small core (src/page.rs alone, without the default `worker` feature).
+layer clippy-page-wasm32 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings || true
 layer shellcheck shellcheck -x scripts/*.sh .ci/run || true
 # The JavaScript: node_modules' own copies (npm ci above), never a download by npx.
 layer eslint node_modules/.bin/eslint --max-warnings 0 . || true

@@ -130,7 +130,7 @@ ensure_wasm_bindgen() {
 
 # The packages the commands call directly; any one missing (or a lock file newer than the
 # install) means node_modules is not what package-lock.json says, and npm ci puts it right.
-NODE_TOOLS=(playwright-core eslint typescript axe-core parse5)
+NODE_TOOLS=(playwright-core eslint typescript axe-core parse5 esbuild crypto-js)
 
 ensure_node_modules() {
   local pkg stale=0
@@ -138,7 +138,8 @@ ensure_node_modules() {
   [ package-lock.json -nt node_modules/.package-lock.json ] && stale=1
   if [ "$stale" = 1 ]; then
     log "installing the npm packages (npm ci): playwright-core drives Chromium in the tests," \
-      "oauth-1.0a and twitter-text are the references the tests compare with, eslint and" \
+      "oauth-1.0a and twitter-text are the references the tests compare with (make bench too," \
+      "with crypto-js, bundled by esbuild, as the peer extension's stack), eslint and" \
       "typescript lint and type-check the JavaScript, axe-core checks accessibility, parse5" \
       "reads the pages' HTML in the localisation test"
     npm ci --no-audit --no-fund || die "npm ci failed; run by hand: npm ci"
@@ -182,4 +183,13 @@ ensure_shellcheck() {
     log "installing shellcheck (lints the build and test scripts)"
     apt_install shellcheck
   fi
+}
+
+# Everything a command that builds the extension and runs it in Chromium needs.
+ensure_build_and_browser() {
+  require_prereqs
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_node_modules
+  ensure_chromium
 }

@@ -229,39 +229,14 @@ impl UsagePeriod {
         match self {
             UsagePeriod::Daily => day.checked_add(1)?.checked_mul(86_400),
             UsagePeriod::Monthly => {
-                let (y, m, _) = civil_from_days(i64::try_from(day).ok()?);
+                let (y, m, _) = crate::civil::civil_from_days(i64::try_from(day).ok()?);
                 let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                u64::try_from(days_from_civil(y, m, 1))
+                u64::try_from(crate::civil::days_from_civil(y, m, 1))
                     .ok()?
                     .checked_mul(86_400)
             }
         }
     }
-}
-
-/// (year, month 1-12, day 1-31) of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = i64::from(if m > 2 { m - 3 } else { m + 9 });
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 impl fmt::Display for XError {

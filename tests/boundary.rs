@@ -104,6 +104,16 @@ pub fn page_messages() -> Vec<(Value, &'static str)> {
             "schedule",
         ),
         (json!({ "type": "schedule_remove", "id": 3 }), "schedule"),
+        (json!({ "type": "slots_get" }), "slots"),
+        (
+            json!({ "type": "slots_set", "account_id": "a1", "slots": [{ "days": [0, 4], "time": "09:00" }] }),
+            "slots",
+        ),
+        (json!({ "type": "slots_week" }), "slots"),
+        (
+            json!({ "type": "schedule_add_to_queue", "account_id": "a1", "posts": posts }),
+            "slots",
+        ),
     ]
 }
 

@@ -3,11 +3,11 @@
 //! Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC), month and year ends, and
 //! the text variations.
 
-#[path = "common/zones.rs"]
-mod zones;
-
 use keypost::civil::{self, Civil, FixedOffset};
 use keypost::recur::{End, Repeat, Rule, RuleError, Variation, repeats_text, text_for};
+
+#[path = "support/zones.rs"]
+mod zones;
 use zones::{HOUR, berlin, utc};
 
 fn daily(start: (i64, u32, u32), hour: u32, minute: u32, end: End) -> Rule {

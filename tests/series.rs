@@ -3,7 +3,7 @@
 //! edits and stops; the wall clock kept across a daylight-saving change; variations that X
 //! would not refuse as duplicates.
 
-#[path = "common/zones.rs"]
+#[path = "support/zones.rs"]
 mod zones;
 
 use keypost::civil::{self, Civil, FixedOffset};

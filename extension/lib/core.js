@@ -41,12 +41,37 @@
  *   how strong a passphrase being chosen is, in the page (never sent to the worker)
  */
 
-/** @returns {Promise<Core|null>} the core, or null when the build is damaged */
+/**
+ * The page's core from the loaded module: its functions as they are, except count_text, which
+ * reads the six numbers of count_text_numbers (cheaper to cross from wasm than an object built
+ * field by field) into the same Count.
+ * @param {any} m the module of pkg/keypost_page.js (or pkg/keypost.js), initialised
+ * @returns {Core}
+ */
+export function wrapCore(m) {
+  const core = /** @type {Core} */ ({ ...m });
+  if (typeof m.count_text_numbers === 'function') {
+    core.count_text = (text, premium) => {
+      const n = m.count_text_numbers(text, premium);
+      return {
+        weighted_length: n[0], limit: n[1], remaining: n[2], valid: n[3] === 1,
+        over_limit_from_utf16: n[4] < 0 ? null : n[4], has_url: n[5] === 1,
+      };
+    };
+  }
+  return core;
+}
+
+/**
+ * The core the pages load: pkg/keypost_page* (scripts/build.sh), the pure functions only, not
+ * the worker's vault, scheduler and network code.
+ * @returns {Promise<Core|null>} the core, or null when the build is damaged
+ */
 export async function loadCore() {
   try {
-    const m = await import('../pkg/keypost.js');
-    await m.default({ module_or_path: new URL('../pkg/keypost_bg.wasm', import.meta.url) });
-    const core = /** @type {Core} */ (/** @type {unknown} */ (m));
+    const m = await import('../pkg/keypost_page.js');
+    await m.default({ module_or_path: new URL('../pkg/keypost_page_bg.wasm', import.meta.url) });
+    const core = wrapCore(m);
     for (const name of ['count_text', 'split_thread', 'estimate_cost', 'limits', 'sniff_image', 'check_post']) {
       if (typeof /** @type {any} */ (core)[name] !== 'function') return null;
     }

@@ -139,7 +139,10 @@ export {};
  * @property {{decision?: "on_x"|"send_anyway", post_url?: string}} post_resume
  * @property {{}} post_progress
  * @property {{account_id?: string}} history_list
- * @property {{account_id: string, posts: PostIn[], due_at_ms: number, late_policy?: LatePolicy}} schedule_add
+ * @property {{account_id: string, posts: PostIn[], due_at_ms: number, late_policy?: LatePolicy, repeat?: RepeatIn}} schedule_add
+ * @property {{}} series_list
+ * @property {{id: number, posts: PostIn[], due_at_ms: number, repeat: RepeatIn, late_policy?: LatePolicy}} series_edit
+ * @property {{id: number}} series_stop
  * @property {{}} schedule_list
  * @property {{}} schedule_summary
  * @property {{id: number, posts: PostIn[]}} schedule_edit
@@ -151,6 +154,10 @@ export {};
  * @property {{id: number}} schedule_remove
  * @property {{csv: string, files: {name: string, media_id: string}[]}} schedule_import
  * @property {{}} schedule_export
+ * @property {{}} slots_get
+ * @property {{account_id: string, slots: Slot[]}} slots_set
+ * @property {{}} slots_week
+ * @property {{account_id: string, posts: PostIn[], late_policy?: LatePolicy}} schedule_add_to_queue
  */
 /**
  * @typedef {object} Responses
@@ -178,7 +185,10 @@ export {};
  * @property {{posted: Posted[], username: string}} post_resume
  * @property {Progress} post_progress
  * @property {{items: SentPost[]}} history_list
- * @property {{id: number, warning?: {code: string, planned: number, limit: number}}} schedule_add
+ * @property {{id: number, due_at_ms: number, series_id?: number, words?: SeriesView['words'], warning?: {code: string, planned: number, limit: number}}} schedule_add
+ * @property {{series: SeriesView[]}} series_list
+ * @property {{}} series_edit
+ * @property {{cancelled: number|null}} series_stop
  * @property {ScheduleList} schedule_list
  * @property {ScheduleSummary} schedule_summary
  * @property {{}} schedule_edit
@@ -190,4 +200,47 @@ export {};
  * @property {{}} schedule_remove
  * @property {{queued: number, media_used: string[]}} schedule_import
  * @property {{file_name: string, csv: string, count: number}} schedule_export
+ * @property {{accounts: Object<string, Slot[]>}} slots_get
+ * @property {{slots: Slot[]}} slots_set
+ * @property {{days: WeekDay[]}} slots_week
+ * @property {{id: number, due_at_ms: number, warning?: {code: string, planned: number, limit: number}}} schedule_add_to_queue
+ */
+/**
+ * A weekly posting slot: weekdays (0 Monday ... 6 Sunday) and a local time.
+ * @typedef {{days: number[], time: string}} Slot
+ */
+/**
+ * One local day of the coming week, with the waiting items due on it.
+ * @typedef {{date: string, weekday: number, items: {id: number, account_id: string, username?: string, due_at_ms: number}[]}} WeekDay
+ */
+/**
+ * How often a series repeats: every day, on weekdays (bit 0 Monday ... bit 6 Sunday), every N days.
+ * @typedef {{kind: "daily"} | {kind: "weekdays", value: number} | {kind: "every_days", value: number}} Repeat
+ */
+/**
+ * When a series ends: after a local date (year, month, day; included), or after a count.
+ * @typedef {{kind: "on_date", value: [number, number, number]} | {kind: "after", value: number}} RepeatEnd
+ */
+/**
+ * The `repeat` of schedule_add and series_edit (the rule starts at `due_at_ms`'s local date and time).
+ * @typedef {{repeat: Repeat, end: RepeatEnd, variation: "numbered_suffix"|"rotate"}} RepeatIn
+ */
+/**
+ * A recurring series as series_list shows it; `words` is the core's wording key and arguments
+ * (weekdays as digits 0 Monday ... 6 Sunday).
+ * @typedef {object} SeriesView
+ * @property {number} id
+ * @property {string} account_id
+ * @property {string} [username]
+ * @property {"active"|"stopped"|"ended"} state
+ * @property {{key: string, args: string[], end_key: string, end_arg: string}} words
+ * @property {{repeat: Repeat, start: [number, number, number], hour: number, minute: number, end: RepeatEnd}} rule
+ * @property {{kind: "numbered_suffix"} | {kind: "rotate", value: string[]}} variation
+ * @property {LatePolicy|null} late_policy its own late policy (none: the default setting's)
+ * @property {string} text
+ * @property {boolean} contents_available
+ * @property {number} sent
+ * @property {number|null} next_item
+ * @property {number|null} next_at_ms
+ * @property {string|null} next_text
  */

@@ -17,6 +17,8 @@ const SAVE_DELAY_MS = 300;
 export function createEffects(store, core, mediaStore) {
   const { dispatch, getState } = store;
   let saveTimer = 0;
+  /** The save in flight, if any: a lock waits for it, or the worker would refuse it as locked. */
+  let saving = Promise.resolve();
 
   /** @param {import('../lib/protocol.js').CoreError} error */
   const pageError = (error) => dispatch({ type: 'page_error', error });
@@ -82,7 +84,9 @@ export function createEffects(store, core, mediaStore) {
     const s = getState();
     if (!s.dirty || !s.vault?.unlocked) return;
     dispatch({ type: 'saved' });
-    const answer = await ask('draft_save', { draft: draftOut(s.draft) });
+    const sent = ask('draft_save', { draft: draftOut(s.draft) });
+    saving = sent.then(() => undefined, () => undefined);
+    const answer = await sent;
     if (answer.error && answer.error.code !== 'locked') pageError(answer.error);
   }
 
@@ -95,7 +99,9 @@ export function createEffects(store, core, mediaStore) {
   }
 
   async function lock() {
+    // A debounced save may already be on its way: it must land before the vault locks.
     await saveNow();
+    await saving;
     const answer = await ask('vault_lock');
     if (answer.error) return pageError(answer.error);
     await refreshVault(answer.ok);

@@ -16,6 +16,7 @@ import { mountAccounts } from './views/accounts.js';
 import { mountComposer } from './views/composer.js';
 import { mountSend } from './views/send.js';
 import { mountSchedule } from './views/schedule.js';
+import { mountAddToQueue } from './views/add-to-queue.js';
 import { mountSent } from './views/sent.js';
 
 if (new URLSearchParams(location.search).get('window') === '1') document.body.classList.add('window');
@@ -34,6 +35,7 @@ if (!core) {
   mountComposer(store, fx, core, Boolean(mediaStore));
   mountSend(store, fx);
   mountSchedule(store, fx);
+  mountAddToQueue(store, fx);
   mountSent(store, fx);
 
   // Locked meanwhile (auto-lock, another page): any "locked" answer shows the unlock form.

@@ -55,20 +55,19 @@ export function createPostEffects(store, draft) {
   /**
    * Schedules the draft. The core refuses the past and more than a year ahead, and warns
    * when the account's 24-hour limit would be exceeded.
-   * @param {number} dueAtMs
-   */
-  /**
-   * @param {number} dueAtMs
+   * @param {number|null} dueAtMs null: the account's next free posting slot (the worker picks it)
    * @param {import('../lib/protocol.js').LatePolicy|null} [latePolicy] none: the default setting's
+   * @param {import('../lib/protocol.js').RepeatIn|null} [repeat] a recurring series from `dueAtMs`
    */
-  async function schedule(dueAtMs, latePolicy = null) {
+  async function schedule(dueAtMs, latePolicy = null, repeat = null) {
     const s = getState();
     const a = currentAccount(s);
     if (!a || s.sending) return null;
     await draft.saveNow();
-    const answer = await ask('schedule_add', {
-      account_id: a.id, due_at_ms: dueAtMs, posts: postsOut(s.draft), ...(latePolicy ? { late_policy: latePolicy } : {}),
-    });
+    const late = latePolicy ? { late_policy: latePolicy } : {};
+    const answer = dueAtMs == null
+      ? await ask('schedule_add_to_queue', { account_id: a.id, posts: postsOut(s.draft), ...late })
+      : await ask('schedule_add', { account_id: a.id, due_at_ms: dueAtMs, posts: postsOut(s.draft), ...late, ...(repeat ? { repeat } : {}) });
     if (answer.error) {
       if (answer.error.code === 'locked') await draft.refreshVault();
       return answer;

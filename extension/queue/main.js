@@ -14,6 +14,9 @@ import { createEffects } from './effects.js';
 import { mountLists } from './lists.js';
 import { countdown } from './item-row.js';
 import { mountImport } from './import.js';
+import { mountSlots } from './slots.js';
+import { mountWeek } from './week.js';
+import { mountSeries } from './series.js';
 
 localize();
 $('time-zone').textContent = t('queueTimeZone', [timeZone()]);
@@ -26,6 +29,9 @@ store.subscribe((state, prev) => {
 });
 
 mountImport();
+mountSlots();
+mountSeries();
+const week = mountWeek();
 $('open-options').addEventListener('click', () => fx.openOptions());
 
 /** @param {string} id */
@@ -70,7 +76,10 @@ document.addEventListener('keydown', (e) => {
 
 // The worker changes the queue on its own; storage tells the page when.
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes.queue) fx.refresh();
+  if (area === 'local' && changes.queue) {
+    fx.refresh();
+    void week();
+  }
 });
 setInterval(() => {
   const { offset } = store.getState();

@@ -38,6 +38,7 @@ pub(super) enum Message {
     Accounts(msg_accounts::Msg),
     Compose(msg_compose::Msg),
     Schedule(schedule::Msg),
+    Slots(schedule::slots::Msg),
 }
 
 impl Message {
@@ -50,6 +51,7 @@ impl Message {
             Message::Accounts(_) => "accounts",
             Message::Compose(_) => "compose",
             Message::Schedule(_) => "schedule",
+            Message::Slots(_) => "slots",
         }
     }
 }
@@ -140,7 +142,7 @@ fn decode_value(value: &Value) -> Result<Message, AppError> {
     let Some(Value::String(kind)) = map.get("type") else {
         return Err(AppError::new("unknown_message"));
     };
-    let tries: [fn(&Value, &str) -> Attempt; 5] = [
+    let tries: [fn(&Value, &str) -> Attempt; 6] = [
         |v, k| {
             #[cfg(feature = "test-hooks")]
             {
@@ -156,6 +158,7 @@ fn decode_value(value: &Value) -> Result<Message, AppError> {
         |v, k| attempt(v, k, Message::Accounts),
         |v, k| attempt(v, k, Message::Compose),
         |v, k| attempt(v, k, Message::Schedule),
+        |v, k| attempt(v, k, Message::Slots),
     ];
     for try_group in tries {
         if let Attempt::Done(result) = try_group(value, kind) {
@@ -166,7 +169,7 @@ fn decode_value(value: &Value) -> Result<Message, AppError> {
 }
 
 /// Decodes a message's JSON text as the worker does and names the group that would handle it
-/// (`"vault"`, `"accounts"`, `"compose"`, `"schedule"`, or `"core"` in test builds), without
+/// (`"vault"`, `"accounts"`, `"compose"`, `"schedule"`, `"slots"`, or `"core"` in test builds), without
 /// running anything: for the boundary's tests and fuzzing.
 #[doc(hidden)]
 pub fn check_message(text: &str) -> Result<&'static str, AppError> {

@@ -17,7 +17,7 @@ pub mod platform;
 mod schedule;
 mod session;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
@@ -113,6 +113,7 @@ async fn dispatch(message: Message) -> Result<Value, AppError> {
         Message::Accounts(m) => msg_accounts::handle(m).await,
         Message::Compose(m) => msg_compose::handle(m).await,
         Message::Schedule(m) => schedule::handle(m).await,
+        Message::Slots(m) => schedule::slots::handle(m).await,
     }
 }
 
@@ -172,119 +173,9 @@ pub async fn on_context_menu(info: JsValue, tab: JsValue) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
-}
-
-/// X's weighted length of a text for an account (premium: 25,000 instead of 280), for the
-/// composer's live counter.
-#[wasm_bindgen]
-pub fn count_text(text: &str, premium: bool) -> JsValue {
-    to_js(&crate::text::count(
-        text,
-        crate::compose::limit_for(premium),
-    ))
-}
-
-/// Splits a long text into numbered posts that each fit the account's limit.
-#[wasm_bindgen]
-pub fn split_thread(text: &str, premium: bool) -> Vec<String> {
-    crate::text::split_thread(text, crate::compose::limit_for(premium))
-}
-
-/// The post limits the pages check before asking the core: `{image_types, max_image_bytes,
-/// max_images, max_alt_chars, max_draft_posts, max_draft_text_chars, text_limit,
-/// premium_text_limit}` (the core's one set, `compose::LIMITS`).
-#[wasm_bindgen]
-pub fn limits() -> JsValue {
-    to_js(&crate::compose::LIMITS)
-}
-
-/// One post as the composer checks it at once: its text and its images' real types.
-#[derive(serde::Deserialize)]
-struct PostShape {
-    #[serde(default)]
-    text: String,
-    #[serde(default)]
-    media_types: Vec<String>,
-}
-
-/// X's rules the composer shows at once, before any request: at most one `$CASHTAG` per post
-/// and an animated GIF alone (`compose::check_cashtags`, `compose::check_media_types`, which
-/// the send and schedule paths check again). `posts` is `[{text, media_types}]`; the answer
-/// is `null` or the error the worker would give (`{code, step}`).
-#[wasm_bindgen]
-pub fn check_post(posts: JsValue) -> JsValue {
-    let Ok(posts) = serde_wasm_bindgen::from_value::<Vec<PostShape>>(posts) else {
-        return to_js(&AppError::new("bad_message"));
-    };
-    let problem = posts.iter().enumerate().find_map(|(step, p)| {
-        crate::compose::check_cashtags(step, &p.text)
-            .and_then(|()| crate::compose::check_media_types(step, &p.media_types))
-            .err()
-    });
-    match problem {
-        Some(e) => to_js(&AppError::from(e)),
-        None => JsValue::NULL,
-    }
-}
-
-/// How strong a candidate passphrase looks, and whether the core's floor accepts it:
-/// `{score: 0..4, hint, acceptable, refusal: null | "empty_passphrase" | "passphrase_too_short"
-/// | "passphrase_too_weak", min_chars, min_score}`. Pure and synchronous: pages call it on
-/// every keystroke instead of sending the passphrase to the worker. The copy passed in is
-/// wiped before returning.
-#[wasm_bindgen]
-pub fn passphrase_strength(mut passphrase: String) -> JsValue {
-    let report = crate::vault::strength_report(&passphrase);
-    zeroize::Zeroize::zeroize(&mut passphrase);
-    to_js(&report)
-}
-
-/// The type of an image from its first bytes (`compose::SNIFF_BYTES` are enough):
-/// `"image/jpeg"`, `"image/png"`, `"image/webp"` or `"image/gif"`, else `undefined`.
-#[wasm_bindgen]
-pub fn sniff_image(head: &[u8]) -> Option<String> {
-    crate::compose::sniff_image(head).map(str::to_owned)
-}
-
-/// X's price table as shipped (`cost::prices`): `{post, post_with_url, summoned_reply,
-/// media_metadata, media_upload, user_read}`, each `{usd: number | null, since: string | null,
-/// checked, what}` (`usd` null: X publishes no price). The options page lists it, the
-/// verification call (`user_read`) included.
-#[wasm_bindgen]
-pub fn price_table() -> JsValue {
-    match crate::cost::prices() {
-        Some(prices) => to_js(&prices),
-        None => JsValue::NULL,
-    }
-}
-
-/// The estimated X API cost of posting: `posts` is `[{text, media, alt_texts}]`.
-#[wasm_bindgen]
-pub fn estimate_cost(posts: JsValue) -> JsValue {
-    #[derive(Deserialize)]
-    struct Shape {
-        #[serde(default)]
-        text: String,
-        #[serde(default)]
-        media: u32,
-        #[serde(default)]
-        alt_texts: u32,
-    }
-    let posts: Vec<Shape> = serde_wasm_bindgen::from_value(posts).unwrap_or_default();
-    let shapes: Vec<crate::cost::PostShape> = posts
-        .iter()
-        .map(|p| crate::cost::PostShape {
-            has_url: !crate::text::extract_urls(&p.text).is_empty(),
-            media: p.media,
-            alt_texts: p.alt_texts,
-        })
-        .collect();
-    match crate::cost::prices() {
-        Some(prices) => to_js(&crate::cost::estimate(&prices, &shapes)),
-        None => JsValue::NULL,
-    }
-}
+// The pure functions pages call are in crate::page (also built alone as the pages' core);
+// the worker's core exports them too, under their old path here.
+pub use crate::page::{
+    check_post, count_text, count_text_numbers, estimate_cost, limits, passphrase_strength,
+    price_table, sniff_image, split_thread,
+};

@@ -262,6 +262,7 @@ async fn verify(id: String) -> Result<Value, AppError> {
 /// Removes an account; answers the vault status.
 async fn remove(id: String) -> Result<Value, AppError> {
     session::change(true, |open| Ok(open.doc.remove(&id)?)).await?;
+    super::schedule::slots::forget(&id).await;
     msg_vault::status().await
 }
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { APPS } from '../sandbox/accounts.mjs';
 import { creditsDepleted } from '../sandbox/problems.mjs';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, goto, currentWorker, control, sandboxPosts, makePng, PASSPHRASES, vaultWithAccounts,
+  sandbox, launch, freshProfile, removeProfile, ask, goto, currentWorker, control, sandboxPosts, makePng, PASSPHRASES, vaultWithAccounts, openPopup as openPopupIn,
 } from './harness.mjs';
 
 const PASSPHRASE = PASSPHRASES.popup;
@@ -41,13 +41,7 @@ afterEach(async () => {
   await page?.close();
 });
 
-async function openPopup() {
-  const p = await browser.context.newPage();
-  await p.setViewportSize({ width: 420, height: 900 });
-  await goto(p, browser.url('popup.html'));
-  await p.locator('#text-0').waitFor();
-  return p;
-}
+const openPopup = () => openPopupIn(browser);
 
 async function reopen() {
   await page.close();

@@ -4,7 +4,7 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, goto, control, makePng, PASSPHRASES, vaultWithAccounts,
+  sandbox, launch, freshProfile, removeProfile, ask, goto, control, makePng, PASSPHRASES, vaultWithAccounts, openPopup,
 } from './harness.mjs';
 
 const PASSPHRASE = PASSPHRASES.popup;
@@ -30,10 +30,7 @@ after(async () => {
 beforeEach(async () => {
   await control(sb, 'reset', {});
   await ask(setup, 'draft_clear');
-  page = await browser.context.newPage();
-  await page.setViewportSize({ width: 420, height: 900 });
-  await goto(page, browser.url('popup.html'));
-  await page.locator('#text-0').waitFor();
+  page = await openPopup(browser);
 });
 
 afterEach(async () => {

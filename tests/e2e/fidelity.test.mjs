@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { post as signedPost, user } from '../sandbox/client.mjs';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, control, sandboxPosts, makePng, PASSPHRASES, vaultWithAccounts,
+  sandbox, launch, freshProfile, removeProfile, ask, control, sandboxPosts, makePng, PASSPHRASES, vaultWithAccounts, openPopup, goto,
 } from './harness.mjs';
 
 let sb, browser, profile, setup, page;
@@ -34,27 +34,13 @@ beforeEach(async () => {
   await control(sb, 'reset', {});
   await browser.context.unrouteAll({ behavior: 'ignoreErrors' });
   await ask(setup, 'draft_clear');
-  page = await browser.context.newPage();
-  await page.setViewportSize({ width: 420, height: 900 });
-  await goto(page, browser.url('popup.html'));
-  await page.locator('#text-0').waitFor();
+  page = await openPopup(browser);
 });
 
 afterEach(async () => {
   await page?.close();
 });
 
-async function goto(p, url) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await p.goto(url);
-      return;
-    } catch (err) {
-      if (attempt >= 2 || !/interrupted by another navigation/.test(err.message)) throw err;
-      await p.waitForTimeout(200);
-    }
-  }
-}
 
 async function outcome(timeout = 20_000) {
   await page.locator('#result:not([hidden]), #failure:not([hidden])').first().waitFor({ timeout });

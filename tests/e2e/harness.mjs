@@ -25,6 +25,8 @@ export const PASSPHRASES = {
   recovery: 'recovery test passphrase 31',
   atRest: 'at rest test passphrase 58',
   late: 'late posts test passphrase 64',
+  slots: 'posting slots test passphrase 23',
+  repeat: 'recurring posts test passphrase 19',
 };
 
 // What the at-rest test writes (a draft, a scheduled post and its alt text, a sent post): the
@@ -46,9 +48,13 @@ export function freshProfile() {
 // `lang` is Chromium's UI language, which chrome.i18n follows (Debian's Chromium honours a
 // language other than English only with the chromium-l10n package: scripts/tools.sh installs
 // it); `colorScheme` ('light' or 'dark') is what prefers-color-scheme answers in every page.
-export async function launch(profileDir, { extraArgs = [], lang = 'en-US', colorScheme = undefined } = {}) {
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-    throw new Error(`no extension build at ${EXTENSION_DIR}: run the test command, which builds it`);
+// `extensionDir` loads another build (make bench loads the release build and an empty baseline
+// extension); `setupPage: false` skips waiting for the first-run page (an extension without one).
+export async function launch(profileDir, {
+  extraArgs = [], lang = 'en-US', colorScheme = undefined, extensionDir = EXTENSION_DIR, setupPage = true,
+} = {}) {
+  if (!existsSync(join(extensionDir, 'manifest.json'))) {
+    throw new Error(`no extension build at ${extensionDir}: run the test command, which builds it`);
   }
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
@@ -60,7 +66,7 @@ export async function launch(profileDir, { extraArgs = [], lang = 'en-US', color
     }),
     args: [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
-      `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
       '--no-first-run', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', `--lang=${lang}`, ...extraArgs,
     ],
@@ -71,7 +77,7 @@ export async function launch(profileDir, { extraArgs = [], lang = 'en-US', color
   // and the extension then opens its setup page while no vault exists. That tab can take
   // over a page a test is navigating, so after every launch (not only the first) wait for it
   // whenever it is due: it is due exactly when the profile holds no vault.
-  const hasVault = await worker
+  const hasVault = !setupPage || await worker
     .evaluate(async () => (await chrome.storage.local.get('vault')).vault !== undefined)
     .catch(() => false);
   let firstRunPage = null;
@@ -113,6 +119,15 @@ export async function goto(p, url) {
       await p.waitForTimeout(200);
     }
   }
+}
+
+// Opens the toolbar popup in a new tab at the popup's size and waits for the composer.
+export async function openPopup(browser) {
+  const p = await browser.context.newPage();
+  await p.setViewportSize({ width: 420, height: 900 });
+  await goto(p, browser.url('popup.html'));
+  await p.locator('#text-0').waitFor();
+  return p;
 }
 
 // Sends a message to the core from an extension page, as the popup and options page do.

@@ -24,7 +24,8 @@ with zipfile.ZipFile(sys.argv[1]) as z:
 }
 
 // What the extension loads: the manifest, the merged locales, the icons, the pages with their
-// styles and scripts, the worker and its media store, and the core (glue, snippets, wasm).
+// styles and scripts, the worker and its media store, and the core (glue, snippets, wasm): the
+// worker's (keypost*) and the pages' small one (keypost_page*).
 const ALLOWED = [
   /^manifest\.json$/,
   /^_locales\/[A-Za-z_]+\/messages\.json$/,
@@ -33,8 +34,8 @@ const ALLOWED = [
   /^(popup|ui)\.css$/,
   /^(background|media-store|messaging)\.js$/,
   /^(lib|popup|options|queue)\/([\w-]+\/)*[\w-]+\.js$/,
-  /^pkg\/keypost(_spare)?\.js$/,
-  /^pkg\/keypost_bg\.wasm$/,
+  /^pkg\/keypost(_spare|_page)?\.js$/,
+  /^pkg\/keypost(_page)?_bg\.wasm$/,
   /^pkg\/snippets\/([\w.-]+\/)*[\w.-]+\.js$/,
 ];
 
@@ -50,6 +51,7 @@ test('the release zip holds only what the extension loads', { skip: !existsSync(
   const stray = names.filter((n) => !ALLOWED.some((re) => re.test(n)));
   assert.deepEqual(stray, [], `not on the allow-list: ${stray.join(', ')}`);
   for (const needed of ['manifest.json', 'background.js', 'pkg/keypost.js', 'pkg/keypost_bg.wasm',
+    'pkg/keypost_page.js', 'pkg/keypost_page_bg.wasm',
     '_locales/en/messages.json', 'popup.html', 'options.html', 'queue.html']) {
     assert.ok(names.includes(needed), `${needed} is missing`);
   }

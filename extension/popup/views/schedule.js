@@ -3,6 +3,7 @@ import { $, el, show } from '../../lib/dom.js';
 import { t, errorText } from '../../lib/i18n.js';
 import { localDateTimeInput, timeZone, dateTime, handleOf } from '../../lib/format.js';
 import { latePolicyFields } from '../../lib/late-policy.js';
+import { repeatFields, ruleText } from '../../lib/repeat-fields.js';
 import { currentAccount } from '../store.js';
 
 /** @param {import('../store.js').Store} store @param {import('../effects.js').Effects} fx */
@@ -15,6 +16,8 @@ export function mountSchedule(store, fx) {
   });
   // The post's own late policy ("use my default": none).
   const late = latePolicyFields($('schedule-late-box'), { id: 'schedule-late', labelKey: 'latePolicyLabel', withDefault: true });
+  // Repeat (none by default): the core checks the rule and the texts.
+  const repeat = repeatFields($('schedule-repeat-box'), { id: 'schedule-repeat', withNone: true });
   // The next post that waits for its time (the core's badge answer), shown beside the limits.
   const showNext = async () => {
     const answer = await fx.scheduleSummary();
@@ -48,11 +51,19 @@ export function mountSchedule(store, fx) {
     const due = new Date(at.value).getTime(); // datetime-local is read in the user's zone
     const button = $('schedule');
     button.disabled = true;
-    const answer = await fx.schedule(due, late.get());
+    const answer = await fx.schedule(due, late.get(), repeat.get());
     button.disabled = false;
     if (!answer) return;
     if (answer.error) {
       note({ kind: 'error', text: errorText(answer.error) });
+      return;
+    }
+    const { words } = /** @type {{words?: import('../../lib/protocol.js').SeriesView['words']}} */ (answer.ok);
+    if (words) {
+      note({ kind: 'ok', text: t('repeatScheduled', [dateTime(answer.ok.due_at_ms), handleOf(account), ruleText(words)]) });
+      at.value = '';
+      repeat.reset();
+      void showNext();
       return;
     }
     const warn = answer.ok.warning;

@@ -19,6 +19,7 @@ mod notify;
 mod plans;
 mod repeat;
 mod run;
+pub mod slots;
 mod store;
 mod view;
 
@@ -146,7 +147,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             due_at_ms,
             late_policy,
             repeat: None,
-        } => add(account_id, posts, due_at_ms, late_policy).await?,
+        } => add(account_id, posts, Due::At(due_at_ms), late_policy).await?,
         Msg::ScheduleAdd {
             account_id,
             posts,
@@ -260,29 +261,51 @@ async fn check_posts(account_id: &str, posts: &[PostInput]) -> Result<(), AppErr
     msg_compose::check_stored_media(posts).await
 }
 
+/// When an added item is due.
+pub(super) enum Due {
+    /// At this instant, Unix milliseconds (`schedule_add`).
+    At(u64),
+    /// In the account's next free slot (`schedule_add_to_queue`), found by the core under the
+    /// queue's lock, so two adds never take the same slot.
+    NextSlot(Vec<crate::slots::Slot>),
+}
+
 /// Plans a post or thread; warns when it would take the account over the 24-hour limit X
-/// last announced for it.
+/// last announced for it. The answer is `{id, due_at_ms, warning?}`.
 async fn add(
     account_id: String,
     posts: Vec<PostInput>,
-    due_at_ms: u64,
+    due: Due,
     late_policy: Option<LatePolicy>,
 ) -> Result<Value, AppError> {
     let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
     check_posts(&account_id, &posts).await?;
-    let draft = Draft {
-        account_id: account_id.clone(),
-        posts: planned(posts),
-        due_at_ms,
-    };
+    let posts = planned(posts);
     // The contents are sealed with the session's key: locked meanwhile, nothing is stored.
-    let (id, planned_count) = with_queue_unlocked(|q, now| {
+    let added = with_queue_unlocked(|q, now| {
+        let due_at_ms = match due {
+            Due::At(at) => at,
+            Due::NextSlot(slots) => match next_slot(q, &account_id, &slots, now) {
+                Ok(at) => at,
+                Err(e) => return Ok(Err(e)),
+            },
+        };
+        let draft = Draft {
+            account_id: account_id.clone(),
+            posts,
+            due_at_ms,
+        };
         let id = q.add(draft, now)?;
         q.set_late_policy(id, late_policy)?;
-        Ok((id, q.busiest_window(&account_id, due_at_ms)))
+        Ok(Ok((
+            id,
+            due_at_ms,
+            q.busiest_window(&account_id, due_at_ms),
+        )))
     })
     .await?;
-    let mut answer = json!({ "id": id.0 });
+    let (id, due_at_ms, planned_count) = added?;
+    let mut answer = json!({ "id": id.0, "due_at_ms": due_at_ms });
     if let Some(limit) = store::known_limit(&account_id).await?
         && planned_count as u64 > limit.limit
     {
@@ -293,6 +316,25 @@ async fn add(
         });
     }
     Ok(answer)
+}
+
+/// The account's next free slot in the browser's zone: free of the due times of its waiting
+/// items (the core decides, [`crate::slots::next_free`]).
+fn next_slot(
+    q: &Queue,
+    account_id: &str,
+    slots: &[crate::slots::Slot],
+    now_ms: u64,
+) -> Result<u64, crate::slots::SlotError> {
+    let taken: Vec<i64> = q
+        .items()
+        .iter()
+        .filter(|i| !i.is_finished() && i.account_id == account_id)
+        .map(|i| i64::try_from(i.due_at_ms).unwrap_or(i64::MAX))
+        .collect();
+    let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
+    let at = crate::slots::next_free(slots, &taken, now, &plans::BrowserZone)?;
+    Ok(u64::try_from(at).unwrap_or_default())
 }
 
 /// Replaces the posts of an item, checked against its account's length limit.

@@ -58,7 +58,8 @@ async fn spec_of(
     Ok(spec)
 }
 
-/// Starts a series: `{id, series_id}` (`id` is its first occurrence's item).
+/// Starts a series: `{id, series_id, due_at_ms, words}` (`id` and `due_at_ms` are its first
+/// occurrence's: the rule may put it later than the time asked, on the first matching day).
 pub async fn add(
     account_id: String,
     posts: Vec<PostInput>,
@@ -68,9 +69,13 @@ pub async fn add(
 ) -> Result<Value, AppError> {
     let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
     let spec = spec_of(account_id, posts, due_at_ms, input, late_policy).await?;
-    let (series, item) =
-        store::with_queue_unlocked(|q, now| q.add_series(spec, &BrowserZone, now)).await?;
-    Ok(json!({ "id": item.0, "series_id": series.0 }))
+    let words = rule_words(&spec.rule);
+    let (series, item, due_at_ms) = store::with_queue_unlocked(|q, now| {
+        let (series, item) = q.add_series(spec, &BrowserZone, now)?;
+        Ok((series, item, q.get(item).map(|i| i.due_at_ms)))
+    })
+    .await?;
+    Ok(json!({ "id": item.0, "series_id": series.0, "due_at_ms": due_at_ms, "words": words }))
 }
 
 /// Changes a series (same account): future occurrences, and the waiting one if nothing of it
@@ -118,6 +123,7 @@ pub async fn list() -> Result<Value, AppError> {
                 "words": rule_words(&s.spec.rule),
                 "rule": s.spec.rule,
                 "variation": s.spec.variation,
+                "late_policy": s.spec.late_policy,
                 "text": s.spec.text,
                 "contents_available": s.has_texts(),
                 "sent": s.sent,

@@ -1,15 +1,16 @@
-//! A real zone's rules for the native tests of local-time code, with no zone database:
-//! Europe/Berlin (+01:00, +02:00 from the last Sunday of March 01:00 UTC to the last Sunday of
-//! October 01:00 UTC), and a UTC date-time helper.
+//! Time zones and instants for the native tests of local-time rules (`#[path]`-included by
+//! `tests/recur.rs` and `tests/slots.rs`), without a zone database.
 
 // Each test file uses a part of this.
 #![allow(dead_code)]
+
 use keypost::civil::{self, Civil, DAY};
 
 /// One hour, in milliseconds.
 pub const HOUR: i64 = 3_600_000;
 
-/// Europe/Berlin's offset at an instant (the EU rule, in force since 1996).
+/// Europe/Berlin's offset at an instant (the EU rule, in force since 1996): +01:00, and
+/// +02:00 from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC.
 pub fn berlin(utc_ms: i64) -> i64 {
     let year = Civil::of(utc_ms).year;
     let last_sunday = |month: u32| {
@@ -25,7 +26,7 @@ pub fn berlin(utc_ms: i64) -> i64 {
     }
 }
 
-/// The instant of a UTC date-time, Unix milliseconds.
+/// The instant of a UTC date and time, Unix milliseconds.
 pub fn utc(y: i64, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
     Civil {
         year: y,

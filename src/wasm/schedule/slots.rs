@@ -1,0 +1,188 @@
+//! Posting slots in the worker: the slots record (`storage.local` key `slots`, every account's
+//! slots in one record with one owner, [`change`]), its messages, and "Add to queue", which
+//! takes the next free slot through the same add path as `schedule_add` ([`super::add`]).
+//!
+//! The core decides ([`crate::slots`]): validation, the next free slot, the week's local days;
+//! the zone is the browser's ([`super::plans::BrowserZone`]). Pages never compute slot times.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::plans::BrowserZone;
+use super::{Due, store};
+use crate::compose::PostInput;
+use crate::schedule::LatePolicy;
+use crate::slots::{self, Slot, SlotError};
+use crate::wasm::error::Coded;
+use crate::wasm::platform::{self, Area};
+use crate::wasm::{AppError, session};
+
+/// `storage.local` key of every account's slots: `{account_id: [slot]}`.
+const SLOTS_KEY: &str = "slots";
+
+/// The slots record's one owner: a change reads, applies and stores under this lock, with no
+/// other wait in between.
+static SLOTS_LOCK: async_lock::Mutex<()> = async_lock::Mutex::new(());
+
+type Record = HashMap<String, Vec<Slot>>;
+
+async fn load() -> Result<Record, AppError> {
+    Ok(platform::get(Area::Local, SLOTS_KEY)
+        .await?
+        .unwrap_or_default())
+}
+
+/// Applies `change` to the stored record and stores it, serialised with every other change.
+/// A refusal (`Err`) stores nothing.
+async fn change<T>(change: impl FnOnce(&mut Record) -> Result<T, AppError>) -> Result<T, AppError> {
+    let _guard = SLOTS_LOCK.lock().await;
+    let mut record = load().await?;
+    let answer = change(&mut record)?;
+    platform::set(Area::Local, SLOTS_KEY, &record).await?;
+    Ok(answer)
+}
+
+/// The slots of one account (none when it has none), read under the owner's lock.
+pub async fn of(account_id: &str) -> Result<Vec<Slot>, AppError> {
+    let _guard = SLOTS_LOCK.lock().await;
+    Ok(load().await?.remove(account_id).unwrap_or_default())
+}
+
+/// Drops the slots of a removed account (a storage fault is only a stale entry: it names an
+/// account that no longer exists and is never shown).
+pub async fn forget(account_id: &str) {
+    let _ = change(|record| Ok(record.remove(account_id))).await;
+}
+
+impl Coded for SlotError {
+    fn code(&self) -> &'static str {
+        SlotError::code(*self)
+    }
+
+    fn details(&self) -> Map<String, Value> {
+        let mut details = Map::new();
+        if let Some(index) = self.index() {
+            details.insert("index".to_owned(), json!(index));
+        }
+        match self {
+            SlotError::TooMany { count } => {
+                details.insert("count".to_owned(), json!(count));
+                details.insert("max".to_owned(), json!(slots::MAX_SLOTS));
+            }
+            SlotError::NoneFree { weeks } => {
+                details.insert("weeks".to_owned(), json!(weeks));
+            }
+            _ => {}
+        }
+        details
+    }
+}
+
+/// Slot messages.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Msg {
+    /// Every account's slots.
+    SlotsGet,
+    /// Replaces one account's slots (an empty list removes them).
+    SlotsSet {
+        /// The account.
+        account_id: String,
+        /// Its slots.
+        slots: Vec<Slot>,
+    },
+    /// The coming seven local days with the waiting items due on each.
+    SlotsWeek,
+    /// Plans a post or thread in the account's next free slot.
+    ScheduleAddToQueue {
+        /// The account that posts.
+        account_id: String,
+        /// The posts, in thread order.
+        posts: Vec<PostInput>,
+        /// What to do if it is found late; absent follows the default setting.
+        #[serde(default)]
+        late_policy: Option<LatePolicy>,
+    },
+}
+
+/// Handles a slot message.
+pub async fn handle(msg: Msg) -> Result<Value, AppError> {
+    match msg {
+        Msg::SlotsGet => {
+            let _guard = SLOTS_LOCK.lock().await;
+            Ok(json!({ "accounts": load().await? }))
+        }
+        Msg::SlotsSet { account_id, slots } => set(account_id, slots).await,
+        Msg::SlotsWeek => week().await,
+        Msg::ScheduleAddToQueue {
+            account_id,
+            posts,
+            late_policy,
+        } => {
+            let slots = of(&account_id).await?;
+            if slots.is_empty() {
+                return Err(SlotError::NoSlots.into());
+            }
+            let answer = super::add(account_id, posts, Due::NextSlot(slots), late_policy).await?;
+            super::run::kick();
+            Ok(answer)
+        }
+    }
+}
+
+/// Checks and stores one account's slots: `{slots}` in their stored form, or the core's refusal
+/// with nothing changed. The account must exist (the vault unlocked).
+async fn set(account_id: String, input: Vec<Slot>) -> Result<Value, AppError> {
+    let checked = slots::validate(&input)?;
+    let open = session::open(true).await?;
+    if open.doc.get(&account_id).is_none() {
+        return Err(AppError::new("account_not_found"));
+    }
+    drop(open);
+    let stored = checked.clone();
+    change(move |record| {
+        if stored.is_empty() {
+            record.remove(&account_id);
+        } else {
+            record.insert(account_id, stored);
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(json!({ "slots": checked }))
+}
+
+/// `{days: [{date, weekday, items: [{id, account_id, username, due_at_ms}]}]}`: the coming
+/// seven local days (today first) and the waiting items due on each, earliest first.
+async fn week() -> Result<Value, AppError> {
+    let queue = store::read().await?;
+    let names = store::usernames().await?;
+    let waiting: Vec<_> = queue.items().iter().filter(|i| !i.is_finished()).collect();
+    let due: Vec<i64> = waiting
+        .iter()
+        .map(|i| i64::try_from(i.due_at_ms).unwrap_or(i64::MAX))
+        .collect();
+    let now = i64::try_from(platform::now_ms()).unwrap_or(i64::MAX);
+    let days: Vec<Value> = slots::week_view(&due, now, &BrowserZone)
+        .into_iter()
+        .map(|day| {
+            let items: Vec<Value> = day
+                .items
+                .iter()
+                .filter_map(|&i| waiting.get(i))
+                .map(|item| {
+                    json!({
+                        "id": item.id.0,
+                        "account_id": item.account_id,
+                        "username": names.get(&item.account_id),
+                        "due_at_ms": item.due_at_ms,
+                    })
+                })
+                .collect();
+            json!({ "date": day.date, "weekday": day.weekday, "items": items })
+        })
+        .collect();
+    Ok(json!({ "days": days }))
+}
