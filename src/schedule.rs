@@ -480,6 +480,12 @@ impl Item {
                 }
                 allowed
             }
+            // Only while nothing of it went to X and it has not been judged late yet.
+            Op::LatePolicy => {
+                self.posted.is_empty()
+                    && self.doubt_since_ms.is_none()
+                    && matches!(self.state, S::Scheduled { .. } | S::NeedsUnlock { .. })
+            }
             Op::Cancel => !matches!(
                 self.state,
                 S::Sending { .. } | S::Sent { .. } | S::Cancelled { .. } | S::Skipped { .. }
@@ -963,13 +969,27 @@ impl Queue {
         Ok(())
     }
 
-    /// Cancels an item that is not being sent and not finished. Steps already on X stay
-    /// recorded.
+    /// Cancels an item that is not being sent and not finished (a late one held to ask first
+    /// is skipped instead: its state says it was too late, not withdrawn). Steps already on X
+    /// stay recorded.
     pub fn cancel(&mut self, id: ItemId, now_ms: u64) -> Result<(), ScheduleError> {
         let item = self.item_mut(id)?;
         item.check(Op::Cancel)?;
-        item.log(now_ms, "cancelled");
-        item.state = State::Cancelled { at_ms: now_ms };
+        // A late post held to ask first, and not wanted: skipped, as its policy would have.
+        let late_held = matches!(
+            item.state,
+            State::NeedsConfirmation {
+                reason: ConfirmReason::Late,
+                ..
+            }
+        );
+        if late_held {
+            item.log(now_ms, "skipped");
+            item.state = State::Skipped { at_ms: now_ms };
+        } else {
+            item.log(now_ms, "cancelled");
+            item.state = State::Cancelled { at_ms: now_ms };
+        }
         Ok(())
     }
 

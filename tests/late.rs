@@ -311,3 +311,51 @@ fn a_stored_queue_keeps_the_policy_and_older_queues_load() {
 }
 
 const HOUR: u64 = 60 * MINUTE_MS;
+
+#[test]
+fn skipping_a_post_that_asked_first_shows_it_skipped_and_the_policy_changes_only_before_it_is_judged()
+ {
+    let now = T0 + 45 * MINUTE_MS;
+    let (mut q, [post_late, ask, skip, default_one]) = three_policies();
+    // Before anything is late, each waiting post's own policy may change (or be cleared).
+    assert!(
+        q.get(default_one)
+            .unwrap()
+            .allowed_ops()
+            .contains(&Op::LatePolicy)
+    );
+    q.set_late_policy(default_one, Some(LatePolicy::PostLate))
+        .unwrap();
+    q.set_late_policy(post_late, None).unwrap();
+    assert_eq!(q.get(post_late).unwrap().late_policy, None);
+    let report = q.apply_late(now, LatePolicy::Ask);
+    assert!(
+        report
+            .entries
+            .iter()
+            .any(|e| e.id == default_one && e.decision == LateDecision::Send)
+    );
+    // Judged late: the policy can no longer change, and asking to is refused unchanged.
+    let before = q.clone();
+    for id in [ask, skip] {
+        assert!(!q.get(id).unwrap().allowed_ops().contains(&Op::LatePolicy));
+        assert!(matches!(
+            q.set_late_policy(id, Some(LatePolicy::PostLate)),
+            Err(ScheduleError::IllegalTransition { .. })
+        ));
+    }
+    assert_eq!(q, before);
+    // "Skip" on the post that asked first: skipped, not cancelled; it can still be posted now.
+    q.cancel(ask, now + MINUTE_MS).unwrap();
+    assert_eq!(
+        q.get(ask).unwrap().state,
+        State::Skipped {
+            at_ms: now + MINUTE_MS
+        }
+    );
+    assert!(q.get(ask).unwrap().allowed_ops().contains(&Op::PostNow));
+    // Cancelling a post that is not late stays a cancel.
+    let later = q.add(draft("later", now + 3_600_000), now).unwrap();
+    q.cancel(later, now).unwrap();
+    assert_eq!(kind(&q, later), StateKind::Cancelled);
+}

@@ -12,10 +12,10 @@ use std::collections::HashMap;
 use keypost::http::HttpResponse;
 use keypost::schedule::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, ConfirmReason, DAY_MS, DEFAULT_RATE_LIMIT_WAIT_MS,
-    DUPLICATE_GUARD_MS, Draft, HOUR_MS, ItemId, LATE_THRESHOLD_MS, MAX_AHEAD_MS, MAX_ATTEMPTS,
-    MAX_RATE_LIMIT_WAIT_MS, MINUTE_MS, MediaRef, Op, Outcome, PlannedPost, PostedVia, Queue,
-    RESET_SLACK_MS, Resolution, ResolutionInput, ResolutionKind, SCHEDULE_GRACE_MS, ScheduleError,
-    State, StateKind, backoff_ms,
+    DUPLICATE_GUARD_MS, Draft, HOUR_MS, ItemId, LATE_THRESHOLD_MS, LatePolicy, MAX_AHEAD_MS,
+    MAX_ATTEMPTS, MAX_RATE_LIMIT_WAIT_MS, MINUTE_MS, MediaRef, Op, Outcome, PlannedPost, PostedVia,
+    Queue, RESET_SLACK_MS, Resolution, ResolutionInput, ResolutionKind, SCHEDULE_GRACE_MS,
+    ScheduleError, State, StateKind, backoff_ms,
 };
 
 /// 2027-01-15T08:00:00Z, an arbitrary "now".
@@ -1325,7 +1325,7 @@ fn expected_kind(kind: &str) -> StateKind {
 #[test]
 fn every_operation_is_allowed_exactly_from_its_source_states() {
     type Op = fn(&mut Queue, ItemId, u64) -> Result<(), ScheduleError>;
-    let ops: [(&str, Op, &[&str]); 10] = [
+    let ops: [(&str, Op, &[&str]); 11] = [
         (
             "edit",
             |q, id, _| {
@@ -1352,6 +1352,11 @@ fn every_operation_is_allowed_exactly_from_its_source_states() {
                 "needs_unlock",
                 "confirm_late",
             ],
+        ),
+        (
+            "late_policy",
+            |q, id, _| q.set_late_policy(id, Some(LatePolicy::Ask)),
+            &["scheduled", "needs_unlock"],
         ),
         (
             "cancel",
@@ -1465,6 +1470,7 @@ fn apply_user_op(q: &mut Queue, op: Op, id: ItemId, now: u64) -> Result<(), Sche
             *q = sent;
             send
         }
+        Op::LatePolicy => q.set_late_policy(id, Some(LatePolicy::PostLate)),
         Op::Cancel => q.cancel(id, now),
         Op::Remove => q.remove(id).map(|_| ()),
         Op::Begin | Op::Complete => unreachable!("not a user operation"),
@@ -1537,7 +1543,7 @@ fn actions_per_state_are_what_the_queue_page_shows() {
     assert_eq!(
         names("scheduled"),
         (
-            vec!["edit", "reschedule", "post_now", "cancel"],
+            vec!["edit", "reschedule", "late_policy", "post_now", "cancel"],
             none.clone()
         )
     );
@@ -1553,7 +1559,10 @@ fn actions_per_state_are_what_the_queue_page_shows() {
     );
     assert_eq!(
         names("needs_unlock"),
-        (vec!["edit", "reschedule", "cancel"], none.clone())
+        (
+            vec!["edit", "reschedule", "late_policy", "cancel"],
+            none.clone()
+        )
     );
     // In doubt: no reschedule and no post_now; the user says whether it is on X.
     assert_eq!(
@@ -2333,6 +2342,7 @@ fn simulate(seed: u64, items: u64, ticks: u32) -> (usize, usize, usize) {
                     | StateKind::Failed
                     | StateKind::NeedsConfirmation
                     | StateKind::Cancelled
+                    | StateKind::Skipped
             ),
             "item {} ended {k:?}",
             item.id

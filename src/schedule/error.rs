@@ -11,6 +11,8 @@ pub enum Op {
     Edit,
     /// [`Queue::reschedule`](super::Queue::reschedule)
     Reschedule,
+    /// [`Queue::set_late_policy`](super::Queue::set_late_policy)
+    LatePolicy,
     /// [`Queue::cancel`](super::Queue::cancel)
     Cancel,
     /// [`Queue::post_now`](super::Queue::post_now)
@@ -30,9 +32,10 @@ pub enum Op {
 impl Op {
     /// The operations a user asks for (the queue page's actions), in the order it shows them.
     /// Their names are the suffixes of the schedule messages (`schedule_edit`, ...).
-    pub const USER: [Op; 7] = [
+    pub const USER: [Op; 8] = [
         Op::Edit,
         Op::Reschedule,
+        Op::LatePolicy,
         Op::PostNow,
         Op::Retry,
         Op::Resolve,
@@ -45,6 +48,7 @@ impl Op {
         match self {
             Op::Edit => "edit",
             Op::Reschedule => "reschedule",
+            Op::LatePolicy => "late_policy",
             Op::Cancel => "cancel",
             Op::PostNow => "post_now",
             Op::Retry => "retry",

@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ConfirmReason, Item, ItemId, LATE_THRESHOLD_MS, MINUTE_MS, Queue, ScheduleError, State,
+    ConfirmReason, Item, ItemId, LATE_THRESHOLD_MS, MINUTE_MS, Op, Queue, ScheduleError, State,
 };
 
 /// The most minutes "skip after N minutes late" may name (one week).
@@ -164,7 +164,8 @@ impl Item {
 }
 
 impl Queue {
-    /// Sets (or, with `None`, clears) the late policy of one item that has not gone yet.
+    /// Sets (or, with `None`, clears) the late policy of one item that has not gone yet and
+    /// has not been judged late ([`Op::LatePolicy`]).
     pub fn set_late_policy(
         &mut self,
         id: ItemId,
@@ -172,6 +173,7 @@ impl Queue {
     ) -> Result<(), ScheduleError> {
         let policy = policy.map(LatePolicy::validate).transpose()?;
         let item = self.item_mut(id)?;
+        item.check(Op::LatePolicy)?;
         item.late_policy = policy;
         Ok(())
     }

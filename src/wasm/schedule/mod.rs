@@ -99,6 +99,13 @@ pub enum Msg {
         /// The new time, Unix milliseconds.
         due_at_ms: u64,
     },
+    /// Sets or clears a waiting item's own late policy.
+    ScheduleLatePolicy {
+        /// The queue's id of the item.
+        id: u64,
+        /// Its policy; `null`: the default setting's.
+        late_policy: Option<LatePolicy>,
+    },
     /// Cancels an item.
     ScheduleCancel {
         /// The queue's id of the item to cancel.
@@ -171,6 +178,9 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         Msg::ScheduleEdit { id, posts } => edit(ItemId(id), posts).await?,
         Msg::ScheduleReschedule { id, due_at_ms } => {
             apply(|q, now| q.reschedule(ItemId(id), due_at_ms, now)).await?
+        }
+        Msg::ScheduleLatePolicy { id, late_policy } => {
+            apply(|q, _| q.set_late_policy(ItemId(id), late_policy)).await?
         }
         Msg::ScheduleCancel { id } => cancel(ItemId(id)).await?,
         Msg::SchedulePostNow { id } => apply(|q, now| q.post_now(ItemId(id), now)).await?,
