@@ -84,7 +84,7 @@ export {};
  *   | {kind: "needs_confirmation", reason: "unknown_outcome"|"late"|"reply_target_unknown", since_ms: number}
  *   | {kind: "cancelled", at_ms: number} | {kind: "skipped", at_ms: number}} ItemState
  */
-/** @typedef {"edit"|"reschedule"|"cancel"|"post_now"|"retry"|"resolve"|"remove"} ItemAction */
+/** @typedef {"edit"|"reschedule"|"late_policy"|"cancel"|"post_now"|"retry"|"resolve"|"remove"} ItemAction */
 /**
  * @typedef {object} ItemView
  * @property {number} id
@@ -147,6 +147,7 @@ export {};
  * @property {{}} schedule_summary
  * @property {{id: number, posts: PostIn[]}} schedule_edit
  * @property {{id: number, due_at_ms: number}} schedule_reschedule
+ * @property {{id: number, late_policy: LatePolicy|null}} schedule_late_policy
  * @property {{id: number}} schedule_cancel
  * @property {{id: number}} schedule_post_now
  * @property {{id: number}} schedule_retry
@@ -193,6 +194,7 @@ export {};
  * @property {ScheduleSummary} schedule_summary
  * @property {{}} schedule_edit
  * @property {{}} schedule_reschedule
+ * @property {{}} schedule_late_policy
  * @property {{}} schedule_cancel
  * @property {{}} schedule_post_now
  * @property {{}} schedule_retry

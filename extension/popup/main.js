@@ -34,8 +34,8 @@ if (!core) {
   mountAccounts(store, fx);
   mountComposer(store, fx, core, Boolean(mediaStore));
   mountSend(store, fx);
-  mountSchedule(store, fx);
-  mountAddToQueue(store, fx);
+  const schedule = mountSchedule(store, fx);
+  mountAddToQueue(store, fx, schedule.latePolicy);
   mountSent(store, fx);
 
   // Locked meanwhile (auto-lock, another page): any "locked" answer shows the unlock form.

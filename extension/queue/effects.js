@@ -53,6 +53,11 @@ export function createEffects({ dispatch }) {
       return settle(id, ask('schedule_edit', { id, posts }));
     },
 
+    /** @param {number} id @param {import('../lib/protocol.js').LatePolicy|null} policy null: the default setting's */
+    latePolicy(id, policy) {
+      return settle(id, ask('schedule_late_policy', { id, late_policy: policy }));
+    },
+
     /** @param {number} id @param {number} dueAtMs */
     reschedule(id, dueAtMs) {
       return settle(id, ask('schedule_reschedule', { id, due_at_ms: dueAtMs }));

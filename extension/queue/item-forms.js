@@ -4,6 +4,7 @@
 import { el } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { localDateTimeInput, timeZone } from '../lib/format.js';
+import { latePolicyFields } from '../lib/late-policy.js';
 
 /** @typedef {import('../lib/protocol.js').ItemView} ItemView */
 
@@ -43,6 +44,28 @@ export function rescheduleForm(item, busy) {
     el('label', { htmlFor: id, textContent: t('queueNewTimeIn', [timeZone()]) }),
     el('input', { id, type: 'datetime-local', value, required: true }),
     formButtons('queueReschedule', busy));
+}
+
+/** The late-policy fields of each open late-policy form, read when it is submitted. */
+const latePolicies = new WeakMap();
+
+/** The item's own late policy, or "use my default". @param {ItemView} item @param {boolean} busy */
+export function latePolicyForm(item, busy) {
+  const box = el('div');
+  const fields = latePolicyFields(box, { id: `late-${item.id}`, labelKey: 'latePolicyLabel', withDefault: true });
+  if (item.late_policy) fields.set(item.late_policy);
+  const form = el('form', { className: 'inline', dataset: { form: 'late_policy', id: String(item.id) } }, box, formButtons('queueSave', busy));
+  latePolicies.set(form, fields.get);
+  return form;
+}
+
+/**
+ * The policy a late-policy form holds (null: the default setting's).
+ * @param {HTMLFormElement} form
+ * @returns {import('../lib/protocol.js').LatePolicy|null}
+ */
+export function latePolicyOf(form) {
+  return latePolicies.get(form)?.() ?? null;
 }
 
 /**

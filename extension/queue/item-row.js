@@ -2,7 +2,7 @@
 // links of what is on X, and one button per action the core allows (ItemView.actions).
 import { el, fromTemplate } from '../lib/dom.js';
 import { t, errorText, uiLanguage } from '../lib/i18n.js';
-import { editForm, rescheduleForm, resolveBox } from './item-forms.js';
+import { editForm, rescheduleForm, latePolicyForm, resolveBox } from './item-forms.js';
 
 /** @typedef {import('../lib/protocol.js').ItemView} ItemView */
 
@@ -16,6 +16,7 @@ const STATE_KEYS = {
 const ACTIONS = {
   edit: { key: 'queueEdit' },
   reschedule: { key: 'queueReschedule' },
+  late_policy: { key: 'queueLatePolicy' },
   post_now: { key: 'queuePostNow' },
   retry: { key: 'queueRetry', className: 'primary' },
   cancel: { key: 'queueCancel', className: 'danger' },
@@ -39,7 +40,7 @@ export function countdown(atMs, offset) {
 
 /**
  * @param {ItemView} item
- * @param {{upcoming: boolean, offset: number, form: 'edit'|'reschedule'|null, busy: boolean}} view
+ * @param {{upcoming: boolean, offset: number, form: import('./store.js').FormKind|null, busy: boolean}} view
  */
 export function itemRow(item, { upcoming, offset, form, busy }) {
   const kind = item.state.kind;
@@ -84,11 +85,12 @@ export function itemRow(item, { upcoming, offset, form, busy }) {
     const key = askedLate && action === 'cancel' ? 'queueSkip' : ACTIONS[action].key;
     return el('button', {
       type: 'button', className, textContent: t(key), disabled: busy, dataset: { action },
-      attrs: action === 'edit' || action === 'reschedule' ? { 'aria-expanded': String(form === action) } : {},
+      attrs: action === 'edit' || action === 'reschedule' || action === 'late_policy' ? { 'aria-expanded': String(form === action) } : {},
     });
   });
   if (buttons.length) li.append(el('div', { className: 'actions' }, ...buttons));
   if (form === 'edit') li.append(editForm(item, busy));
   if (form === 'reschedule') li.append(rescheduleForm(item, busy));
+  if (form === 'late_policy') li.append(latePolicyForm(item, busy));
   return li;
 }

@@ -13,6 +13,7 @@ import { createStore, shown } from './store.js';
 import { createEffects } from './effects.js';
 import { mountLists } from './lists.js';
 import { countdown } from './item-row.js';
+import { latePolicyOf } from './item-forms.js';
 import { mountImport } from './import.js';
 import { mountSlots } from './slots.js';
 import { mountWeek } from './week.js';
@@ -45,7 +46,7 @@ for (const list of [$('upcoming'), $('past')]) {
     const item = li && itemOf(li.dataset.id ?? '');
     if (!button || !item) return;
     const { action, resolve, form } = button.dataset;
-    if (action === 'edit' || action === 'reschedule') store.dispatch({ type: 'open', id: item.id, form: action });
+    if (action === 'edit' || action === 'reschedule' || action === 'late_policy') store.dispatch({ type: 'open', id: item.id, form: action });
     else if (action) fx.simple(action, item.id);
     else if (form === 'close') store.dispatch({ type: 'close' });
     else if (resolve === 'send') fx.resolve(item.id, { kind: 'send' });
@@ -62,6 +63,8 @@ for (const list of [$('upcoming'), $('past')]) {
     if (form.dataset.form === 'edit') {
       const texts = [...form.querySelectorAll('textarea')].map((a) => /** @type {HTMLTextAreaElement} */ (a).value);
       fx.edit(item.id, item.posts.map((post, i) => ({ text: texts[i] ?? post.text, media: post.media })));
+    } else if (form.dataset.form === 'late_policy') {
+      fx.latePolicy(item.id, latePolicyOf(form));
     } else if (form.dataset.form === 'reschedule') {
       const input = /** @type {HTMLInputElement} */ (form.querySelector('input[type=datetime-local]'));
       fx.reschedule(item.id, new Date(input.value).getTime()); // read in the local zone

@@ -8,7 +8,8 @@ import { makeStore } from '../lib/store.js';
 /** @typedef {import('../lib/protocol.js').CoreError} CoreError */
 /** @typedef {{kind: 'ok'|'error', key?: string, error?: CoreError}} Note */
 /** An item's form open under it: its text (one field per post) or a new time. */
-/** @typedef {{id: number, form: 'edit'|'reschedule', busy: boolean}} Editing */
+/** @typedef {'edit'|'reschedule'|'late_policy'} FormKind */
+/** @typedef {{id: number, form: FormKind, busy: boolean}} Editing */
 /**
  * @typedef {object} State
  * @property {ScheduleList|null} list the queue as drawn
@@ -22,7 +23,7 @@ import { makeStore } from '../lib/store.js';
  */
 /**
  * @typedef {{type: 'listed', list: ScheduleList, pageNowMs: number}
- *   | {type: 'open', id: number, form: 'edit'|'reschedule'} | {type: 'close'}
+ *   | {type: 'open', id: number, form: FormKind} | {type: 'close'}
  *   | {type: 'acting', id: number} | {type: 'acted', id: number, error?: CoreError}
  *   | {type: 'failed', error: CoreError} | {type: 'damaged'}} Action
  */

@@ -27,6 +27,7 @@ export const PASSPHRASES = {
   late: 'late posts test passphrase 64',
   slots: 'posting slots test passphrase 23',
   repeat: 'recurring posts test passphrase 19',
+  lateChoice: 'late choice test passphrase 88',
 };
 
 // What the at-rest test writes (a draft, a scheduled post and its alt text, a sent post): the

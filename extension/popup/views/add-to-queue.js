@@ -6,8 +6,12 @@ import { dateTime, handleOf } from '../../lib/format.js';
 import { ask } from '../../lib/rpc.js';
 import { currentAccount } from '../store.js';
 
-/** @param {import('../store.js').Store} store @param {import('../effects.js').Effects} fx */
-export function mountAddToQueue(store, fx) {
+/**
+ * @param {import('../store.js').Store} store
+ * @param {import('../effects.js').Effects} fx
+ * @param {() => import('../../lib/protocol.js').LatePolicy|null} latePolicy the schedule box's choice
+ */
+export function mountAddToQueue(store, fx, latePolicy) {
   const button = /** @type {HTMLButtonElement} */ ($('add-to-queue'));
   const hint = $('add-to-queue-hint');
   const note = (/** @type {import('../store.js').Note} */ n) => store.dispatch({ type: 'schedule_note', note: n });
@@ -36,7 +40,7 @@ export function mountAddToQueue(store, fx) {
       return;
     }
     button.disabled = true;
-    const answer = await fx.schedule(null);
+    const answer = await fx.schedule(null, latePolicy());
     button.disabled = false;
     if (!answer) return;
     if (answer.error) {

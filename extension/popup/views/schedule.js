@@ -84,4 +84,6 @@ export function mountSchedule(store, fx) {
     box.dataset.kind = n?.kind ?? 'ok';
     show(box, Boolean(n));
   });
+  // Add to queue uses the late policy chosen here too.
+  return { latePolicy: late.get };
 }
