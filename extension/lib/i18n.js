@@ -34,6 +34,9 @@ function detailArgs(error) {
   }
   if (error.field) args.push(fieldLabel(error.field));
   if (error.detail) args.push(String(error.detail));
+  // A limit the core names (slot_too_many's max, slot_none_free's weeks): the text never repeats it.
+  if (error.max != null) args.push(String(error.max));
+  if (error.weeks != null) args.push(String(error.weeks));
   return args;
 }
 

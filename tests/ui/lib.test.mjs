@@ -85,3 +85,8 @@ test('a post link uses the URL X gave, else the handle', () => {
   assert.equal(postUrl({ id: '5', url: 'https://x.com/a/status/5' }, 'b'), 'https://x.com/a/status/5');
   assert.equal(postUrl({ id: '5' }, 'b'), 'https://x.com/b/status/5');
 });
+
+test('a limit the core names in its refusal is the number the message shows', () => {
+  assert.equal(errorText({ code: 'slot_too_many', index: 28, count: 29, max: 28 }), 'An account can have at most 28 slots.');
+  assert.match(errorText({ code: 'slot_none_free', weeks: 12 }), /^Every slot of the next 12 weeks /);
+});
