@@ -13,21 +13,14 @@ use keypost::schedule::{
 };
 use keypost::x::RateLimits;
 
+#[path = "support/http.rs"]
+mod http;
+
 /// 2027-01-15T08:00:00Z.
 const T0: u64 = 1_800_000_000_000;
 const S0: u64 = T0 / 1_000;
-
-fn resp(status: u16, headers: &[(&str, &str)]) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-        body: r#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}"#
-            .to_owned(),
-    }
-}
+/// X's body for a 429.
+const TOO_MANY: &str = r#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}"#;
 
 #[test]
 fn the_daily_reset_is_the_spent_allowances_latest() {
@@ -181,4 +174,9 @@ fn a_daily_limit_is_remembered_only_where_x_announced_one() {
         daily_limit_news(403, &RateLimits::default()),
         DailyLimitNews::Silent
     );
+}
+
+/// X's answer with `status` and `headers`, and the body X sends with a 429.
+fn resp(status: u16, headers: &[(&str, &str)]) -> HttpResponse {
+    http::resp(status, headers, TOO_MANY)
 }

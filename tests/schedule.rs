@@ -9,7 +9,6 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use std::collections::HashMap;
 
-use keypost::http::HttpResponse;
 use keypost::schedule::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, ConfirmReason, DAY_MS, DEFAULT_RATE_LIMIT_WAIT_MS,
     DUPLICATE_GUARD_MS, Draft, HOUR_MS, ItemId, LATE_THRESHOLD_MS, LatePolicy, MAX_AHEAD_MS,
@@ -17,6 +16,10 @@ use keypost::schedule::{
     Queue, RESET_SLACK_MS, Resolution, ResolutionInput, ResolutionKind, SCHEDULE_GRACE_MS,
     ScheduleError, State, StateKind, backoff_ms,
 };
+
+#[path = "support/http.rs"]
+mod http;
+use http::resp;
 
 /// 2027-01-15T08:00:00Z, an arbitrary "now".
 const T0: u64 = 1_800_000_000_000;
@@ -625,17 +628,6 @@ fn refusals_fail_at_once_and_only_the_user_retries_them() {
 // ---------------------------------------------------------------------------------------------
 // What X's answers mean
 // ---------------------------------------------------------------------------------------------
-
-fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-        body: body.to_owned(),
-    }
-}
 
 #[test]
 fn answers_to_a_post_map_onto_outcomes() {

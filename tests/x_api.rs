@@ -7,16 +7,9 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use keypost::http::{Body, HttpResponse, Method};
 use keypost::x::{self, AccessLevel, XError};
 
-fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        body: body.to_owned(),
-    }
-}
+#[path = "support/http.rs"]
+mod http;
+use http::resp;
 
 #[test]
 fn each_documented_error_gets_its_own_code() {

@@ -9,13 +9,8 @@ use keypost::http::HttpResponse;
 use keypost::schedule::Outcome;
 use keypost::x::{self, XError};
 
-fn resp(status: u16, body: &str) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: vec![],
-        body: body.to_owned(),
-    }
-}
+#[path = "support/http.rs"]
+mod http;
 
 #[test]
 fn the_reply_restriction_has_its_own_code_in_both_wordings() {
@@ -60,4 +55,9 @@ fn a_read_only_token_refused_on_media_upload_is_read_only() {
     );
     assert_eq!(x::parse_media_initialize(&refused), Err(XError::ReadOnly));
     assert_eq!(x::parse_ok(&refused), Err(XError::ReadOnly));
+}
+
+/// X's answer with `status` and a JSON `body`, no headers.
+fn resp(status: u16, body: &str) -> HttpResponse {
+    http::resp(status, &[], body)
 }
