@@ -22,6 +22,7 @@ let coreLoading;
 
 export function createEffects({ dispatch, getState }) {
   let drawn = 0; // how many statuses were drawn: a refresh overtaken by a newer one is dropped
+  let settingsSaves = 0; // settings_set calls sent: only the latest answer is drawn
 
   /** A vault status to show, with the storage use that goes with the settings. */
   function showStatus(/** @type {VaultStatus} */ status, extra = {}) {
@@ -137,7 +138,11 @@ export function createEffects({ dispatch, getState }) {
 
     /** @param {Partial<import('../lib/protocol.js').Settings>} settings */
     async saveSettings(settings) {
+      const mine = ++settingsSaves;
       const answer = await ask('settings_set', { settings });
+      // A newer change is on its way (the worker applies them in order): its answer is drawn,
+      // not this older one, which would put the previous choice back on screen meanwhile.
+      if (mine !== settingsSaves) return;
       if (answer.error) return dispatch({ type: 'message', note: errorNote(answer.error) });
       showStatus(answer.ok, { keepNotes: true, message: { kind: 'note', key: 'settingsSaved' } });
     },
