@@ -303,14 +303,14 @@ if (chromiumRows.length) {
           return chrome.storage.local.getBytesInUse('queue');
         }, queue);
         const reconcile = [];
-        for (let i = 0; i < Math.min(RUNS, 7); i++) reconcile.push(await wakeOnce(ours.context, page, { type: 'schedule_list' }));
-        const listed = await send(page, { type: 'schedule_list' });
-        if ((listed?.ok?.upcoming?.length ?? 0) !== n) throw new Error(`schedule_list shows ${listed?.ok?.upcoming?.length} of ${n} items`);
+        for (let i = 0; i < Math.min(RUNS, 7); i++) reconcile.push(await wakeOnce(ours.context, page, { type: 'schedule_list', limit: 100 }));
+        const listed = await send(page, { type: 'schedule_list', limit: 100 });
+        if (listed?.ok?.upcoming_total !== n) throw new Error(`schedule_list counts ${listed?.ok?.upcoming_total} of ${n} items`);
         const firstScreen = [];
         const shown = `() => document.querySelector('#upcoming > li') !== null`;
         for (let i = 0; i < Math.min(RUNS, 5); i++) firstScreen.push(await timeToReady(ours.context, ours.url('queue.html'), shown));
         perN[n] = { reconcile: ms(reconcile), firstScreen: ms(firstScreen), bytesPerItem: used / n };
-        out.push({ what: `queue ${n} items: worker start (wake with schedule_list, reconcile first)`, ours: perN[n].reconcile, ...(n === 10000 ? { target: '< 50 ms', met: perN[n].reconcile.median < 50 } : {}) });
+        out.push({ what: `queue ${n} items: worker start (wake with schedule_list limit 100, as the queue page asks; reconcile first)`, ours: perN[n].reconcile, ...(n === 10000 ? { target: '< 50 ms', met: perN[n].reconcile.median < 50 } : {}) });
         out.push({ what: `queue ${n} items: queue view first item shown`, ours: perN[n].firstScreen, ...(n === 10000 ? { target: '< 100 ms', met: perN[n].firstScreen.median < 100 } : {}) });
         out.push({ what: `queue ${n} items: bytes per item in storage.local`, ours: { value: Math.round(perN[n].bytesPerItem), unit: 'B' } });
       }

@@ -827,9 +827,15 @@ impl Queue {
 
     /// Reads a stored queue and checks its invariants.
     pub fn from_json(json: &str) -> Result<Self, ScheduleError> {
-        let mut queue: Queue = serde_json::from_str(json).map_err(|e| ScheduleError::Corrupt {
-            detail: e.to_string(),
-        })?;
+        let queue: UncheckedQueue =
+            serde_json::from_str(json).map_err(|e| ScheduleError::Corrupt {
+                detail: e.to_string(),
+            })?;
+        queue.checked()
+    }
+
+    /// Checks a queue just read and brings its next ids past every id it holds.
+    fn after_read(mut queue: Queue) -> Result<Self, ScheduleError> {
         queue.check()?;
         let max_id = queue.items.iter().map(|i| i.id.0).max();
         if let Some(max_id) = max_id {
@@ -1362,5 +1368,21 @@ impl Queue {
         let mut items: Vec<&Item> = self.items.iter().filter(|i| i.is_finished()).collect();
         items.sort_by_key(|i| std::cmp::Reverse((i.state.finished_at(), i.id)));
         items
+    }
+}
+
+/// A queue as read from storage, not yet checked: [`UncheckedQueue::checked`] makes it a
+/// [`Queue`] (ids unique, next ids past them), as [`Queue::from_json`] does.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct UncheckedQueue(Queue);
+
+impl UncheckedQueue {
+    /// The checked queue.
+    ///
+    /// # Errors
+    /// [`ScheduleError::Corrupt`] when ids repeat.
+    pub fn checked(self) -> Result<Queue, ScheduleError> {
+        Queue::after_read(self.0)
     }
 }

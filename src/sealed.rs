@@ -345,6 +345,33 @@ pub struct StoredQueue {
     series: BTreeMap<String, String>,
 }
 
+/// Just enough of a stored queue to tell the sealed format from a plain queue.
+#[derive(Deserialize)]
+struct FormatProbe {
+    sealed_queue: Option<u32>,
+}
+
+/// [`StoredQueue`] as read, its queue straight into [`Queue`] (checked after).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredQueueIn {
+    sealed_queue: u32,
+    queue: crate::schedule::UncheckedQueue,
+    contents: BTreeMap<String, String>,
+    #[serde(default)]
+    series: BTreeMap<String, String>,
+}
+
+/// [`StoredQueue`] as written, borrowing the queue instead of building a `Value` of it.
+#[derive(Serialize)]
+struct StoredQueueOut<'a> {
+    sealed_queue: u32,
+    queue: &'a Queue,
+    contents: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    series: &'a BTreeMap<String, String>,
+}
+
 /// A queue as loaded, and what is needed to store it again without a key: the sealed contents
 /// of items that were not opened, with their blanked posts, so they are written back as they
 /// were unless they changed.
@@ -354,6 +381,14 @@ pub struct LoadedQueue {
     pub queue: Queue,
     kept: BTreeMap<ItemId, (Vec<PlannedPost>, String)>,
     kept_series: BTreeMap<SeriesId, String>,
+    /// The items opened at load, with their posts then and their sealed contents: stored again
+    /// under the same key and unchanged, an item keeps its sealed contents (no new nonce, no
+    /// encryption: a write of a 10,000-item queue seals only what changed).
+    opened: BTreeMap<ItemId, (Vec<PlannedPost>, String)>,
+    /// The key `opened` was opened with.
+    opened_with: Option<Dek>,
+    /// Whether some item was stored in clear (from before sealing): the next write must seal it.
+    had_clear: bool,
 }
 
 impl LoadedQueue {
@@ -361,6 +396,12 @@ impl LoadedQueue {
     /// contents are not must never be sent (its texts are blank).
     pub fn has_contents(&self, id: ItemId) -> bool {
         !self.kept.contains_key(&id)
+    }
+
+    /// Whether storing the queue again would change what is stored even if the queue did not
+    /// change: some item was in clear and a key is here to seal it.
+    pub fn needs_sealing(&self, dek: Option<&Dek>) -> bool {
+        self.had_clear && dek.is_some()
     }
 
     /// Reads what `storage.local` holds under `queue` (the stored JSON text): a [`StoredQueue`]
@@ -373,30 +414,39 @@ impl LoadedQueue {
         let corrupt = |detail: &str| ScheduleError::Corrupt {
             detail: detail.to_owned(),
         };
-        let value: Value = serde_json::from_str(json).map_err(|e| corrupt(&e.to_string()))?;
-        if value.get("sealed_queue").is_none() {
+        // One pass to tell the format apart (skipping everything else), one to read it: the
+        // queue is read straight into its types, never through a `Value`.
+        let probe: FormatProbe = serde_json::from_str(json).map_err(|e| corrupt(&e.to_string()))?;
+        if probe.sealed_queue.is_none() {
+            let queue = Queue::from_json(json)?;
+            let had_clear = !queue.items().is_empty();
             return Ok(LoadedQueue {
-                queue: Queue::from_json(json)?,
-                kept: BTreeMap::new(),
-                kept_series: BTreeMap::new(),
+                queue,
+                had_clear,
+                ..LoadedQueue::default()
             });
         }
-        let stored: StoredQueue =
-            serde_json::from_value(value).map_err(|e| corrupt(&e.to_string()))?;
+        let stored: StoredQueueIn =
+            serde_json::from_str(json).map_err(|e| corrupt(&e.to_string()))?;
         if stored.sealed_queue != 1 {
             return Err(corrupt("unknown sealed queue version"));
         }
-        let mut queue = Queue::from_json(&stored.queue.to_string())?;
+        let mut queue = stored.queue.checked()?;
         let mut kept = BTreeMap::new();
+        let mut opened = BTreeMap::new();
+        let mut had_clear = false;
         for item in queue.items_mut() {
             let Some(blob) = stored.contents.get(&item.id.0.to_string()) else {
+                had_clear = true;
                 continue;
             };
             item.posts = blanked(&item.posts);
-            let opened = dek
+            let filled = dek
                 .and_then(|dek| open_json::<Contents>(dek, Kind::QueueItem(item.id), blob).ok())
                 .is_some_and(|contents| contents.fill(&mut item.posts));
-            if !opened {
+            if filled {
+                opened.insert(item.id, (item.posts.clone(), blob.clone()));
+            } else {
                 item.posts = blanked(&item.posts);
                 kept.insert(item.id, (item.posts.clone(), blob.clone()));
             }
@@ -406,11 +456,16 @@ impl LoadedQueue {
             queue,
             kept,
             kept_series,
+            opened,
+            opened_with: dek.cloned(),
+            had_clear,
         })
     }
 
     /// The JSON text to store. With `dek` every item's contents are sealed (fresh nonces),
-    /// except an unchanged item that was not opened, whose sealed contents are kept. Without
+    /// except an unchanged item that was not opened, whose sealed contents are kept, and an
+    /// item opened at load with this same key and unchanged since, whose sealed contents are
+    /// stored again as they were. Without
     /// `dek`, items keep their sealed contents; only an item that was in clear when loaded
     /// (stored before sealing) stays in clear.
     ///
@@ -426,10 +481,26 @@ impl LoadedQueue {
         };
         let mut clear = self.queue.clone();
         let mut contents = BTreeMap::new();
+        let same_key = match (dek, &self.opened_with) {
+            (Some(now), Some(then)) => now.same_as(then),
+            _ => false,
+        };
         for item in clear.items_mut() {
             match (self.kept.get(&item.id), dek) {
                 (Some((posts, blob)), _) if *posts == item.posts => {
                     contents.insert(item.id.0.to_string(), blob.clone());
+                }
+                (None, Some(_))
+                    if same_key
+                        && self
+                            .opened
+                            .get(&item.id)
+                            .is_some_and(|(posts, _)| *posts == item.posts) =>
+                {
+                    if let Some((_, blob)) = self.opened.get(&item.id) {
+                        contents.insert(item.id.0.to_string(), blob.clone());
+                    }
+                    item.posts = blanked(&item.posts);
                 }
                 (_, Some(dek)) => {
                     let blob = seal_item(dek, item, entropy).map_err(|e| corrupt(e.code()))?;
@@ -448,13 +519,11 @@ impl LoadedQueue {
         }
         let series = series::seal_all(&mut clear, &self.kept_series, dek, entropy)
             .map_err(|e| corrupt(e.code()))?;
-        let queue: Value =
-            serde_json::from_str(&clear.to_json()?).map_err(|e| corrupt(&e.to_string()))?;
-        serde_json::to_string(&StoredQueue {
+        serde_json::to_string(&StoredQueueOut {
             sealed_queue: 1,
-            queue,
-            contents,
-            series,
+            queue: &clear,
+            contents: &contents,
+            series: &series,
         })
         .map_err(|e| corrupt(&e.to_string()))
     }
@@ -662,8 +731,7 @@ mod tests {
         let k = dek(1);
         let loaded = LoadedQueue {
             queue: queue_with("QUEUE-MARKER text", "ALT-MARKER"),
-            kept: BTreeMap::new(),
-            kept_series: BTreeMap::new(),
+            ..LoadedQueue::default()
         };
         let json = loaded.to_json(Some(&k), &mut Counter(0)).expect("store");
         assert!(!json.contains("QUEUE-MARKER") && !json.contains("ALT-MARKER"));
@@ -737,8 +805,7 @@ mod tests {
         .expect("add");
         let json = LoadedQueue {
             queue: q,
-            kept: BTreeMap::new(),
-            kept_series: BTreeMap::new(),
+            ..LoadedQueue::default()
         }
         .to_json(Some(&k), &mut Counter(0))
         .expect("store");
@@ -761,13 +828,88 @@ mod tests {
     }
 
     #[test]
+    fn a_write_seals_only_what_changed_and_everything_under_another_key() {
+        let k = dek(1);
+        let mut q = queue_with("first", "alt one");
+        q.add(
+            Draft {
+                account_id: "acct".to_owned(),
+                posts: vec![PlannedPost::text("second")],
+                due_at_ms: 4_000_000,
+            },
+            1_000_000,
+        )
+        .expect("add");
+        let json = LoadedQueue {
+            queue: q,
+            ..LoadedQueue::default()
+        }
+        .to_json(Some(&k), &mut Counter(0))
+        .expect("store");
+        let blobs = |json: &str| {
+            serde_json::from_str::<StoredQueue>(json)
+                .expect("stored")
+                .contents
+        };
+        let before = blobs(&json);
+        // Stored again unchanged: the same sealed contents, byte for byte.
+        let loaded = LoadedQueue::from_json(&json, Some(&k)).expect("load");
+        assert_eq!(
+            blobs(&loaded.to_json(Some(&k), &mut Counter(50)).expect("store")),
+            before
+        );
+        // One item edited: only its contents are sealed again, and they open to the edit.
+        let mut edited = LoadedQueue::from_json(&json, Some(&k)).expect("load");
+        let first = edited.queue.items()[0].id;
+        let second = edited.queue.items()[1].id;
+        edited
+            .queue
+            .edit(second, vec![PlannedPost::text("second, edited")])
+            .expect("edit");
+        let after_edit = edited.to_json(Some(&k), &mut Counter(90)).expect("store");
+        let after = blobs(&after_edit);
+        assert_eq!(after[&first.0.to_string()], before[&first.0.to_string()]);
+        assert_ne!(after[&second.0.to_string()], before[&second.0.to_string()]);
+        let reread = LoadedQueue::from_json(&after_edit, Some(&k)).expect("load");
+        assert_eq!(
+            reread.queue.get(second).expect("item").posts[0].text,
+            "second, edited"
+        );
+        assert_eq!(
+            reread.queue.get(first).expect("item").posts[0].text,
+            "first"
+        );
+        // Under another key, nothing is reused: every item opens with the new key only.
+        let other = dek(2);
+        let moved = LoadedQueue::from_json(&json, Some(&k))
+            .expect("load")
+            .to_json(Some(&other), &mut Counter(130))
+            .expect("store");
+        let with_other = LoadedQueue::from_json(&moved, Some(&other)).expect("load");
+        assert!(
+            with_other
+                .queue
+                .items()
+                .iter()
+                .all(|i| with_other.has_contents(i.id))
+        );
+        assert!(
+            LoadedQueue::from_json(&moved, Some(&k))
+                .expect("load")
+                .queue
+                .items()
+                .iter()
+                .all(|i| i.posts.iter().all(|p| p.text.is_empty()))
+        );
+    }
+
+    #[test]
     fn a_stored_queue_reseals_to_a_new_key() {
         let (old, new) = (dek(1), dek(2));
         let original = queue_with("rotate me", "alt");
         let json = LoadedQueue {
             queue: original.clone(),
-            kept: BTreeMap::new(),
-            kept_series: BTreeMap::new(),
+            ..LoadedQueue::default()
         }
         .to_json(Some(&old), &mut Counter(0))
         .expect("store");
@@ -821,8 +963,7 @@ mod tests {
         let (sid, _) = q.add_series(spec, &FixedOffset(0), now).expect("series");
         let loaded = LoadedQueue {
             queue: q,
-            kept: BTreeMap::new(),
-            kept_series: BTreeMap::new(),
+            ..LoadedQueue::default()
         };
         let json = loaded.to_json(Some(&k), &mut Counter(0)).expect("store");
         for marker in ["SERIES-MARKER", "ROT-A", "ROT-B"] {

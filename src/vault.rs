@@ -392,6 +392,12 @@ impl Dek {
         Self(key)
     }
 
+    /// Whether both are the same key.
+    #[must_use]
+    pub fn same_as(&self, other: &Dek) -> bool {
+        self.0[..] == other.0[..]
+    }
+
     /// Standard padded base64, in a zeroizing string.
     #[must_use]
     pub fn to_base64(&self) -> Zeroizing<String> {

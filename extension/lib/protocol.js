@@ -110,7 +110,7 @@ export {};
  * @typedef {{text: string, color: string, queued: number, needs_user: number,
  *   reason: "failed"|"decide"|"unlock"|"locked"|null, next_due_ms: number|null}} ScheduleSummary
  */
-/** @typedef {{now_ms: number, upcoming: ItemView[], past: ItemView[], needs_user: number, summary?: ScheduleSummary}} ScheduleList */
+/** @typedef {{now_ms: number, upcoming: ItemView[], upcoming_total?: number, past: ItemView[], past_total?: number, needs_user: number, summary?: ScheduleSummary}} ScheduleList */
 
 /**
  * Every message: its fields, and what its `ok` holds.
@@ -143,7 +143,7 @@ export {};
  * @property {{}} series_list
  * @property {{id: number, posts: PostIn[], due_at_ms: number, repeat: RepeatIn, late_policy?: LatePolicy}} series_edit
  * @property {{id: number}} series_stop
- * @property {{}} schedule_list
+ * @property {{limit?: number}} schedule_list
  * @property {{}} schedule_summary
  * @property {{id: number, posts: PostIn[]}} schedule_edit
  * @property {{id: number, due_at_ms: number}} schedule_reschedule

@@ -1,12 +1,12 @@
 // The toolbar popup (and the small composer window, popup.html?window=1): unlock, pick an
 // account, write a post or a thread with X's own counting, add images with alt text, post,
 // follow the progress, resume a failed thread, schedule, and see what was sent.
-// Boot: load the core's pure functions and the image store, create the store, mount the
-// views, then ask the core for the vault. See store.js for how state flows.
+// Boot: ask the worker for the vault while the core's pure functions and the image store
+// load, create the store, mount the views, then show the vault as the worker said. See store.js for how state flows.
 import { localize } from '../lib/i18n.js';
 import { bindReveal } from '../lib/reveal.js';
 import { loadCore, showDamaged } from '../lib/core.js';
-import { onLocked } from '../lib/rpc.js';
+import { ask, onLocked } from '../lib/rpc.js';
 import { watchVault } from '../lib/vault-watch.js';
 import { createStore } from './store.js';
 import { createEffects } from './effects.js';
@@ -22,6 +22,8 @@ import { mountSent } from './views/sent.js';
 if (new URLSearchParams(location.search).get('window') === '1') document.body.classList.add('window');
 localize();
 
+// The worker (woken if it was stopped) answers while the page's own core compiles.
+const firstStatus = ask('vault_status');
 const [core, mediaStore] = await Promise.all([loadCore(), import('../media-store.js').catch(() => null)]);
 if (!core) {
   showDamaged(/** @type {HTMLElement} */ (document.querySelector('main')));
@@ -52,5 +54,6 @@ if (!core) {
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') fx.saveNow();
   });
-  await fx.refreshVault();
+  const first = await firstStatus;
+  await fx.refreshVault(first.ok); // without an answer, refreshVault asks again and says why
 }

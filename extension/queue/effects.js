@@ -13,14 +13,14 @@ const SIMPLE = {
   cancel: 'schedule_cancel', post_now: 'schedule_post_now', retry: 'schedule_retry', remove: 'schedule_remove',
 };
 
-/** @param {{dispatch: (action: Action) => void}} store */
-export function createEffects({ dispatch }) {
+/** @param {{dispatch: (action: Action) => void, getState: () => import('./store.js').State}} store */
+export function createEffects({ dispatch, getState }) {
   let started = false;
   let latest = 0; // an older read answering late must not draw over a newer one
 
   async function refresh() {
     const mine = ++latest;
-    const answer = await ask('schedule_list');
+    const answer = await ask('schedule_list', { limit: getState().limit });
     if (mine !== latest) return;
     if (answer.ok) dispatch({ type: 'listed', list: answer.ok, pageNowMs: Date.now() });
     else if (!started && answer.error.code === 'internal') dispatch({ type: 'damaged' });
@@ -41,6 +41,12 @@ export function createEffects({ dispatch }) {
 
   return {
     refresh,
+
+    /** "Show more": the next page of both lists. */
+    more() {
+      dispatch({ type: 'more' });
+      return refresh();
+    },
 
     /** An action that needs only the item (cancel, post now, retry, remove). @param {string} action @param {number} id */
     simple(action, id) {

@@ -4,7 +4,7 @@
 import { $, show, message } from '../lib/dom.js';
 import { t, errorText } from '../lib/i18n.js';
 import { dateTime } from '../lib/format.js';
-import { shown } from './store.js';
+import { shown, PAGE } from './store.js';
 import { itemRow } from './item-row.js';
 
 /** @typedef {import('./store.js').State} State */
@@ -27,6 +27,12 @@ export function mountLists() {
     });
     $('upcoming').replaceChildren(...upcoming.map((i) => row(i, true)));
     $('past').replaceChildren(...past.map((i) => row(i, false)));
+    for (const [id, drawn, total] of /** @type {const} */ ([['upcoming-more', upcoming.length, state.list?.upcoming_total], ['past-more', past.length, state.list?.past_total]])) {
+      const left = (total ?? drawn) - drawn;
+      const button = $(id);
+      button.textContent = t('queueShowMore', [String(Math.min(left, PAGE)), String(left)]);
+      show(button, left > 0);
+    }
     show($('upcoming-empty'), Boolean(state.list) && upcoming.length === 0);
     show($('past-empty'), Boolean(state.list) && past.length === 0);
     show($('unlock-hint'), upcoming.some((i) => i.state.kind === 'needs_unlock'));

@@ -34,6 +34,7 @@ mountSlots();
 mountSeries();
 const week = mountWeek();
 $('open-options').addEventListener('click', () => fx.openOptions());
+for (const id of ['upcoming-more', 'past-more']) $(id).addEventListener('click', () => void fx.more());
 
 /** @param {string} id */
 const itemOf = (id) => [...shown(store.getState()).upcoming, ...shown(store.getState()).past].find((i) => String(i.id) === id);

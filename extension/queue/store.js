@@ -20,17 +20,21 @@ import { makeStore } from '../lib/store.js';
  * @property {number|null} acting the item an action was just sent for
  * @property {Note|null} message
  * @property {boolean} damaged the core did not load
+ * @property {number} limit how many items of each list the page asks for (more at a click)
  */
 /**
  * @typedef {{type: 'listed', list: ScheduleList, pageNowMs: number}
  *   | {type: 'open', id: number, form: FormKind} | {type: 'close'}
  *   | {type: 'acting', id: number} | {type: 'acted', id: number, error?: CoreError}
- *   | {type: 'failed', error: CoreError} | {type: 'damaged'}} Action
+ *   | {type: 'failed', error: CoreError} | {type: 'damaged'} | {type: 'more'}} Action
  */
+
+/** Items of each list drawn at first, and added by each "Show more". */
+export const PAGE = 100;
 
 /** @returns {State} */
 export function initialState() {
-  return { list: null, pending: null, offset: 0, editing: null, acting: null, message: null, damaged: false };
+  return { list: null, pending: null, offset: 0, editing: null, acting: null, message: null, damaged: false, limit: PAGE };
 }
 
 /**
@@ -71,6 +75,8 @@ export function reduce(state, action) {
       return { ...state, message: { kind: 'error', error: action.error } };
     case 'damaged':
       return { ...state, damaged: true };
+    case 'more':
+      return { ...state, limit: state.limit + PAGE };
     default:
       return state;
   }

@@ -28,6 +28,7 @@ export const PASSPHRASES = {
   slots: 'posting slots test passphrase 23',
   repeat: 'recurring posts test passphrase 19',
   lateChoice: 'late choice test passphrase 88',
+  paging: 'queue paging test passphrase 45',
 };
 
 // What the at-rest test writes (a draft, a scheduled post and its alt text, a sent post): the

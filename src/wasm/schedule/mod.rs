@@ -81,8 +81,12 @@ pub enum Msg {
         /// The series' id.
         id: u64,
     },
-    /// The queue: upcoming and past items.
-    ScheduleList,
+    /// The queue: upcoming and past items, at most `limit` of each (all without it).
+    ScheduleList {
+        /// How many of each list to answer with; their totals come with them.
+        #[serde(default)]
+        limit: Option<usize>,
+    },
     /// What the toolbar badge shows: queued count, what needs the user, the next due time.
     ScheduleSummary,
     /// Replaces the posts of an item.
@@ -171,7 +175,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             late_policy,
         } => repeat::edit(id, posts, due_at_ms, input, late_policy).await?,
         Msg::SeriesStop { id } => repeat::stop(id).await?,
-        Msg::ScheduleList => return view::list().await,
+        Msg::ScheduleList { limit } => return view::list(limit).await,
         Msg::ScheduleSummary => {
             return Ok(serde_json::to_value(badge::current().await?).unwrap_or_default());
         }

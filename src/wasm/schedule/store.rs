@@ -94,6 +94,7 @@ async fn change_and_persist<T>(
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
 ) -> Result<Result<T, ScheduleError>, AppError> {
     let mut loaded = load(dek).await?;
+    let before = loaded.queue.clone();
     let now = super::clock::now().await;
     let result = change(&mut loaded.queue, now);
     if result
@@ -104,7 +105,11 @@ async fn change_and_persist<T>(
         // In the same step: a series whose occurrence was just sent, skipped or cancelled
         // gets its next one (the owner of the queue is the owner of its series).
         loaded.queue.advance_series(&super::plans::BrowserZone, now);
-        persist(&loaded, dek).await?;
+        // Nothing changed (most worker starts and runs): nothing to write, and no
+        // `storage.onChanged` waking every open page for nothing.
+        if loaded.queue != before || loaded.needs_sealing(dek) {
+            persist(&loaded, dek).await?;
+        }
     }
     Ok(result)
 }

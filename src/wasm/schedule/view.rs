@@ -125,7 +125,7 @@ fn view<'a>(
 }
 
 /// The answer to `schedule_list`: upcoming and past items, and how many need the user.
-pub async fn list() -> Result<Value, AppError> {
+pub async fn list(limit: Option<usize>) -> Result<Value, AppError> {
     let loaded = store::read_loaded().await?;
     let queue = &loaded.queue;
     if let Ok(open) = session::open(false).await {
@@ -133,21 +133,26 @@ pub async fn list() -> Result<Value, AppError> {
     }
     let names = store::usernames().await?;
     let now_ms = platform::now_ms();
-    let upcoming: Vec<ItemView> = queue
-        .upcoming()
-        .into_iter()
+    // Only the items shown are drawn as views (a page of a 10,000-item queue, not all of it).
+    let take = limit.unwrap_or(usize::MAX);
+    let (upcoming_all, past_all) = (queue.upcoming(), queue.past());
+    let upcoming: Vec<ItemView> = upcoming_all
+        .iter()
+        .take(take)
         .map(|i| view(i, &names, loaded.has_contents(i.id), now_ms))
         .collect();
-    let past: Vec<ItemView> = queue
-        .past()
-        .into_iter()
+    let past: Vec<ItemView> = past_all
+        .iter()
+        .take(take)
         .map(|i| view(i, &names, loaded.has_contents(i.id), now_ms))
         .collect();
     let summary = crate::badge::badge(queue, session::has_session().await?);
     Ok(json!({
         "now_ms": now_ms,
         "upcoming": upcoming,
+        "upcoming_total": upcoming_all.len(),
         "past": past,
+        "past_total": past_all.len(),
         "needs_user": queue.needs_user_count(),
         "summary": summary,
     }))

@@ -1,0 +1,71 @@
+// A long queue in the queue page: the page asks the worker for 100 items of each list and
+// shows how many more there are; "Show more" adds the next ones. A worker start that changes
+// nothing in the queue writes nothing (no storage event wakes the open pages).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  sandbox, launch, freshProfile, removeProfile, ask, goto, stopWorkers, vaultWithAccounts, waitFor, PASSPHRASES,
+} from './harness.mjs';
+
+const ITEMS = 130;
+let sb, profile, browser, page, queue;
+
+before(async () => {
+  sb = await sandbox();
+  profile = freshProfile();
+  browser = await launch(profile);
+  await browser.firstRunPage?.close();
+  page = await browser.context.newPage();
+  await goto(page, browser.url('popup.html'));
+  const { keypost_demo: accountId } = await vaultWithAccounts(page, PASSPHRASES.paging, ['keypost_demo']);
+  // 130 posts, a minute apart from tomorrow on, in one CSV import (one queue write).
+  const start = Date.now() + 86_400_000;
+  const pad = (n) => String(n).padStart(2, '0');
+  const rows = Array.from({ length: ITEMS }, (_, i) => {
+    const d = new Date(start + i * 60_000);
+    return `@keypost_demo,${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}Z,Paged post ${i + 1}`;
+  });
+  const imported = await ask(page, 'schedule_import', { csv: `account,due,text\n${rows.join('\n')}\n`, files: [] });
+  assert.equal(imported.error, undefined, JSON.stringify(imported.error));
+  assert.equal(imported.ok.queued, ITEMS);
+  assert.ok(accountId);
+});
+
+after(async () => {
+  await browser?.context.close().catch(() => {});
+  await sb?.close();
+  if (profile) removeProfile(profile);
+});
+
+test('the queue page shows 100 items, then the rest at "Show more"', async () => {
+  queue = await browser.context.newPage();
+  await goto(queue, browser.url('queue.html'));
+  await waitFor('the first page', async () => (await queue.locator('#upcoming > li.item').count()) === 100, 10_000);
+  const more = queue.locator('#upcoming-more');
+  assert.equal(await more.textContent(), 'Show 30 more (30 not shown)');
+  assert.equal(await queue.locator('#upcoming > li.item .text').first().textContent(), 'Paged post 1');
+  assert.equal(await queue.locator('#past-more').isVisible(), false);
+  await more.focus();
+  await queue.keyboard.press('Enter');
+  await waitFor('every item', async () => (await queue.locator('#upcoming > li.item').count()) === ITEMS, 10_000);
+  assert.equal(await more.isVisible(), false);
+  assert.equal(await queue.locator('#upcoming > li.item .text').last().textContent(), `Paged post ${ITEMS}`);
+});
+
+test('a worker start that changes nothing writes no queue', async () => {
+  await queue.evaluate(() => {
+    globalThis.queueWrites = 0;
+    chrome.storage.onChanged.addListener((changes, area) => { if (area === 'local' && changes.queue) globalThis.queueWrites += 1; });
+  });
+  for (let i = 0; i < 2; i++) {
+    await stopWorkers(browser.context, page);
+    // The wake: a message starts the worker, whose start reconciles the queue first.
+    assert.equal((await ask(page, 'schedule_list', { limit: 1 })).ok.upcoming_total, ITEMS);
+  }
+  await new Promise((r) => setTimeout(r, 1_000));
+  assert.equal(await queue.evaluate(() => globalThis.queueWrites), 0);
+  // A real change still writes (and the page hears of it).
+  const [first] = (await ask(page, 'schedule_list', { limit: 1 })).ok.upcoming;
+  assert.equal((await ask(page, 'schedule_cancel', { id: first.id })).error, undefined);
+  await waitFor('the write', async () => (await queue.evaluate(() => globalThis.queueWrites)) > 0, 5_000);
+});
