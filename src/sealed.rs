@@ -609,6 +609,16 @@ mod tests {
         Dek::from_base64(&B64.encode([byte; 32])).expect("32 bytes")
     }
 
+    /// `queue` as stored with `k`, nonces from `Counter(seed)`.
+    fn stored(queue: &Queue, k: &Dek, seed: u8) -> String {
+        LoadedQueue {
+            queue: queue.clone(),
+            ..LoadedQueue::default()
+        }
+        .to_json(Some(k), &mut Counter(seed))
+        .expect("store")
+    }
+
     #[test]
     fn seal_and_open_round_trip_with_fresh_nonces() {
         let k = dek(1);
@@ -803,12 +813,7 @@ mod tests {
             1_000_000,
         )
         .expect("add");
-        let json = LoadedQueue {
-            queue: q,
-            ..LoadedQueue::default()
-        }
-        .to_json(Some(&k), &mut Counter(0))
-        .expect("store");
+        let json = stored(&q, &k, 0);
         let mut stored: StoredQueue = serde_json::from_str(&json).expect("stored");
         let ids: Vec<String> = stored.contents.keys().cloned().collect();
         let (a, b) = (ids[0].clone(), ids[1].clone());
@@ -840,12 +845,7 @@ mod tests {
             1_000_000,
         )
         .expect("add");
-        let json = LoadedQueue {
-            queue: q,
-            ..LoadedQueue::default()
-        }
-        .to_json(Some(&k), &mut Counter(0))
-        .expect("store");
+        let json = stored(&q, &k, 0);
         let blobs = |json: &str| {
             serde_json::from_str::<StoredQueue>(json)
                 .expect("stored")
@@ -907,12 +907,7 @@ mod tests {
     fn a_stored_queue_reseals_to_a_new_key() {
         let (old, new) = (dek(1), dek(2));
         let original = queue_with("rotate me", "alt");
-        let json = LoadedQueue {
-            queue: original.clone(),
-            ..LoadedQueue::default()
-        }
-        .to_json(Some(&old), &mut Counter(0))
-        .expect("store");
+        let json = stored(&original, &old, 0);
         let moved = StoredQueue::reseal(&json, &old, &new, &mut Counter(9)).expect("reseal");
         assert_eq!(
             LoadedQueue::from_json(&moved, Some(&new))

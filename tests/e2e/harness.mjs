@@ -233,6 +233,29 @@ export async function vaultWithAccounts(page, passphrase, usernames) {
   return ids;
 }
 
+/**
+ * The usual start of a file's tests: a sandbox, Chromium on a fresh profile, and a page of
+ * `popup.html` with a vault of `usernames`; `close()` ends it all (the profile stays for the
+ * final scan).
+ * @param {string} passphrase
+ * @param {string[]} usernames
+ */
+export async function startWithVault(passphrase, usernames) {
+  const sb = await sandbox();
+  const profile = freshProfile();
+  const browser = await launch(profile);
+  await browser.firstRunPage?.close();
+  const page = await browser.context.newPage();
+  await goto(page, browser.url('popup.html'));
+  const ids = await vaultWithAccounts(page, passphrase, usernames);
+  const close = async () => {
+    await browser.context.close().catch(() => {});
+    await sb.close();
+    removeProfile(profile);
+  };
+  return { sb, profile, browser, page, ids, close };
+}
+
 // Reads every file under `dirs` as raw bytes and reports where any secret occurs, in UTF-8 or
 // UTF-16LE. Hits name the file and the secret's number, never the secret.
 export function scanForSecrets(dirs, secrets) {

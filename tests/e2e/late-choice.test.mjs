@@ -4,29 +4,18 @@
 // then `test_clock_advance` by 0 runs the queue as a waking worker would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  sandbox, launch, freshProfile, removeProfile, ask, goto, vaultWithAccounts, sandboxPosts, waitFor, PASSPHRASES,
-} from './harness.mjs';
+import { startWithVault, ask, goto, sandboxPosts, waitFor, PASSPHRASES } from './harness.mjs';
 
 const HOUR = 3_600_000;
 const RUN = Date.now().toString(36);
-let sb, profile, browser, page, queue, accountId;
+let env, sb, browser, page, queue, accountId;
 
 before(async () => {
-  sb = await sandbox();
-  profile = freshProfile();
-  browser = await launch(profile);
-  await browser.firstRunPage?.close();
-  page = await browser.context.newPage();
-  await goto(page, browser.url('popup.html'));
-  ({ keypost_demo: accountId } = await vaultWithAccounts(page, PASSPHRASES.lateChoice, ['keypost_demo']));
+  env = await startWithVault(PASSPHRASES.lateChoice, ['keypost_demo']);
+  ({ sb, browser, page, ids: { keypost_demo: accountId } } = env);
 });
 
-after(async () => {
-  await browser?.context.close().catch(() => {});
-  await sb?.close();
-  if (profile) removeProfile(profile);
-});
+after(() => env?.close());
 
 const items = async () => {
   const list = (await ask(page, 'schedule_list')).ok;

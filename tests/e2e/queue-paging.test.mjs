@@ -3,21 +3,15 @@
 // nothing in the queue writes nothing (no storage event wakes the open pages).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  sandbox, launch, freshProfile, removeProfile, ask, goto, stopWorkers, vaultWithAccounts, waitFor, PASSPHRASES,
-} from './harness.mjs';
+import { startWithVault, ask, goto, stopWorkers, waitFor, PASSPHRASES } from './harness.mjs';
 
 const ITEMS = 130;
-let sb, profile, browser, page, queue;
+let env, browser, page, queue;
 
 before(async () => {
-  sb = await sandbox();
-  profile = freshProfile();
-  browser = await launch(profile);
-  await browser.firstRunPage?.close();
-  page = await browser.context.newPage();
-  await goto(page, browser.url('popup.html'));
-  const { keypost_demo: accountId } = await vaultWithAccounts(page, PASSPHRASES.paging, ['keypost_demo']);
+  env = await startWithVault(PASSPHRASES.paging, ['keypost_demo']);
+  ({ browser, page } = env);
+  const accountId = env.ids.keypost_demo;
   // 130 posts, a minute apart from tomorrow on, in one CSV import (one queue write).
   const start = Date.now() + 86_400_000;
   const pad = (n) => String(n).padStart(2, '0');
@@ -31,11 +25,7 @@ before(async () => {
   assert.ok(accountId);
 });
 
-after(async () => {
-  await browser?.context.close().catch(() => {});
-  await sb?.close();
-  if (profile) removeProfile(profile);
-});
+after(() => env?.close());
 
 test('the queue page shows 100 items, then the rest at "Show more"', async () => {
   queue = await browser.context.newPage();

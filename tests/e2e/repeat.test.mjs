@@ -6,14 +6,12 @@
 // with its message, and nothing is queued.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  sandbox, launch, freshProfile, removeProfile, ask, goto, vaultWithAccounts, sandboxPosts, waitFor, PASSPHRASES,
-} from './harness.mjs';
+import { startWithVault, ask, goto, sandboxPosts, waitFor, PASSPHRASES } from './harness.mjs';
 
 const DAY = 86_400_000;
 const RUN = Date.now().toString(36);
 const TEXT = `Daily tip ${RUN}`;
-let sb, profile, browser, popup, queue, accountId;
+let env, sb, browser, popup, queue, accountId;
 /** The scheduler clock's offset from the browser's, as the last advance answered. */
 let offset = 0;
 
@@ -34,22 +32,13 @@ async function advanceTo(atMs) {
 }
 
 before(async () => {
-  sb = await sandbox();
-  profile = freshProfile();
-  browser = await launch(profile);
-  await browser.firstRunPage?.close();
-  popup = await browser.context.newPage();
-  await goto(popup, browser.url('popup.html'));
-  ({ keypost_demo: accountId } = await vaultWithAccounts(popup, PASSPHRASES.repeat, ['keypost_demo']));
+  env = await startWithVault(PASSPHRASES.repeat, ['keypost_demo']);
+  ({ sb, browser, page: popup, ids: { keypost_demo: accountId } } = env);
   await goto(popup, browser.url('popup.html'));
   await popup.locator('#text-0').waitFor();
 });
 
-after(async () => {
-  await browser?.context.close().catch(() => {});
-  await sb?.close();
-  if (profile) removeProfile(profile);
-});
+after(() => env?.close());
 
 async function scheduleWithRepeat(text, dueMs, choose) {
   await popup.fill('#text-0', text);

@@ -4,12 +4,10 @@
 // slot shows its message next to it and changes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  sandbox, launch, freshProfile, removeProfile, ask, goto, vaultWithAccounts, PASSPHRASES,
-} from './harness.mjs';
+import { startWithVault, ask, goto, PASSPHRASES } from './harness.mjs';
 
 const TIMES = [[10, 0], [16, 30]];
-let sb, profile, browser, popup, queue, accountId;
+let env, browser, popup, queue, accountId;
 
 /** The next `n` instants at least a minute ahead of `now` at TIMES on every day, local zone. */
 function nextSlots(now, n) {
@@ -32,22 +30,13 @@ const localDate = (ms) => {
 };
 
 before(async () => {
-  sb = await sandbox();
-  profile = freshProfile();
-  browser = await launch(profile);
-  await browser.firstRunPage?.close();
-  popup = await browser.context.newPage();
-  await goto(popup, browser.url('popup.html'));
-  ({ keypost_demo: accountId } = await vaultWithAccounts(popup, PASSPHRASES.slots, ['keypost_demo']));
+  env = await startWithVault(PASSPHRASES.slots, ['keypost_demo']);
+  ({ browser, page: popup, ids: { keypost_demo: accountId } } = env);
   queue = await browser.context.newPage();
   await goto(queue, browser.url('queue.html'));
 });
 
-after(async () => {
-  await browser?.context.close().catch(() => {});
-  await sb?.close();
-  if (profile) removeProfile(profile);
-});
+after(() => env?.close());
 
 async function addToQueue(text) {
   await popup.fill('#text-0', text);
