@@ -32,6 +32,9 @@ pub const KEEP_ALIVE_SLICE_MS: u64 = 20_000;
 pub struct Pacer {
     chunk: usize,
     timeouts_at_min: u32,
+    /// The time each chunk is sized to take: [`TARGET_CHUNK_MS`] for the usual timeout, the
+    /// same share of a shorter one.
+    target_ms: u64,
 }
 
 /// The link is too slow even for the smallest chunk: the upload stops with the timeout.
@@ -45,11 +48,22 @@ impl Default for Pacer {
 }
 
 impl Pacer {
-    /// A new upload starts at [`MAX_CHUNK_BYTES`].
+    /// A new upload starts at [`MAX_CHUNK_BYTES`], for requests abandoned after
+    /// [`REQUEST_TIMEOUT_MS`].
     pub fn new() -> Self {
+        Self::for_timeout(REQUEST_TIMEOUT_MS)
+    }
+
+    /// A pacer for requests abandoned after `timeout_ms` (sandbox builds shorten the timeout so
+    /// that a slow-link test takes seconds): chunks are sized to take the same share of it as
+    /// [`TARGET_CHUNK_MS`] is of [`REQUEST_TIMEOUT_MS`], at least a millisecond.
+    pub fn for_timeout(timeout_ms: u32) -> Self {
+        let target_ms =
+            (TARGET_CHUNK_MS * u64::from(timeout_ms) / u64::from(REQUEST_TIMEOUT_MS)).max(1);
         Pacer {
             chunk: MAX_CHUNK_BYTES,
             timeouts_at_min: 0,
+            target_ms,
         }
     }
 
@@ -59,11 +73,11 @@ impl Pacer {
     }
 
     /// An append of `bytes` took `elapsed_ms` (request to answer): size the next one to take
-    /// about [`TARGET_CHUNK_MS`] at that rate.
+    /// about [`TARGET_CHUNK_MS`] at that rate (its share of a shorter timeout).
     pub fn on_sent(&mut self, bytes: usize, elapsed_ms: u64) {
         self.timeouts_at_min = 0;
         let elapsed = elapsed_ms.max(1);
-        let fit = (bytes as u128 * u128::from(TARGET_CHUNK_MS) / u128::from(elapsed))
+        let fit = (bytes as u128 * u128::from(self.target_ms) / u128::from(elapsed))
             .min(MAX_CHUNK_BYTES as u128) as usize;
         self.chunk = fit.clamp(MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
     }

@@ -14,13 +14,23 @@ use keypost::upload::{
 /// returns the chunks that were answered (their sizes) and the number of timeouts, or
 /// `Err(TooSlow)`.
 fn simulate(total: usize, bytes_per_s: u64) -> Result<(Vec<usize>, u32), TooSlow> {
-    let mut pacer = Pacer::new();
+    simulate_with(Pacer::new(), REQUEST_TIMEOUT_MS, 200, total, bytes_per_s)
+}
+
+/// [`simulate`] with another pacer, timeout and round trip.
+fn simulate_with(
+    mut pacer: Pacer,
+    timeout_ms: u32,
+    round_trip_ms: u64,
+    total: usize,
+    bytes_per_s: u64,
+) -> Result<(Vec<usize>, u32), TooSlow> {
     let (mut offset, mut timeouts, mut sent) = (0usize, 0u32, Vec::new());
     while offset < total {
         let chunk = pacer.chunk_bytes().min(total - offset);
         // Request to answer: the bytes at the link's rate, plus 200 ms of round trips.
-        let needed_ms = chunk as u64 * 1000 / bytes_per_s + 200;
-        if needed_ms > u64::from(REQUEST_TIMEOUT_MS) {
+        let needed_ms = chunk as u64 * 1000 / bytes_per_s + round_trip_ms;
+        if needed_ms > u64::from(timeout_ms) {
             timeouts += 1;
             pacer.on_timeout()?;
             continue;
@@ -40,6 +50,44 @@ fn a_fast_link_keeps_one_mib_chunks() {
     assert!(sent.iter().all(|&c| c <= MAX_CHUNK_BYTES));
     assert_eq!(sent.len(), 5);
     assert_eq!(sent[0], MAX_CHUNK_BYTES);
+}
+
+#[test]
+fn a_timeout_ten_times_shorter_paces_a_link_ten_times_faster_the_same_way() {
+    // Sandbox builds shorten the timeout (2.5 s) and the slow-link test speeds the link up by
+    // as much: the chunks must be the same ones (within 0.1%), or that test would prove
+    // another pacing.
+    for kbit_s in [256u64, 64] {
+        let slow = simulate(1_000_000, kbit_s * 1000 / 8).unwrap();
+        let scaled = simulate_with(
+            Pacer::for_timeout(REQUEST_TIMEOUT_MS / 10),
+            REQUEST_TIMEOUT_MS / 10,
+            20,
+            1_000_000,
+            kbit_s * 10_000 / 8,
+        )
+        .unwrap();
+        // The same timeouts and the same chunks, but for the rounding of whole milliseconds.
+        assert_eq!(scaled.1, slow.1, "{kbit_s} kbit/s: timeouts");
+        assert_eq!(
+            scaled.0.len(),
+            slow.0.len(),
+            "{kbit_s} kbit/s: {scaled:?} {slow:?}"
+        );
+        // (The last chunk is what is left of the image: the differences add up there.)
+        let whole = slow.0.len() - 1;
+        for (a, b) in scaled.0[..whole].iter().zip(&slow.0[..whole]) {
+            assert!(
+                a.abs_diff(*b) * 1000 <= *b,
+                "{kbit_s} kbit/s: {scaled:?} {slow:?}"
+            );
+        }
+        assert!(
+            slow.1 >= 1,
+            "{kbit_s} kbit/s: the first 1 MiB append timed out"
+        );
+    }
+    assert_eq!(Pacer::for_timeout(REQUEST_TIMEOUT_MS), Pacer::new());
 }
 
 #[test]

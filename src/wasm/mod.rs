@@ -5,6 +5,7 @@
 
 pub mod at_rest;
 mod boundary;
+mod config;
 mod error;
 mod history;
 mod msg_accounts;
@@ -22,19 +23,14 @@ use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
 pub use boundary::{MAX_MESSAGE_BYTES, check_message};
+pub use config::{api_base, request_timeout_ms};
 pub use error::AppError;
 
 #[cfg(feature = "test-hooks")]
 use crate::accounts::KeysForm;
 #[cfg(feature = "test-hooks")]
 use crate::oauth1;
-use crate::x;
 use boundary::Message;
-
-/// The X API origin this build talks to: `X_API_BASE` at build time, else X itself.
-pub fn api_base() -> &'static str {
-    option_env!("X_API_BASE").unwrap_or(x::DEFAULT_API_BASE)
-}
 
 /// The core's version (the extension's version).
 #[wasm_bindgen]

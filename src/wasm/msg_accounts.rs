@@ -90,7 +90,7 @@ struct Checked {
 
 /// The one verification path: a signed `GET /2/users/me` with these keys.
 async fn check_with_x(keys: &Keys) -> Result<Checked, AppError> {
-    let resp = signed_send(x::users_me(api_base()), &keys.credentials()).await?;
+    let resp = signed_send(x::users_me(&api_base().await), &keys.credentials()).await?;
     let at_ms = platform::now_ms();
     match x::parse_users_me(&resp) {
         Ok(v) => {

@@ -11,7 +11,7 @@ use super::at_rest::{self, DRAFT_KEY, OUTBOX_KEY};
 use super::net::signed_send;
 use super::platform::browser_online;
 use super::platform::{self, Area};
-use super::{AppError, api_base, history, session};
+use super::{AppError, api_base, history, request_timeout_ms, session};
 use crate::compose::{
     self, Decision, Draft, Outbox, PostFailure, PostInput, Posted, SentPost, StepResult,
 };
@@ -406,7 +406,7 @@ async fn post_one(
         in_reply_to,
         media_ids,
     };
-    let answer = signed_send(x::create_post(api_base(), &new_post), creds).await;
+    let answer = signed_send(x::create_post(&api_base().await, &new_post), creds).await;
     let outcome = match &answer {
         Ok(resp) => Outcome::of_response(resp),
         Err(e) => Outcome::of_send_failure(e.code.as_str(), browser_online()),
@@ -506,17 +506,18 @@ pub(super) async fn upload(
         }
     };
     progress(0).await;
-    let resp = signed_send(x::media_initialize(api_base(), &media_type, total), creds).await?;
+    let base = api_base().await;
+    let resp = signed_send(x::media_initialize(&base, &media_type, total), creds).await?;
     let id = x::parse_media_initialize(&resp)?;
     // Chunks sized by the core's pacer: smaller after a timeout, and fitted to the measured
     // rate, so a slow link gets through (crate::upload).
-    let mut pacer = Pacer::new();
+    let mut pacer = Pacer::for_timeout(request_timeout_ms().await);
     let (mut offset, mut index) = (0usize, 0u32);
     while offset < bytes.len() {
         let end = offset.saturating_add(pacer.chunk_bytes()).min(bytes.len());
         let chunk = &bytes[offset..end];
         let started = platform::now_ms();
-        match signed_send(x::media_append(api_base(), &id, index, chunk), creds).await {
+        match signed_send(x::media_append(&base, &id, index, chunk), creds).await {
             Ok(resp) => {
                 x::parse_ok(&resp)?;
                 pacer.on_sent(chunk.len(), platform::now_ms().saturating_sub(started));
@@ -529,7 +530,7 @@ pub(super) async fn upload(
             Err(e) => return Err(e),
         }
     }
-    let resp = signed_send(x::media_finalize(api_base(), &id), creds).await?;
+    let resp = signed_send(x::media_finalize(&base, &id), creds).await?;
     let mut state = x::parse_media_processing(&resp)?;
     let mut polls = 0;
     while let x::Processing::Pending { check_after_secs } = state {
@@ -539,14 +540,14 @@ pub(super) async fn upload(
         }
         // Up to 60 s: the worker is kept awake through it (an extension API call every 20 s).
         platform::sleep_awake(check_after_secs * 1000).await;
-        let resp = signed_send(x::media_status(api_base(), &id), creds).await?;
+        let resp = signed_send(x::media_status(&base, &id), creds).await?;
         state = x::parse_media_processing(&resp)?;
     }
     if state == x::Processing::Failed {
         return Err(AppError::new("media_processing_failed"));
     }
     if !alt.trim().is_empty() {
-        let resp = signed_send(x::media_metadata(api_base(), &id, alt), creds).await?;
+        let resp = signed_send(x::media_metadata(&base, &id, alt), creds).await?;
         x::parse_ok(&resp)?;
     }
     Ok(id)

@@ -42,6 +42,14 @@ pub enum Msg {
         /// How far back, in milliseconds.
         by_ms: u64,
     },
+    /// Test builds only: answers once no scheduler run is under way and the schedule alarm is
+    /// not due before `until_ms` (browser clock): from then until `until_ms` nothing is sent
+    /// unless a page asks. A test's proof that "nothing went out" is exact and instant.
+    #[cfg(feature = "test-hooks")]
+    TestIdle {
+        /// Unix milliseconds, browser clock.
+        until_ms: u64,
+    },
 }
 
 /// Handles a core message.
@@ -49,12 +57,12 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
     match msg {
         Msg::Status => Ok(json!({
             "version": crate::VERSION,
-            "api_base": api_base(),
+            "api_base": api_base().await,
             "core": "ready",
         })),
         #[cfg(feature = "test-hooks")]
         Msg::VerifyKeys { keys } => {
-            let resp = signed_send(x::users_me(api_base()), &keys.credentials()).await?;
+            let resp = signed_send(x::users_me(&api_base().await), &keys.credentials()).await?;
             let verified = x::parse_users_me(&resp)?;
             Ok(serde_json::to_value(verified).unwrap_or(Value::Null))
         }
@@ -62,6 +70,8 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         Msg::TestAgeQueue { by_ms } => super::schedule::test_age(by_ms).await,
         #[cfg(feature = "test-hooks")]
         Msg::TestClockAdvance { by_ms } => super::schedule::test_clock_advance(by_ms).await,
+        #[cfg(feature = "test-hooks")]
+        Msg::TestIdle { until_ms } => super::schedule::test_idle(until_ms).await,
         #[cfg(feature = "test-hooks")]
         Msg::TestTrap => {
             let _held = super::session::write_lock().await;

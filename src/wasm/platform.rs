@@ -36,6 +36,8 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
     fn alarms_create(name: &str, info: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = get, catch)]
+    fn alarms_get(name: &str) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear, catch)]
     fn alarms_clear(name: &str) -> Result<Promise, JsValue>;
 
@@ -89,6 +91,19 @@ async fn create_alarm(
         .await
         .map_err(js_err("platform_alarms"))?;
     Ok(())
+}
+
+/// When a named alarm fires next (Unix milliseconds), or `None` when there is no such alarm.
+pub async fn alarm_at(name: &str) -> Result<Option<u64>, AppError> {
+    let promise = alarms_get(name).map_err(js_err("platform_alarms"))?;
+    let alarm = JsFuture::from(promise)
+        .await
+        .map_err(js_err("platform_alarms"))?;
+    if alarm.is_undefined() || alarm.is_null() {
+        return Ok(None);
+    }
+    let at = Reflect::get(&alarm, &"scheduledTime".into()).map_err(js_err("platform_alarms"))?;
+    Ok(at.as_f64().map(|ms| ms as u64))
 }
 
 /// Clears a named alarm (nothing happens when there is none).
@@ -183,10 +198,6 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
     Ok(buf)
 }
 
-// How long any one request may take before it is abandoned is the core's
-// `upload::REQUEST_TIMEOUT_MS`: below the service worker's 30-second limit for a pending `fetch`.
-use crate::upload::REQUEST_TIMEOUT_MS;
-
 /// Waits `ms`, cut into the core's keep-alive slices ([`crate::upload::keep_alive_slices`]),
 /// with a cheap extension API call (`chrome.runtime.getPlatformInfo`) after each: Chrome stops
 /// a service worker after 30 s without one, and a timer alone does not count.
@@ -270,7 +281,11 @@ pub async fn send(req: &HttpRequest) -> Result<HttpResponse, AppError> {
         .map_err(js_err("platform_bad_request"))?;
     let fired = std::rc::Rc::new(std::cell::Cell::new(false));
     let flag = fired.clone();
-    let timeout = gloo_timers::callback::Timeout::new(REQUEST_TIMEOUT_MS, move || {
+    // How long it may take before it is abandoned: the core's `upload::REQUEST_TIMEOUT_MS`,
+    // below the service worker's 30-second limit for a pending `fetch` (shorter in sandbox
+    // builds when a test asks: `config`).
+    let timeout_ms = super::config::request_timeout_ms().await;
+    let timeout = gloo_timers::callback::Timeout::new(timeout_ms, move || {
         flag.set(true);
         controller.abort();
     });

@@ -6,12 +6,37 @@ import { chromium } from 'playwright-core';
 import { startSandbox } from '../sandbox/server.mjs';
 import { accountByUsername } from '../sandbox/accounts.mjs';
 
-export const SANDBOX_PORT = Number(process.env.KEYPOST_SANDBOX_PORT ?? 18787);
 export const EXTENSION_DIR = resolve(process.env.KEYPOST_EXTENSION_DIR ?? 'dist/sandbox-chrome');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+// The origin of the sandbox this test file started (each file runs in a process of its own,
+// with its own sandbox on a free port, so files run side by side). `launch` points the
+// extension at it through the sandbox build's `test_config` (src/wasm/config.rs).
+/** @type {string | null} */
+let sandboxOrigin = null;
+
+// A sandbox on a free port, or on KEYPOST_SANDBOX_PORT when that is set.
 export async function sandbox() {
-  return startSandbox({ port: SANDBOX_PORT, quiet: true });
+  const sb = await startSandbox({ port: Number(process.env.KEYPOST_SANDBOX_PORT ?? 0), quiet: true });
+  sandboxOrigin = sb.url.replace(/\/$/, '');
+  return sb;
+}
+
+/**
+ * Merges `patch` into the sandbox build's `test_config` in `storage.local`, which the worker
+ * reads at every request: `api_base` (the sandbox's origin) and `request_timeout_ms` (a
+ * shorter timeout for a slow-link test). A release build never reads it.
+ * @param {import('playwright-core').Worker} worker
+ * @param {{api_base?: string, request_timeout_ms?: number | null}} patch
+ */
+export async function setTestConfig(worker, patch) {
+  await worker.evaluate(async (p) => {
+    const stored = await chrome.storage.local.get('test_config');
+    /** @type {Record<string, unknown>} */
+    const next = { .../** @type {object} */ (stored.test_config ?? {}), ...p };
+    for (const [k, v] of Object.entries(next)) if (v === null) delete next[k];
+    await chrome.storage.local.set({ test_config: next });
+  }, patch);
 }
 
 // Every profile the end-to-end tests use lives here and is kept until the final scan
@@ -75,6 +100,8 @@ export async function launch(profileDir, {
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
+  // The test build talks to this file's sandbox (kept in the profile across relaunches).
+  if (extensionDir === EXTENSION_DIR && sandboxOrigin) await setTestConfig(worker, { api_base: sandboxOrigin });
   // Chromium fires onInstalled (reason "install") at every launch of an unpacked extension,
   // and the extension then opens its setup page while no vault exists. That tab can take
   // over a page a test is navigating, so after every launch (not only the first) wait for it
@@ -135,6 +162,19 @@ export async function openPopup(browser) {
 // Sends a message to the core from an extension page, as the popup and options page do.
 export async function ask(page, type, fields = {}) {
   return page.evaluate(([t, f]) => chrome.runtime.sendMessage({ type: t, ...f }), [type, fields]);
+}
+
+/**
+ * Waits until the worker is idle until `untilMs` (browser clock, default now): no scheduler
+ * run under way and the schedule alarm not due before then (the sandbox build's `test_idle`
+ * hook). After it, "nothing was sent" is a fact, not a guess that a fixed wait was long enough.
+ * @param {import('playwright-core').Page} page
+ * @param {number} [untilMs]
+ */
+export async function idle(page, untilMs) {
+  const answer = await ask(page, 'test_idle', { until_ms: untilMs ?? Date.now() });
+  if (answer.error) throw new Error(`the worker did not settle: ${JSON.stringify(answer.error)}`);
+  return answer.ok;
 }
 
 // Polls `fn` every `stepMs` until it answers something truthy (that answer), or throws after

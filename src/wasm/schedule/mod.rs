@@ -233,6 +233,34 @@ pub async fn test_clock_advance(by_ms: u64) -> Result<Value, AppError> {
     Ok(json!({ "offset_ms": offset }))
 }
 
+/// Test builds only: waits (at most 20 s) until no run is under way and the alarm is not due
+/// before `until_ms` on the browser's clock, seen twice 50 ms apart (`test_idle`). Answers
+/// `{alarm_at_ms}`, or `test_not_idle` with what it saw last.
+#[cfg(feature = "test-hooks")]
+pub async fn test_idle(until_ms: u64) -> Result<Value, AppError> {
+    use crate::wasm::platform;
+    let deadline = platform::now_ms().saturating_add(20_000);
+    let mut quiet = 0;
+    loop {
+        let alarm_at = platform::alarm_at(ALARM).await?;
+        let firing = run::firing();
+        if !firing && alarm_at.is_none_or(|at| at >= until_ms) {
+            quiet += 1;
+            if quiet >= 2 {
+                return Ok(json!({ "alarm_at_ms": alarm_at }));
+            }
+        } else {
+            quiet = 0;
+        }
+        if platform::now_ms() > deadline {
+            return Err(AppError::new("test_not_idle")
+                .with("firing", firing)
+                .with("alarm_at_ms", alarm_at));
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+}
+
 /// Applies one change to the stored queue; the answer is `{}`.
 async fn apply<T>(
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,

@@ -53,6 +53,12 @@ impl Drop for FiringGuard {
     }
 }
 
+/// Whether a firing run is under way (the `test_idle` hook).
+#[cfg(feature = "test-hooks")]
+pub fn firing() -> bool {
+    FIRING.with(Cell::get)
+}
+
 /// Starts a firing run in the background (after a change, or an unlock).
 pub fn kick() {
     wasm_bindgen_futures::spawn_local(async {
@@ -281,7 +287,7 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
         in_reply_to: step.in_reply_to.clone(),
         media_ids,
     };
-    let outcome = match signed_send(x::create_post(api_base(), &new_post), &creds).await {
+    let outcome = match signed_send(x::create_post(&api_base().await, &new_post), &creds).await {
         Ok(resp) => {
             remember_limit(
                 &step.account_id,
@@ -298,7 +304,7 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
             // A 401 to a post is not always bad keys: when a connection drops after X took the
             // post, the browser silently repeats the request with the same nonce, and that
             // replay is refused with 401. Keys that still verify mean the post may be on X.
-            match signed_send(x::users_me(api_base()), &creds).await {
+            match signed_send(x::users_me(&api_base().await), &creds).await {
                 Ok(resp) if x::parse_users_me(&resp).is_ok() => Outcome::Unknown { code },
                 _ => Outcome::Permanent { code },
             }
