@@ -133,15 +133,6 @@ test('when the retry with X\'s time is refused too, the message is about the clo
   }
 });
 
-test('messages of unknown type are refused', async () => {
-  const answer = await ask(page, 'drop_tables');
-  assert.equal(answer.error.code, 'unknown_message');
-  // Fields are checked too: a misspelt or extra one is refused and named, not ignored.
-  const extra = await ask(page, 'vault_lock', { force: true });
-  assert.equal(extra.error.code, 'unknown_field');
-  assert.equal(extra.error.field, 'force');
-});
-
 test('2,000 random requests signed by the extension verify in the sandbox (oauth-1.0a)', async () => {
   const demo = accountByUsername('keypost_demo');
   const result = await page.evaluate(async ([base, keys, n]) => {

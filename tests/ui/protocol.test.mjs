@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-const protocolMd = readFileSync(new URL('../../src/wasm/PROTOCOL.md', import.meta.url), 'utf8');
+const protocolMd = readFileSync(new URL('../../docs/PROTOCOL.md', import.meta.url), 'utf8');
 const protocolJs = readFileSync(new URL('../../extension/lib/protocol.js', import.meta.url), 'utf8');
 // Messages only the end-to-end tests send (sandbox builds, cargo feature test-hooks).
-const TEST_ONLY = new Set(['status', 'verify_keys', 'test_trap', 'test_age_queue', 'test_clock_advance']);
+const TEST_ONLY = new Set(['status', 'verify_keys', 'test_trap', 'test_age_queue', 'test_clock_advance', 'test_idle']);
 
 function typedef(name) {
   const at = protocolJs.indexOf(`@typedef {object} ${name}`);
