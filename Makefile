@@ -1,11 +1,21 @@
 # The README's commands. Each installs what it needs on a fresh machine.
-.PHONY: build test bench fuzz demo sandbox clean
+.PHONY: build test ui e2e bench fuzz demo sandbox clean
 
 build:
 	bash scripts/build.sh
 
 test:
 	bash scripts/test.sh
+
+# The inner loop's fast layers: the pages' unit tests and the X sandbox's own tests under
+# Node, no browser (seconds). `cargo test` is the core's.
+ui:
+	bash scripts/ui.sh
+
+# The end-to-end files in Chromium, two at a time; F=compose runs tests/e2e/compose.test.mjs
+# alone (several: F="vault late"). Builds the sandbox build first (incremental).
+e2e:
+	bash scripts/e2e.sh $(F)
 
 # Every benchmark row beside its baseline, one table, bench/results.json: scripts/bench.sh.
 # Not part of make test; run it alone (it times things).

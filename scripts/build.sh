@@ -34,12 +34,12 @@ wasm-bindgen --target web --no-typescript --remove-name-section --remove-produce
 cp "$out/pkg/keypost.js" "$out/pkg/keypost_spare.js"
 # The pages' small core (extension/lib/core.js loads it): the same crate without its default
 # `worker` feature, so only the pure functions of src/page.rs and what they use (no vault,
-# scheduler or network code). Built second: both builds write keypost.wasm. Optimised for speed,
-# not size: it counts at every keystroke, and opt-level 3 counts 2.4x faster than "z" for 9% more
-# gzip bytes (make bench, README Performance).
-CARGO_PROFILE_RELEASE_OPT_LEVEL=3 cargo build --locked --release --target wasm32-unknown-unknown --lib --no-default-features
+# scheduler or network code). Optimised for speed, not size: it counts at every keystroke, and
+# opt-level 3 counts 2.4x faster than "z" for 9% more gzip bytes (make bench, docs/PERFORMANCE.md).
+# Its own cargo profile (`page` in Cargo.toml), so both builds keep their compiled dependencies.
+cargo build --locked --profile page --target wasm32-unknown-unknown --lib --no-default-features
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/pkg" \
-  --out-name keypost_page "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/keypost.wasm"
+  --out-name keypost_page "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/page/keypost.wasm"
 node scripts/manifest.mjs "$out/manifest.json" "$version" "$X_API_BASE"
 node scripts/locales.mjs extension/_locales "$out"
 

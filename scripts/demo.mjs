@@ -11,14 +11,15 @@ import { ACCOUNTS, accountByUsername } from '../tests/sandbox/accounts.mjs';
 import { makePng, sandboxPosts } from '../tests/e2e/harness.mjs';
 
 const PORT = Number(process.env.KEYPOST_DEMO_PORT ?? 8787);
-const EXTENSION = resolve('dist/demo-chrome');
+// make test's walk reuses its e2e build (dist/sandbox-chrome, built for the same port).
+const EXTENSION = resolve(process.env.KEYPOST_DEMO_EXTENSION_DIR ?? 'dist/demo-chrome');
 const OUT = resolve('demo-output');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const headful = Boolean(process.env.DISPLAY) && process.env.KEYPOST_DEMO_HEADLESS !== '1';
 const PASSPHRASE = 'demo passphrase: correct horse battery staple';
 
 if (!existsSync(join(EXTENSION, 'manifest.json'))) {
-  console.error('no build at dist/demo-chrome: run `make demo` (scripts/demo.sh), which builds it');
+  console.error(`no build at ${EXTENSION}: run \`make demo\` (scripts/demo.sh), which builds it`);
   process.exit(1);
 }
 
@@ -95,7 +96,7 @@ async function walkthrough() {
     await page.screenshot({ path, fullPage: true });
     shots.push(`${name}  ${what}`);
   };
-  say(`X sandbox on ${sandbox.url}; headless Chromium with dist/demo-chrome`);
+  say(`X sandbox on ${sandbox.url}; headless Chromium with ${EXTENSION}`);
 
   // 1. First run: the options page, choose a passphrase.
   const options = await browser.context.newPage();

@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { accountByUsername } from '../sandbox/accounts.mjs';
 import {
-  sandbox, launch, freshProfile, removeProfile, ask, currentWorker, keysOf, waitFor, PASSPHRASES,
+  sandbox, launch, freshProfile, removeProfile, ask, currentWorker, keysOf, waitFor, idle, PASSPHRASES,
 } from './harness.mjs';
 
 const PASSPHRASE = PASSPHRASES.late;
@@ -24,7 +24,6 @@ const LATE_MS = LATE_BY - HOUR;
 
 let sb, profile, browser, page, accountId;
 const profiles = [];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const sandboxPosts = async () => {
   const r = await fetch(`${sb.url.replace(/\/$/, '')}/__sandbox/posts`);
@@ -138,7 +137,7 @@ test('the badge counts queued posts; after a closed browser each late post follo
   }, 5_000);
   assert.deepEqual(marked.color, [197, 34, 31, 255]);
   assert.match(marked.title, /waits for your decision/);
-  await sleep(1_000);
+  await idle(page);
   assert.equal((await sandboxPosts()).length, 0, 'nothing goes out while locked');
 
   // Unlocked: the two that may go late go; the skipped one and the one that asks do not.
@@ -147,7 +146,7 @@ test('the badge counts queued posts; after a closed browser each late post follo
     const p = await sandboxPosts();
     return p.length >= 2 && p;
   }, 10_000);
-  await sleep(1_500);
+  await idle(page);
   assert.deepEqual((await sandboxPosts()).map((p) => p.text).sort(), [`postLate ${RUN}`, `withinLimit ${RUN}`]);
   t.diagnostic(`sent late: ${sent.map((p) => p.text).join(', ')}`);
   await waitFor('the badge to count the one that asks', async () => (await badge()).text === '1!', 5_000);
@@ -168,9 +167,10 @@ test('the badge counts queued posts; after a closed browser each late post follo
   await asking.getByRole('button', { name: 'Post now' }).click();
   await waitFor('the post that asked first', async () => (await sandboxPosts()).some((p) => p.text === `ask ${RUN}`), 10_000);
   await waitFor('an empty badge', async () => (await badge()).text === '', 5_000);
-  assert.match(await view.locator('#next-due').textContent(), /No post is scheduled/);
+  // The queue page redraws after the worker's change reaches it: wait for it, do not race it.
+  await view.locator('#next-due', { hasText: /No post is scheduled/ }).waitFor({ timeout: 5_000 });
   await view.close();
-  await sleep(1_000);
+  await idle(page);
   const final = await sandboxPosts();
   assert.equal(final.length, 3);
   assert.ok(!final.some((p) => p.text === `byDefault ${RUN}`), 'the skipped post never went');
@@ -239,7 +239,8 @@ test('a vault backup imported into a second profile brings no queued post, so tw
     assert.equal((await badge(otherPage)).text, '');
     // Both browsers run past the due time: the post goes out once, from the first.
     await waitFor('the post', async () => (await sandboxPosts()).some((p) => p.text === `one browser ${RUN}`), 20_000);
-    await sleep(2_000);
+    await idle(page);
+    await idle(otherPage);
     assert.equal((await sandboxPosts()).filter((p) => p.text === `one browser ${RUN}`).length, 1);
   } finally {
     await other.context.close();
