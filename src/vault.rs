@@ -82,7 +82,7 @@ impl KdfParams {
         p: 1,
     };
     /// The parameters new vaults get: the strongest measured set that unlocks within about
-    /// 250 ms in the extension's service worker on the project's 2-core machine (README, "Vault").
+    /// 250 ms in the extension's service worker on the project's 2-core machine (docs/SECURITY.md, "Argon2id parameters").
     pub const DEFAULT: Self = Self {
         m_kib: 47_104,
         t: 3,

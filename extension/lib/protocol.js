@@ -1,5 +1,5 @@
 // The messages between the pages and the core, as JSDoc types: a mirror of
-// src/wasm/PROTOCOL.md. `ask` (rpc.js) is typed by these maps, so `tsc --checkJs` fails on a
+// docs/PROTOCOL.md. `ask` (rpc.js) is typed by these maps, so `tsc --checkJs` fails on a
 // misspelled message type, a misspelled or missing field, or a field read that no answer has.
 // Keep it in step with PROTOCOL.md (the wire is the core's; this file only describes it).
 export {};

@@ -18,7 +18,7 @@ use crate::settings::{Settings, SettingsPatch};
 use crate::vault::{self, KdfParams, Passphrase, PreviousVault, VaultError, VaultRecord};
 
 /// The Argon2id parameters new and upgraded vaults get: the strongest of the measured sets
-/// that unlocks within about 250 ms in the extension's service worker (README, "Vault").
+/// that unlocks within about 250 ms in the extension's service worker (docs/SECURITY.md, "Argon2id parameters").
 pub const TARGET_KDF: KdfParams = KdfParams::DEFAULT;
 
 /// Vault messages.
