@@ -36,23 +36,36 @@ export function createEffects(store, core, mediaStore) {
     }
     const wasUnlocked = getState().vault?.unlocked;
     if (!vault.unlocked) clearThumbs();
-    // After an unlock the draft comes back before the composer shows, never an empty one first.
+    // After an unlock the draft comes back before the composer shows, never an empty one first:
+    // the draft is fetched while the unlock form still shows, then both are drawn in one go (an
+    // empty composer in between would take what the user types there, then lose it).
     if (vault.unlocked && !wasUnlocked && vault.accounts.length) {
+      const answer = await fetchDraft();
       dispatch({ type: 'vault', vault });
-      await loadDraft();
+      if (answer) {
+        dispatch({ type: 'draft_loaded', ...answer });
+        await followProgress();
+      }
       return;
     }
     dispatch({ type: 'vault', vault });
   }
 
-  async function loadDraft() {
+  /** The stored draft with its thumbnails, or null when the vault locked meanwhile. */
+  async function fetchDraft() {
     const answer = await ask('draft_get');
-    if (answer.error?.code === 'locked') return;
+    if (answer.error?.code === 'locked') return null;
     // Without a stored draft (or if the core cannot give it) the composer still opens, empty.
     if (answer.error) pageError(answer.error);
     const ok = answer.ok ?? { draft: null, resumable: null, shared: false };
     await loadThumbs(ok.draft);
-    dispatch({ type: 'draft_loaded', draft: ok.draft, resumable: ok.resumable, shared: ok.shared });
+    return { draft: ok.draft, resumable: ok.resumable, shared: ok.shared };
+  }
+
+  async function loadDraft() {
+    const answer = await fetchDraft();
+    if (!answer) return;
+    dispatch({ type: 'draft_loaded', ...answer });
     await followProgress();
   }
 
