@@ -10,7 +10,7 @@ use keypost::http::{Body, HttpRequest, Method};
 use keypost::oauth1::{self, Credentials};
 use serde_json::Value;
 
-const VECTORS: &str = include_str!("data/oauth1.json");
+const VECTORS: &str = include_str!("../data/oauth1.json");
 
 fn vectors() -> Value {
     serde_json::from_str(VECTORS).expect("vectors parse")

@@ -17,8 +17,7 @@ use keypost::schedule::{
     ScheduleError, State, StateKind, backoff_ms,
 };
 
-#[path = "support/http.rs"]
-mod http;
+use crate::support::http;
 use http::resp;
 
 /// 2027-01-15T08:00:00Z, an arbitrary "now".

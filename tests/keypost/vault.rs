@@ -364,7 +364,7 @@ fn malformed_records_get_distinct_codes() {
 /// entropy, and `FROZEN_PAYLOAD` as the payload. It must NEVER be regenerated or edited: it
 /// proves that records written by earlier versions still open. If this test fails, the change
 /// broke every existing user's vault; fix the code, not the file.
-const FROZEN_RECORD: &str = include_str!("data/vault-v1.json");
+const FROZEN_RECORD: &str = include_str!("../data/vault-v1.json");
 const FROZEN_PASSPHRASE: &str = "Frozen fixture: caf\u{e9} 2026, never regenerate";
 const FROZEN_PAYLOAD: &str = r#"{"accounts":[{"id":"acct-1","label":"Main","keys":{"api_key":"xvz1evFS4wEEPTGEFPHBog","api_secret":"kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw","access_token":"370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb","access_token_secret":"LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE"},"premium":false,"user":null,"status":{"state":"unverified"}}],"default_id":"acct-1"}"#;
 

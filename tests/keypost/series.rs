@@ -3,8 +3,7 @@
 //! edits and stops; the wall clock kept across a daylight-saving change; variations that X
 //! would not refuse as duplicates.
 
-#[path = "support/zones.rs"]
-mod zones;
+use crate::support::zones;
 
 use keypost::civil::{self, Civil, FixedOffset};
 use keypost::recur::{End, Repeat, Rule, Variation};

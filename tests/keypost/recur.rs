@@ -6,8 +6,7 @@
 use keypost::civil::{self, Civil, FixedOffset};
 use keypost::recur::{End, Repeat, Rule, RuleError, Variation, repeats_text, text_for};
 
-#[path = "support/zones.rs"]
-mod zones;
+use crate::support::zones;
 use zones::{HOUR, berlin, utc};
 
 fn daily(start: (i64, u32, u32), hour: u32, minute: u32, end: End) -> Rule {

@@ -13,8 +13,7 @@ use keypost::schedule::{
 };
 use keypost::x::RateLimits;
 
-#[path = "support/http.rs"]
-mod http;
+use crate::support::http;
 
 /// 2027-01-15T08:00:00Z.
 const T0: u64 = 1_800_000_000_000;

@@ -14,10 +14,10 @@ use keypost::text::{
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-const VALIDATE_YML: &str = include_str!("data/twitter-text/validate.yml");
-const EXTRACT_YML: &str = include_str!("data/twitter-text/extract.yml");
-const TLDS_YML: &str = include_str!("../src/data/twitter-text/tlds.yml");
-const CONFIG_V3_JSON: &str = include_str!("../src/data/twitter-text/config-v3.json");
+const VALIDATE_YML: &str = include_str!("../data/twitter-text/validate.yml");
+const EXTRACT_YML: &str = include_str!("../data/twitter-text/extract.yml");
+const TLDS_YML: &str = include_str!("../../src/data/twitter-text/tlds.yml");
+const CONFIG_V3_JSON: &str = include_str!("../../src/data/twitter-text/config-v3.json");
 
 #[derive(Deserialize)]
 struct Case<E> {

@@ -9,8 +9,7 @@ use keypost::http::HttpResponse;
 use keypost::schedule::Outcome;
 use keypost::x::{self, XError};
 
-#[path = "support/http.rs"]
-mod http;
+use crate::support::http;
 
 #[test]
 fn the_reply_restriction_has_its_own_code_in_both_wordings() {

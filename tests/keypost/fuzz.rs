@@ -14,7 +14,6 @@
 //! By default each runs a smoke run of `FUZZ_CASES` cases (2,000), as `make test` does;
 //! `FUZZ_SECONDS=N` (as `make fuzz` sets) runs each for N seconds instead. Each prints
 //! `fuzz <target>: <cases> cases in <s> s, 0 findings`.
-#![cfg(not(target_arch = "wasm32"))]
 
 use std::fmt::Debug;
 use std::time::{Duration, Instant};

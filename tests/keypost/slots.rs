@@ -7,8 +7,7 @@ use keypost::slots::{
     LEAD_MS, MAX_SLOTS, SEARCH_WEEKS, Slot, SlotError, next_free, validate, week_view,
 };
 
-#[path = "support/zones.rs"]
-mod zones;
+use crate::support::zones;
 use zones::{HOUR, berlin, utc};
 
 const MINUTE: i64 = 60_000;

@@ -10,7 +10,6 @@
 //! reserved characters are covered by the RFC 3.4.1 vector in `tests/oauth1.rs` and, against
 //! the `oauth-1.0a` package, by the end-to-end test that sends randomly built requests from
 //! the extension's service worker to the sandbox's verifier.
-#![cfg(not(target_arch = "wasm32"))]
 
 use std::num::NonZeroU64;
 

@@ -1,8 +1,5 @@
-//! Time zones and instants for the native tests of local-time rules (`#[path]`-included by
-//! `tests/recur.rs` and `tests/slots.rs`), without a zone database.
-
-// Each test file uses a part of this.
-#![allow(dead_code)]
+//! Time zones and instants for the native tests of local-time rules (`support::zones`, used by
+//! `recur`, `series` and `slots`), without a zone database.
 
 use keypost::civil::{self, Civil, DAY};
 

@@ -7,8 +7,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use keypost::http::{Body, HttpResponse, Method};
 use keypost::x::{self, AccessLevel, XError};
 
-#[path = "support/http.rs"]
-mod http;
+use crate::support::http;
 use http::resp;
 
 #[test]

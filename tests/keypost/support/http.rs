@@ -1,8 +1,5 @@
-//! X's answers as values for the native tests of the core's classification
-//! (`#[path]`-included by the test files that need them).
-
-// Each test file uses a part of this.
-#![allow(dead_code)]
+//! X's answers as values for the tests of the core's classification (`support::http`, used
+//! by the modules that need them).
 
 use keypost::http::HttpResponse;
 
