@@ -176,7 +176,7 @@ layer clippy-wasm32 cargo clippy --lib --target wasm32-unknown-unknown --all-fea
 layer clippy-page-wasm32 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings || true
 layer core-native cargo test || true
 # The fuzz targets, a smoke run of FUZZ_CASES (2,000) cases each; make fuzz runs them longer.
-layer fuzz-smoke cargo test --test fuzz -- --ignored --nocapture || true
+layer fuzz-smoke cargo test --test keypost -- --ignored --nocapture fuzz:: || true
 
 # Everything below needs the wasm-bindgen CLI.
 wb_ok=1

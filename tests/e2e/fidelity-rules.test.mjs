@@ -158,7 +158,7 @@ test('a 400 invalid-request shows X\'s reason (errors[0].message), not the gener
 });
 
 // X's refusals in their own words: every code's text is a table test of the pages
-// (tests/ui/error-words.test.mjs) over X's bodies classified natively (tests/x_refusals.rs);
+// (tests/ui/error-words.test.mjs) over X's bodies classified natively (tests/keypost/x_refusals.rs);
 // this one goes the whole way, from the sandbox's answer through the worker to the popup, with
 // the details (the cap's end) carried along.
 /** @type {[string, string, RegExp, RegExp|null][]} */

@@ -157,7 +157,7 @@ test('an image through a link slower than 330 kbit/s: a timed-out 1 MB append is
   // 32 KB/s = 256 kbit/s: the whole 1 MB in one append would need 31 s, past the 25 s timeout.
   // Played ten times faster so that it takes seconds: the sandbox build's timeout is cut to
   // 2.5 s and the link runs at 320 KB/s; the core paces a ten times shorter timeout on a ten
-  // times faster link exactly as the real one (tests/upload_pacing.rs).
+  // times faster link exactly as the real one (tests/keypost/upload_pacing.rs).
   const image = Buffer.concat([makePng(8, 8, [200, 120, 40]), randomBytes(1_000_000)]);
   const worker = await currentWorker(browser.context);
   await setTestConfig(worker, { request_timeout_ms: 2_500 });

@@ -30,7 +30,7 @@ const PASS2 = 'lantern harbour velvet thistle 88';
 const WRONG_PASS = 'definitely not the passphrase 42';
 const PASS3 = 'copper meadow signal rivet 51';
 // tests/data/vault-v1.json: made once with KdfParams::OWASP_MIN (19456 KiB, t=2, p=1) and this
-// passphrase (see tests/vault.rs, FROZEN_PASSPHRASE). Its account holds these four keys.
+// passphrase (see tests/keypost/vault.rs, FROZEN_PASSPHRASE). Its account holds these four keys.
 const FROZEN_PASS = 'Frozen fixture: caf\u00e9 2026, never regenerate';
 const FROZEN_KEYS = {
   api_key: 'xvz1evFS4wEEPTGEFPHBog',

@@ -7,7 +7,7 @@
 //! 5849 3.4.1.3.2 sorts the encoded forms. So names here use only unreserved characters and
 //! the parameters reach it through a `Request` that emits them in RFC order; values are
 //! unrestricted (astral-plane Unicode, `! * ' ( ) + % & = ~`, spaces, empty). Names with
-//! reserved characters are covered by the RFC 3.4.1 vector in `tests/oauth1.rs` and, against
+//! reserved characters are covered by the RFC 3.4.1 vector in `tests/keypost/oauth1.rs` and, against
 //! the `oauth-1.0a` package, by the end-to-end test that sends randomly built requests from
 //! the extension's service worker to the sandbox's verifier.
 

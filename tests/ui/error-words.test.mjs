@@ -1,5 +1,5 @@
 // X's refusals in the words a user reads: each code the core gives for one of X's answers
-// (tests/x_refusals.rs classifies X's bodies, the sandbox's own x-words test checks it answers
+// (tests/keypost/x_refusals.rs classifies X's bodies, the sandbox's own x-words test checks it answers
 // with X's words), with the details the worker sends along, through the pages' errorText over
 // the real English locale files. One of them also runs end to end (tests/e2e/fidelity-rules).
 import { test } from 'node:test';
