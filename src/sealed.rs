@@ -542,49 +542,59 @@ fn seal_item<E: Entropy + ?Sized>(
     )
 }
 
+/// A stored queue re-sealed to a new key ([`StoredQueue::reseal`]).
+#[derive(Debug)]
+pub struct Resealed {
+    /// The queue's JSON text, every item and series that opened now under the new key.
+    pub json: String,
+    /// The items whose contents opened with neither key: kept exactly as they were.
+    pub unopenable: Vec<ItemId>,
+    /// The series whose texts opened with neither key: kept exactly as they were.
+    pub unopenable_series: Vec<SeriesId>,
+}
+
 impl StoredQueue {
     /// Re-seals every item's contents of a stored queue (its JSON text) from `old` to `new`.
     /// Items already under `new` stay readable (it may run twice); items in clear (from
-    /// before sealing) are sealed with `new`.
+    /// before sealing) are sealed with `new`. An item or series that opens with neither key
+    /// (one from a vault that a backup replaced) is kept exactly as it was and named in the
+    /// answer: it is never a reason to leave the others under a key about to be retired.
     ///
     /// # Errors
-    /// [`ScheduleError::Corrupt`] when it is not a queue, or an item opens with neither key
-    /// (nothing is returned then: the caller stores nothing).
+    /// [`ScheduleError::Corrupt`] when it is not a queue.
     pub fn reseal<E: Entropy + ?Sized>(
         json: &str,
         old: &Dek,
         new: &Dek,
         entropy: &mut E,
-    ) -> Result<String, ScheduleError> {
+    ) -> Result<Resealed, ScheduleError> {
         let mut loaded = LoadedQueue::from_json(json, Some(new))?;
         let unopened: Vec<(ItemId, String)> = loaded
             .kept
             .iter()
             .map(|(id, (_, blob))| (*id, blob.clone()))
             .collect();
+        let mut unopenable = Vec::new();
         for (id, blob) in unopened {
-            let corrupt = || ScheduleError::Corrupt {
-                detail: format!("item {id}: {}", SealedError::Unopenable.code()),
+            let opened = open_json::<Contents>(old, Kind::QueueItem(id), &blob).ok();
+            let item = loaded.queue.items_mut().iter_mut().find(|i| i.id == id);
+            let filled = match (opened, item) {
+                (Some(contents), Some(item)) => contents.fill(&mut item.posts),
+                _ => false,
             };
-            let contents: Contents =
-                open_json(old, Kind::QueueItem(id), &blob).map_err(|_| corrupt())?;
-            let item = loaded
-                .queue
-                .items_mut()
-                .iter_mut()
-                .find(|i| i.id == id)
-                .ok_or_else(corrupt)?;
-            if !contents.fill(&mut item.posts) {
-                return Err(corrupt());
+            if filled {
+                loaded.kept.remove(&id);
+            } else {
+                unopenable.push(id);
             }
-            loaded.kept.remove(&id);
         }
-        if !series::reopen_kept(&mut loaded.queue, &mut loaded.kept_series, old) {
-            return Err(ScheduleError::Corrupt {
-                detail: format!("series: {}", SealedError::Unopenable.code()),
-            });
-        }
-        loaded.to_json(Some(new), entropy)
+        let unopenable_series =
+            series::reopen_kept(&mut loaded.queue, &mut loaded.kept_series, old);
+        Ok(Resealed {
+            json: loaded.to_json(Some(new), entropy)?,
+            unopenable,
+            unopenable_series,
+        })
     }
 }
 
@@ -908,7 +918,9 @@ mod tests {
         let (old, new) = (dek(1), dek(2));
         let original = queue_with("rotate me", "alt");
         let json = stored(&original, &old, 0);
-        let moved = StoredQueue::reseal(&json, &old, &new, &mut Counter(9)).expect("reseal");
+        let moved = StoredQueue::reseal(&json, &old, &new, &mut Counter(9))
+            .expect("reseal")
+            .json;
         assert_eq!(
             LoadedQueue::from_json(&moved, Some(&new))
                 .expect("load")
@@ -924,14 +936,24 @@ mod tests {
                 .all(|i| !stale.has_contents(i.id))
         );
         // Twice is harmless; keys that open nothing change nothing.
-        let twice = StoredQueue::reseal(&moved, &old, &new, &mut Counter(30)).expect("again");
+        let twice = StoredQueue::reseal(&moved, &old, &new, &mut Counter(30))
+            .expect("again")
+            .json;
         assert_eq!(
             LoadedQueue::from_json(&twice, Some(&new))
                 .expect("load")
                 .queue,
             original
         );
-        assert!(StoredQueue::reseal(&json, &dek(7), &dek(8), &mut Counter(0)).is_err());
+        // Keys that open nothing leave every item as it was, and say which.
+        let foreign = StoredQueue::reseal(&json, &dek(7), &dek(8), &mut Counter(0)).expect("kept");
+        assert_eq!(foreign.unopenable.len(), original.items().len());
+        assert_eq!(
+            LoadedQueue::from_json(&foreign.json, Some(&old))
+                .expect("load")
+                .queue,
+            original
+        );
     }
 
     #[test]
@@ -978,7 +1000,16 @@ mod tests {
         assert_eq!(series.spec.text, "SERIES-MARKER");
         // Key rotation carries the series too.
         let moved = StoredQueue::reseal(&json, &k, &dek(2), &mut Counter(20)).expect("reseal");
-        let under_new = LoadedQueue::from_json(&moved, Some(&dek(2))).expect("load");
+        assert!(moved.unopenable_series.is_empty());
+        let under_new = LoadedQueue::from_json(&moved.json, Some(&dek(2))).expect("load");
         assert_eq!(under_new.queue, loaded.queue);
+        // A series that opens with neither key is kept as it was, and named.
+        let foreign = StoredQueue::reseal(&json, &dek(5), &dek(6), &mut Counter(21)).expect("kept");
+        assert_eq!(foreign.unopenable_series, vec![sid]);
+        let still = LoadedQueue::from_json(&foreign.json, Some(&k)).expect("load");
+        assert_eq!(
+            still.queue.get_series(sid).expect("series").spec.text,
+            "SERIES-MARKER"
+        );
     }
 }

@@ -111,23 +111,25 @@ pub(super) fn seal_all<E: Entropy + ?Sized>(
     Ok(out)
 }
 
-/// Opens the kept series' texts with `old` (a key rotation); `false` when one does not open.
+/// Opens the kept series' texts with `old` (a key rotation); answers the series that opened
+/// with neither key, whose sealed texts stay kept as they were.
 pub(super) fn reopen_kept(
     queue: &mut Queue,
     kept: &mut BTreeMap<SeriesId, String>,
     old: &Dek,
-) -> bool {
+) -> Vec<SeriesId> {
+    let mut unopenable = Vec::new();
     for series in queue.series_all_mut() {
         let Some(blob) = kept.get(&series.id) else {
             continue;
         };
-        let Ok(c) = open_json::<SeriesContents>(old, Kind::Series(series.id), blob) else {
-            return false;
-        };
-        if !fill(series, c) {
-            return false;
+        let opened = open_json::<SeriesContents>(old, Kind::Series(series.id), blob).ok();
+        if opened.is_some_and(|c| fill(series, c)) {
+            kept.remove(&series.id);
+        } else {
+            // Kept exactly as it was (its sealed texts stay in `kept`).
+            unopenable.push(series.id);
         }
-        kept.remove(&series.id);
     }
-    true
+    unopenable
 }

@@ -61,12 +61,74 @@ fn the_queue_keeps_its_schedule_in_clear_and_its_texts_sealed() {
     let loaded = LoadedQueue::from_json(&queue.to_json().expect("json"), Some(&old)).expect("load");
     let stored = loaded.to_json(Some(&old), &mut Counter(1)).expect("store");
     assert!(!stored.contains("secret plans") && stored.contains("5000000"));
-    let rotated = StoredQueue::reseal(&stored, &old, &new, &mut Counter(2)).expect("reseal");
+    let rotated = StoredQueue::reseal(&stored, &old, &new, &mut Counter(2))
+        .expect("reseal")
+        .json;
     assert_eq!(
         LoadedQueue::from_json(&rotated, Some(&new))
             .expect("load")
             .queue,
         queue
+    );
+}
+
+/// A queue holding an item under a third key (a backup imported over a vault that had queued
+/// posts) keeps every other post through a change of key; the foreign item stays as it was.
+#[test]
+fn a_foreign_item_does_not_stop_the_others_moving_to_the_new_key() {
+    let (foreign, old, new) = (dek('E'), dek('F'), dek('G'));
+    let draft = |text: &str, due| Draft {
+        account_id: "a1".to_owned(),
+        posts: vec![PlannedPost::text(text)],
+        due_at_ms: due,
+    };
+    let mut before = Queue::new();
+    before
+        .add(draft("from the replaced vault", 5_000_000), 1_000_000)
+        .expect("add");
+    let stored = LoadedQueue::from_json(&before.to_json().expect("json"), Some(&foreign))
+        .expect("load")
+        .to_json(Some(&foreign), &mut Counter(3))
+        .expect("store");
+    // The vault is replaced: the old item no longer opens, and 20 posts are scheduled after it.
+    let mut loaded = LoadedQueue::from_json(&stored, Some(&old)).expect("load");
+    let foreign_id = loaded.queue.items()[0].id;
+    assert!(!loaded.has_contents(foreign_id));
+    for i in 0..20 {
+        loaded
+            .queue
+            .add(draft(&format!("post {i}"), 6_000_000 + i), 1_000_000)
+            .expect("add");
+    }
+    let mixed = loaded.to_json(Some(&old), &mut Counter(4)).expect("store");
+
+    let moved = StoredQueue::reseal(&mixed, &old, &new, &mut Counter(5)).expect("reseal");
+    assert_eq!(moved.unopenable, vec![foreign_id]);
+    let after = LoadedQueue::from_json(&moved.json, Some(&new)).expect("load");
+    let texts: Vec<&str> = after
+        .queue
+        .items()
+        .iter()
+        .filter(|i| after.has_contents(i.id))
+        .map(|i| i.posts[0].text.as_str())
+        .collect();
+    assert_eq!(
+        texts.len(),
+        20,
+        "every post of this vault opens with the new key"
+    );
+    assert!(
+        texts
+            .iter()
+            .enumerate()
+            .all(|(i, t)| *t == format!("post {i}"))
+    );
+    // The foreign item is exactly as it was: its own key still opens it.
+    let kept = LoadedQueue::from_json(&moved.json, Some(&foreign)).expect("load");
+    assert!(kept.has_contents(foreign_id));
+    assert_eq!(
+        kept.queue.items()[0].posts[0].text,
+        "from the replaced vault"
     );
 }
 

@@ -133,7 +133,9 @@ pub async fn with_queue<T>(
 }
 
 /// Re-seals every item's contents from `old` to `new` under the queue's lock
-/// ([`at_rest::reseal_all`]). `false` (nothing changed) when an item opens with neither key.
+/// ([`at_rest::reseal_all`]). An item or series that opens with neither key (from a vault a
+/// backup replaced) is kept as it was and the rest are re-sealed; `false` when there was such
+/// an item, or the stored queue is not a queue (then nothing changed).
 pub async fn reseal(old: &Dek, new: &Dek) -> Result<bool, AppError> {
     let _lock = lock().await;
     let Some(json) = platform::get::<String>(Area::Local, QUEUE_KEY).await? else {
@@ -141,8 +143,8 @@ pub async fn reseal(old: &Dek, new: &Dek) -> Result<bool, AppError> {
     };
     match StoredQueue::reseal(&json, old, new, &mut BrowserEntropy) {
         Ok(moved) => {
-            platform::set(Area::Local, QUEUE_KEY, &moved).await?;
-            Ok(true)
+            platform::set(Area::Local, QUEUE_KEY, &moved.json).await?;
+            Ok(moved.unopenable.is_empty() && moved.unopenable_series.is_empty())
         }
         Err(_) => Ok(false),
     }
