@@ -21,7 +21,20 @@ log "building keypost $version for $X_API_BASE"
 features=()
 [ "$X_API_BASE" = https://api.x.com ] || features=(--features test-hooks)
 # --locked: the build uses exactly the crate versions Cargo.lock names, never newer ones.
-cargo build --locked --release --target wasm32-unknown-unknown --lib "${features[@]}"
+# KEYPOST_DENY_WARNINGS=1 (make test) fails the build on any warning of Keypost's own code:
+# the wasm32 builds are the lint of what compiles only there (clippy runs natively).
+cargo_build() {
+  local out status=0
+  out=$(mktemp "${TMPDIR:-/tmp}/keypost-build.XXXXXX")
+  if ! cargo build --locked --target wasm32-unknown-unknown --lib "$@" 2>&1 | tee "$out"; then status=1; fi
+  if [ "$status" = 0 ] && [ "${KEYPOST_DENY_WARNINGS:-0}" = 1 ] && grep -q '^warning: .keypost. ' "$out"; then
+    echo "keypost: the build above has warnings (KEYPOST_DENY_WARNINGS=1)" >&2
+    status=1
+  fi
+  rm -f "$out"
+  return "$status"
+}
+cargo_build --release "${features[@]}"
 
 out="${KEYPOST_OUT:-dist/chrome}"
 rm -rf "$out"
@@ -37,7 +50,7 @@ cp "$out/pkg/keypost.js" "$out/pkg/keypost_spare.js"
 # scheduler or network code). Optimised for speed, not size: it counts at every keystroke, and
 # opt-level 3 counts 2.4x faster than "z" for 9% more gzip bytes (make bench, docs/PERFORMANCE.md).
 # Its own cargo profile (`page` in Cargo.toml), so both builds keep their compiled dependencies.
-cargo build --locked --profile page --target wasm32-unknown-unknown --lib --no-default-features
+cargo_build --profile page --no-default-features
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/pkg" \
   --out-name keypost_page "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/page/keypost.wasm"
 node scripts/manifest.mjs "$out/manifest.json" "$version" "$X_API_BASE"

@@ -2,12 +2,14 @@
 # make test: every test layer, installing what is missing first. On 2 cores the layers overlap:
 #   - beside everything else, in the background: ESLint, the TypeScript type-check, shellcheck,
 #     the X sandbox's own tests and the pages' unit tests (tests/ui), all under Node;
-#   - in the foreground, one cargo step after the other: fmt, clippy (native with the test
-#     hooks, wasm32, the pages' wasm32), the core's tests natively with the fuzz targets' smoke
-#     runs, the same tests compiled to wasm32 under Node (wasm-bindgen-test), the release build
-#     and its zip checked against an allow-list (tests/release/), the sandbox build;
-#   - then the end-to-end files in Chromium two at a time (scripts/e2e.sh), the headless demo
-#     walk beside them on the same build, and the byte scan of every profile they used.
+#   - in the foreground, one cargo step after the other: fmt, clippy (natively, with the test
+#     hooks, and the pages' core alone), the core's tests natively with the fuzz targets' smoke
+#     runs, the sandbox build (wasm32, failing on any warning), then the same tests compiled to
+#     wasm32 under Node (wasm-bindgen-test) and the release build with its zip checked against
+#     an allow-list (tests/release/);
+#   - from the sandbox build on, beside those: the end-to-end files in Chromium two at a time
+#     (scripts/e2e.sh) with the byte scan of every profile they used, and the headless demo
+#     walk on the same build.
 # KEYPOST_FRESH_CHECK=1 (CI sets it) proves the fresh machine with this same run: the
 # wasm-bindgen CLI is installed for real into an empty folder (target/fresh-tools) with every
 # folder that holds one taken off PATH, node_modules must be absent and is installed by npm ci,
@@ -170,10 +172,12 @@ fi
 # ----- the cargo steps, one at a time -----
 layer cargo-fmt cargo fmt --all -- --check || true
 # --all-targets with the test hooks covers the native lib, tests and examples without them too.
+# Natively only: the code is the same for wasm32 but for one cfg'd line (msg_core's trap), and
+# the wasm32 builds below fail on any compiler warning (KEYPOST_DENY_WARNINGS), so a wasm32
+# clippy pass (2.5 minutes of dependency checks on a clean clone) would add nothing.
 layer clippy-native cargo clippy --all-targets --features test-hooks -- -D warnings || true
-layer clippy-wasm32 cargo clippy --lib --target wasm32-unknown-unknown --all-features -- -D warnings || true
 # The pages' small core (src/page.rs alone, without the default `worker` feature).
-layer clippy-page-wasm32 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings || true
+layer clippy-page cargo clippy --lib --no-default-features -- -D warnings || true
 layer core-native cargo test || true
 # The fuzz targets, a smoke run of FUZZ_CASES (2,000) cases each; make fuzz runs them longer.
 layer fuzz-smoke cargo test --test keypost -- --ignored --nocapture fuzz:: || true
@@ -191,7 +195,27 @@ if [ -n "$wb_pid" ]; then
   hash -r
 fi
 
+export KEYPOST_DENY_WARNINGS=1
 built=0
+if [ "$wb_ok" = 1 ]; then
+  # The sandbox build, once, for the demo walk and every e2e file.
+  if layer sandbox-build env X_API_BASE="http://127.0.0.1:18787" KEYPOST_OUT=dist/sandbox-chrome bash scripts/build.sh; then
+    built=1
+  fi
+fi
+
+if [ "$built" = 1 ]; then
+  # The end-to-end files (mostly waiting on timers and the sandbox) and the demo walk run
+  # beside the wasm32 tests and the release build.
+  bg_layer end-to-end env KEYPOST_E2E_BUILT=1 KEYPOST_E2E_TAP="$logs/e2e.tap" bash scripts/e2e.sh
+  bg_layer demo-walk env KEYPOST_DEMO_PORT=18787 KEYPOST_DEMO_HEADLESS=1 \
+    KEYPOST_DEMO_EXTENSION_DIR=dist/sandbox-chrome node scripts/demo.mjs
+else
+  order+=(end-to-end)
+  echo "0 1 1 0" >"$logs/end-to-end.result"
+  echo "skipped: no build" >"$logs/end-to-end.log"
+fi
+
 if [ "$wb_ok" = 1 ]; then
   layer core-wasm32 cargo test --target wasm32-unknown-unknown || true
   # The sandbox build's exports (sign_authorization, the test messages), as the e2e tests use them.
@@ -203,23 +227,9 @@ if [ "$wb_ok" = 1 ]; then
     node_tests "$logs/release.tap" tests/release/
   }
   layer release-zip release_zip || true
-  # The sandbox build, once, for the demo walk and every e2e file.
-  if layer sandbox-build env X_API_BASE="http://127.0.0.1:18787" KEYPOST_OUT=dist/sandbox-chrome bash scripts/build.sh; then
-    built=1
-  fi
 fi
 
-if [ "$built" = 1 ]; then
-  # The demo walk (make demo's, headless) beside the e2e files, on the same build.
-  bg_layer demo-walk env KEYPOST_DEMO_PORT=18787 KEYPOST_DEMO_HEADLESS=1 \
-    KEYPOST_DEMO_EXTENSION_DIR=dist/sandbox-chrome node scripts/demo.mjs
-  layer end-to-end env KEYPOST_E2E_BUILT=1 KEYPOST_E2E_TAP="$logs/e2e.tap" bash scripts/e2e.sh || true
-else
-  order+=(end-to-end)
-  echo "0 1 1 0" >"$logs/end-to-end.result"
-  echo "skipped: no build" >"$logs/end-to-end.log"
-fi
-
+if [ "$built" = 1 ]; then log "waiting for the end-to-end files"; fi
 wait_layers
 
 log "summary"
@@ -234,10 +244,10 @@ for name in "${order[@]}"; do
     "$([ "$status" -ne 0 ] && echo "  (exit $status, log: $logs/$name.log)")"
 done
 # A background layer that failed shows its log here (the foreground ones showed theirs).
-for name in shellcheck eslint typecheck x-sandbox ui-unit demo-walk; do
+for name in shellcheck eslint typecheck x-sandbox ui-unit demo-walk end-to-end; do
   if [ -f "$logs/$name.result" ] && [ "$(cut -d' ' -f3 "$logs/$name.result")" != 0 ]; then
     log "$name failed:"
-    tail -n 80 "$logs/$name.log"
+    tail -n 200 "$logs/$name.log"
   fi
 done
 echo "make test took $(($(date +%s) - started)) s"
