@@ -31,7 +31,7 @@ export function editForm(item, busy) {
   const fields = item.posts.flatMap((post, i) => {
     const id = `edit-${item.id}-${i}`;
     const label = n > 1 ? t('queueEditStepLabel', [String(i + 1), String(n)]) : t('queueEditLabel');
-    return [el('label', { htmlFor: id, textContent: label }), el('textarea', { id, value: post.text, readOnly: i < fixed, dataset: { step: String(i) } })];
+    return [el('label', { htmlFor: id, textContent: label }), el('textarea', { id, value: post.text, readOnly: i < fixed, autocomplete: 'off', dataset: { step: String(i) } })];
   });
   return el('form', { className: 'inline', dataset: { form: 'edit', id: String(item.id) } }, ...fields, formButtons('queueSave', busy));
 }

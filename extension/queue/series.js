@@ -43,7 +43,7 @@ function editForm(s) {
     const areaId = `${id}-text-${i}`;
     return el('div', {},
       el('label', { htmlFor: areaId }, t('seriesTextLabel', [String(i + 1)])),
-      el('textarea', { id: areaId, rows: 2, value: text }));
+      el('textarea', { id: areaId, rows: 2, value: text, autocomplete: 'off' }));
   });
   const first = /** @type {HTMLInputElement} */ (el('input', {
     id: `${id}-first`, type: 'datetime-local', required: true,
