@@ -1,7 +1,11 @@
-//! The only Rust that touches `wasm_bindgen`, `js_sys` and `web_sys`.
+//! The worker's core: its exports to the extension's JavaScript, the message handlers, and
+//! [`platform`], the one module that binds to the browser.
 //!
 //! The background service worker forwards every message from the extension's own pages to
-//! [`handle_message`]; the answer is `{ok: ...}` or `{error: {code, ...}}`.
+//! `handle_message`; the answer is `{ok: ...}` or `{error: {code, ...}}`. The exports that
+//! carry a `JsValue` exist in the wasm32 build only; the others are plain functions natively,
+//! where `handle_json` stands for `handle_message` and the worker runs on the in-memory
+//! browser of `platform::memory` (the worker's native tests).
 
 pub mod at_rest;
 mod boundary;
@@ -18,22 +22,22 @@ pub mod platform;
 mod schedule;
 mod session;
 
-use serde::Serialize;
 use serde_json::{Value, json};
-use wasm_bindgen::prelude::*;
+#[cfg(target_arch = "wasm32")]
+use {serde::Serialize, wasm_bindgen::prelude::*};
 
 pub use boundary::{MAX_MESSAGE_BYTES, check_message};
 pub use config::{api_base, request_timeout_ms};
 pub use error::AppError;
 
-#[cfg(feature = "test-hooks")]
+#[cfg(all(feature = "test-hooks", target_arch = "wasm32"))]
 use crate::accounts::KeysForm;
-#[cfg(feature = "test-hooks")]
+#[cfg(all(feature = "test-hooks", target_arch = "wasm32"))]
 use crate::oauth1;
 use boundary::Message;
 
 /// The core's version (the extension's version).
-#[wasm_bindgen]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
 pub fn version() -> String {
     crate::VERSION.to_owned()
 }
@@ -42,7 +46,7 @@ pub fn version() -> String {
 /// it, exposed so that pages (and the end-to-end tests) can check it against the sandbox.
 /// `form` is a list of `[name, value]` pairs sent as a form body; `keys` holds the four keys.
 /// Sandbox builds only (cargo feature `test-hooks`): a release build does not export it.
-#[cfg(feature = "test-hooks")]
+#[cfg(all(feature = "test-hooks", target_arch = "wasm32"))]
 #[wasm_bindgen]
 pub fn sign_authorization(
     method: &str,
@@ -71,17 +75,41 @@ pub fn sign_authorization(
 /// Handles one message from an extension page and resolves to `{ok}` or `{error}`. The
 /// message is read as its JSON text and decoded strictly ([`boundary`]): too large, unknown
 /// type, unknown field and malformed messages are refused before anything runs.
+#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
 pub async fn handle_message(msg: JsValue) -> JsValue {
-    let answer = match message_text(&msg).and_then(|text| boundary::decode(&text)) {
+    to_js(&answer(message_text(&msg)).await)
+}
+
+/// `handle_message` natively: one message as its JSON text, answered as the JSON text of
+/// `{ok}` or `{error}`, through the same decoding and handlers (on the installed in-memory
+/// browser, `platform::memory`).
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn handle_json(msg: &str) -> String {
+    answer(Ok(msg.to_owned())).await.to_string()
+}
+
+/// Decodes a message's JSON text and runs its handler: `{ok}` or `{error}`.
+async fn answer(text: Result<String, AppError>) -> Value {
+    let answer = match text.and_then(|text| boundary::decode(&text)) {
         Ok(message) => dispatch(message).await,
         Err(e) => Err(e),
     };
-    let wrapped = match answer {
+    wrapped(answer)
+}
+
+/// An answer as pages receive it: `{ok: value}` or `{error: {code, ...}}`.
+fn wrapped(answer: Result<Value, AppError>) -> Value {
+    match answer {
         Ok(value) => json!({ "ok": value }),
         Err(e) => json!({ "error": e }),
-    };
-    wrapped
+    }
+}
+
+/// An answer as a plain JavaScript object (`null` if it cannot be one).
+#[cfg(target_arch = "wasm32")]
+fn to_js(value: &Value) -> JsValue {
+    value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or(JsValue::NULL)
 }
@@ -89,6 +117,7 @@ pub async fn handle_message(msg: JsValue) -> JsValue {
 /// A message as JSON text, as `chrome.runtime.sendMessage` carried it. Its length in UTF-16
 /// code units is checked before it is copied into the core: a text longer than
 /// [`MAX_MESSAGE_BYTES`] units is longer than that in UTF-8 too.
+#[cfg(target_arch = "wasm32")]
 fn message_text(msg: &JsValue) -> Result<String, AppError> {
     // JSON.stringify answers `undefined` (not a string) for anything but an object here.
     if !msg.is_object() {
@@ -114,7 +143,7 @@ async fn dispatch(message: Message) -> Result<Value, AppError> {
 }
 
 /// Handles a `chrome.alarms` alarm by name.
-#[wasm_bindgen]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
 pub async fn on_alarm(name: String) {
     // An alarm has no caller to answer: a failure waits for the next alarm or message.
     if name == session::AUTOLOCK_ALARM {
@@ -126,7 +155,7 @@ pub async fn on_alarm(name: String) {
 
 /// The worker started (its top-level code runs this): recover the schedule, send what is due,
 /// and set the alarm from the stored queue.
-#[wasm_bindgen]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
 pub async fn on_worker_start() {
     // Pages follow the vault through the state this writes; a failure leaves the last one.
     let _ = session::reconcile_state().await;
@@ -135,7 +164,7 @@ pub async fn on_worker_start() {
 }
 
 /// `chrome.runtime.onStartup`: the browser started (the vault is locked).
-#[wasm_bindgen]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
 pub async fn on_startup() {
     let _ = session::reconcile_state().await;
     schedule::on_worker_start().await;
@@ -144,29 +173,44 @@ pub async fn on_startup() {
 /// `chrome.runtime.onInstalled`: installed or updated. Answers whether the setup page should
 /// open: only while no vault exists. Chromium reports an unpacked extension as newly
 /// installed at every launch, so "reason = install" alone would reopen setup every time.
-#[wasm_bindgen]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
 pub async fn on_installed() -> bool {
     schedule::on_worker_start().await;
     matches!(session::record_exists().await, Ok(false))
 }
 
 /// `chrome.notifications.onClicked`.
-#[wasm_bindgen]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
 pub async fn on_notification_click(id: String) {
     schedule::on_notification_click(&id).await;
 }
 
 /// A right-click share: composes the text (selection quoted, page title and link when the
 /// setting says so) and keeps it for the composer. Resolves to `{ok}` or `{error}`.
+#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
 pub async fn on_context_menu(info: JsValue, tab: JsValue) -> JsValue {
-    let wrapped = match msg_compose::share(info, tab).await {
-        Ok(()) => json!({ "ok": {} }),
-        Err(e) => json!({ "error": e }),
+    let source = serde_wasm_bindgen::from_value(info).ok();
+    let tab = serde_wasm_bindgen::from_value(tab).unwrap_or_default();
+    to_js(&share(source, tab).await)
+}
+
+/// `on_context_menu` natively: the click's `info` and `tab` as JSON text, answered as the JSON
+/// text of `{ok}` or `{error}`.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn on_context_menu_json(info: &str, tab: &str) -> String {
+    let source = serde_json::from_str(info).ok();
+    let tab = serde_json::from_str(tab).unwrap_or_default();
+    share(source, tab).await.to_string()
+}
+
+/// A share as decoded (`None` when the click carried nothing to share): `{ok}` or `{error}`.
+async fn share(source: Option<crate::share::ShareSource>, tab: crate::share::ShareTab) -> Value {
+    let shared = match source {
+        Some(source) => msg_compose::share(source, tab).await,
+        None => Err(AppError::new("share_nothing")),
     };
-    wrapped
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
+    wrapped(shared.map(|()| json!({})))
 }
 
 // The pure functions pages call are in crate::page (also built alone as the pages' core);

@@ -5,7 +5,6 @@ use std::cell::Cell;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use wasm_bindgen::prelude::*;
 
 use super::at_rest::{self, DRAFT_KEY, OUTBOX_KEY};
 use super::net::signed_send;
@@ -24,14 +23,6 @@ use crate::{leak, x};
 
 const SHARE_KEY: &str = "share";
 const PROGRESS_KEY: &str = "post_progress";
-
-#[wasm_bindgen(module = "/extension/media-store.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = getMedia, catch)]
-    async fn get_media(id: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = deleteMedia, catch)]
-    async fn delete_media(id: &str) -> Result<JsValue, JsValue>;
-}
 
 /// Compose messages.
 #[derive(Deserialize)]
@@ -431,7 +422,7 @@ async fn post_one(
 /// Deletes images from the media store once they are on X (or discarded).
 pub async fn forget_media(ids: impl IntoIterator<Item = String>) {
     for id in ids {
-        let _ = delete_media(&id).await;
+        let _ = platform::media_delete(&id).await;
     }
 }
 
@@ -444,23 +435,11 @@ pub(super) async fn check_stored_media(posts: &[PostInput]) -> Result<(), AppErr
     for post in posts {
         let mut items = Vec::with_capacity(post.media.len());
         for m in &post.media {
-            let Ok(stored) = get_media(&m.media_id).await else {
+            let Ok(Some(stored)) = platform::media_info(&m.media_id).await else {
                 continue;
             };
-            if stored.is_null() || stored.is_undefined() {
-                continue;
-            }
-            let media_type = js_sys::Reflect::get(&stored, &"type".into())
-                .ok()
-                .and_then(|t| t.as_string())
-                .unwrap_or_default();
-            let bytes = js_sys::Reflect::get(&stored, &"bytes".into())
-                .ok()
-                .and_then(|b| js_sys::Reflect::get(&b, &"byteLength".into()).ok())
-                .and_then(|n| n.as_f64())
-                .unwrap_or(0.0) as u64;
-            compose::check_image(&media_type, bytes)?;
-            items.push((media_type, bytes));
+            compose::check_image(&stored.media_type, stored.size)?;
+            items.push((stored.media_type, stored.size));
         }
         kinds.push(items);
     }
@@ -477,19 +456,11 @@ pub(super) async fn upload(
     creds: &Credentials<'_>,
     composer: Option<(usize, usize)>,
 ) -> Result<String, AppError> {
-    let stored = get_media(media_id)
+    let platform::StoredMedia { media_type, bytes } = platform::media_get(media_id)
         .await
-        .map_err(|_| AppError::new("media_missing"))?;
-    if stored.is_null() || stored.is_undefined() {
-        return Err(AppError::new("media_missing"));
-    }
-    let bytes = js_sys::Reflect::get(&stored, &"bytes".into())
-        .map(|b| js_sys::Uint8Array::new(&b).to_vec())
-        .map_err(|_| AppError::new("media_missing"))?;
-    let media_type = js_sys::Reflect::get(&stored, &"type".into())
         .ok()
-        .and_then(|t| t.as_string())
-        .unwrap_or_default();
+        .flatten()
+        .ok_or_else(|| AppError::new("media_missing"))?;
     let total = bytes.len() as u64;
     compose::check_image(&media_type, total)?;
     let progress = |uploaded: u64| async move {
@@ -554,10 +525,10 @@ pub(super) async fn upload(
 }
 
 /// Composes a right-click share and keeps it for the composer to pick up.
-pub async fn share(info: JsValue, tab: JsValue) -> Result<(), AppError> {
-    let source: crate::share::ShareSource =
-        serde_wasm_bindgen::from_value(info).map_err(|_| AppError::new("share_nothing"))?;
-    let tab: crate::share::ShareTab = serde_wasm_bindgen::from_value(tab).unwrap_or_default();
+pub async fn share(
+    source: crate::share::ShareSource,
+    tab: crate::share::ShareTab,
+) -> Result<(), AppError> {
     let settings = session::settings().await?;
     let text = crate::share::compose(&source, &tab, settings.share_page_link)?;
     platform::set(Area::Session, SHARE_KEY, &json!({ "text": text })).await

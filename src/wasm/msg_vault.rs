@@ -298,11 +298,7 @@ fn strength(passphrase: &str) -> Value {
 /// The encrypted record as a backup file: `{file_name, json}`.
 async fn export() -> Result<Value, AppError> {
     let record = stored_record().await?;
-    let date = js_sys::Date::new_0()
-        .to_iso_string()
-        .as_string()
-        .unwrap_or_default();
-    let day = date.get(..10).unwrap_or("backup");
+    let day = platform::iso_day(platform::now_ms());
     Ok(json!({ "file_name": format!("keypost-vault-{day}.json"), "json": record.to_json() }))
 }
 
@@ -379,14 +375,7 @@ async fn restore_previous() -> Result<Value, AppError> {
 /// The previous vault as a backup file: `{file_name, json, replaced_ms}`.
 async fn export_previous() -> Result<Value, AppError> {
     let previous = kept_previous().await?;
-    // Milliseconds since the epoch fit an f64 exactly until the year 287,396.
-    #[allow(clippy::cast_precision_loss)]
-    let at = wasm_bindgen::JsValue::from_f64(previous.replaced_ms as f64);
-    let day = js_sys::Date::new(&at)
-        .to_iso_string()
-        .as_string()
-        .unwrap_or_default();
-    let day = day.get(..10).unwrap_or("backup");
+    let day = platform::iso_day(previous.replaced_ms);
     Ok(json!({
         "file_name": format!("keypost-vault-replaced-{day}.json"),
         "json": previous.record,

@@ -35,13 +35,9 @@ pub struct BrowserEntropy;
 
 impl Entropy for BrowserEntropy {
     fn fill(&mut self, buf: &mut [u8]) {
-        // getRandomValues takes at most 65,536 bytes at a time. It cannot fail in an extension
-        // context; if it ever did, throwing aborts this call instead of using weak bytes.
-        for chunk in buf.chunks_mut(65_536) {
-            if platform::fill_random(chunk).is_err() {
-                wasm_bindgen::throw_str("crypto.getRandomValues is unavailable");
-            }
-        }
+        // It cannot fail in an extension context; if it ever did, this call aborts instead of
+        // using weak bytes.
+        platform::fill_random_or_abort(buf);
     }
 }
 

@@ -2,7 +2,6 @@
 //! ([`crate::schedule::Queue::apply_late`]), and one notification that lists what was missed
 //! and what was done with each.
 
-use super::badge::local_time;
 use super::store::{self, with_queue};
 use crate::schedule::{LateDecision, LateReport, Queue};
 use crate::wasm::{AppError, platform, session};
@@ -47,7 +46,7 @@ async fn notify(report: &LateReport) {
                 LateDecision::Skip => "lateLineSkipped",
             };
             let minutes = (e.late_by_ms / 60_000).to_string();
-            let line = platform::message(key, &[&local_time(e.due_at_ms), &minutes]);
+            let line = platform::message(key, &[&platform::local_time(e.due_at_ms), &minutes]);
             let words = name(&queue, e.id);
             if words.is_empty() {
                 line

@@ -257,7 +257,7 @@ pub async fn test_idle(until_ms: u64) -> Result<Value, AppError> {
                 .with("firing", firing)
                 .with("alarm_at_ms", alarm_at));
         }
-        gloo_timers::future::TimeoutFuture::new(50).await;
+        platform::sleep(50).await;
     }
 }
 

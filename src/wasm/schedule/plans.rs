@@ -19,10 +19,7 @@ pub struct BrowserZone;
 
 impl Zone for BrowserZone {
     fn offset_ms(&self, utc_ms: i64) -> i64 {
-        // getTimezoneOffset is UTC minus local, in minutes.
-        let minutes = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(utc_ms as f64))
-            .get_timezone_offset();
-        -(minutes * 60_000.0) as i64
+        platform::zone_offset_ms(utc_ms)
     }
 }
 

@@ -61,7 +61,7 @@ pub fn firing() -> bool {
 
 /// Starts a firing run in the background (after a change, or an unlock).
 pub fn kick() {
-    wasm_bindgen_futures::spawn_local(async {
+    platform::spawn(async {
         let _ = fire().await;
     });
 }
@@ -76,7 +76,7 @@ pub async fn unlocked() {
 
 /// Starts [`unlocked`] without making the caller wait for the posts.
 pub fn spawn_unlocked() {
-    wasm_bindgen_futures::spawn_local(unlocked());
+    platform::spawn(unlocked());
 }
 
 /// The `schedule` alarm fired.

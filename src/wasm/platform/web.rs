@@ -1,5 +1,6 @@
-//! The browser as the core sees it: `fetch`, the clock, randomness and `chrome.*` storage.
-//! Everything here is a thin, typed binding; decisions are made by the sans-IO core.
+//! The real browser behind the [facade](super), in the extension (wasm32): `fetch`, the clock,
+//! randomness, `chrome.*` and the media store, each a thin binding. The facade documents what
+//! each function does.
 
 use js_sys::{Object, Promise, Reflect, Uint8Array};
 use serde::Serialize;
@@ -9,8 +10,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Blob, BlobPropertyBag, FormData, Headers, RequestInit, Response};
 
-use super::error::AppError;
+use super::{Area, MediaInfo, StoredMedia};
 use crate::http::{Body, HttpRequest, HttpResponse};
+use crate::wasm::error::AppError;
 
 #[wasm_bindgen]
 extern "C" {
@@ -57,24 +59,26 @@ extern "C" {
     fn runtime_get_platform_info() -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create, catch)]
     fn tabs_create(props: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeText, catch)]
+    fn action_set_badge_text(details: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeBackgroundColor, catch)]
+    fn action_set_badge_background_color(details: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setTitle, catch)]
+    fn action_set_title(details: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "i18n"], js_name = getUILanguage)]
+    fn ui_language() -> String;
 }
 
-/// Sets (or moves) a named alarm to fire once at `when_ms`.
-pub async fn set_alarm(name: &str, when_ms: u64) -> Result<(), AppError> {
-    create_alarm(name, when_ms, None).await
+#[wasm_bindgen(module = "/extension/media-store.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = getMedia, catch)]
+    async fn get_media(id: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = deleteMedia, catch)]
+    async fn delete_media(id: &str) -> Result<JsValue, JsValue>;
 }
 
-/// Sets (or moves) a named alarm to fire first at `when_ms`, then every `period_minutes` until
-/// it is set again or cleared.
-pub async fn set_repeating_alarm(
-    name: &str,
-    when_ms: u64,
-    period_minutes: f64,
-) -> Result<(), AppError> {
-    create_alarm(name, when_ms, Some(period_minutes)).await
-}
-
-async fn create_alarm(
+pub(super) async fn create_alarm(
     name: &str,
     when_ms: u64,
     period_minutes: Option<f64>,
@@ -94,7 +98,7 @@ async fn create_alarm(
 }
 
 /// When a named alarm fires next (Unix milliseconds), or `None` when there is no such alarm.
-pub async fn alarm_at(name: &str) -> Result<Option<u64>, AppError> {
+pub(super) async fn alarm_at(name: &str) -> Result<Option<u64>, AppError> {
     let promise = alarms_get(name).map_err(js_err("platform_alarms"))?;
     let alarm = JsFuture::from(promise)
         .await
@@ -107,7 +111,7 @@ pub async fn alarm_at(name: &str) -> Result<Option<u64>, AppError> {
 }
 
 /// Clears a named alarm (nothing happens when there is none).
-pub async fn clear_alarm(name: &str) -> Result<(), AppError> {
+pub(super) async fn clear_alarm(name: &str) -> Result<(), AppError> {
     let promise = alarms_clear(name).map_err(js_err("platform_alarms"))?;
     JsFuture::from(promise)
         .await
@@ -117,7 +121,7 @@ pub async fn clear_alarm(name: &str) -> Result<(), AppError> {
 
 /// A localised string from the extension's `_locales`, for text the worker shows itself
 /// (notifications, context menus).
-pub fn message(name: &str, substitutions: &[&str]) -> String {
+pub(super) fn message(name: &str, substitutions: &[&str]) -> String {
     let subs = js_sys::Array::new();
     for s in substitutions {
         subs.push(&JsValue::from_str(s));
@@ -126,7 +130,7 @@ pub fn message(name: &str, substitutions: &[&str]) -> String {
 }
 
 /// Shows (or replaces) a basic notification with the extension's icon.
-pub async fn notify(id: &str, title: &str, text: &str) -> Result<(), AppError> {
+pub(super) async fn notify(id: &str, title: &str, text: &str) -> Result<(), AppError> {
     let options = Object::new();
     let set = |k: &str, v: &JsValue| Reflect::set(&options, &k.into(), v);
     set("type", &"basic".into()).map_err(js_err("platform_notifications"))?;
@@ -141,7 +145,7 @@ pub async fn notify(id: &str, title: &str, text: &str) -> Result<(), AppError> {
 }
 
 /// Removes a notification.
-pub async fn clear_notification(id: &str) -> Result<(), AppError> {
+pub(super) async fn clear_notification(id: &str) -> Result<(), AppError> {
     let promise = notifications_clear(id).map_err(js_err("platform_notifications"))?;
     JsFuture::from(promise)
         .await
@@ -150,7 +154,7 @@ pub async fn clear_notification(id: &str) -> Result<(), AppError> {
 }
 
 /// Opens the extension's options page (or focuses it when it is open).
-pub async fn open_options_page() -> Result<(), AppError> {
+pub(super) async fn open_options_page() -> Result<(), AppError> {
     let promise = runtime_open_options_page().map_err(js_err("platform_tabs"))?;
     JsFuture::from(promise)
         .await
@@ -159,7 +163,7 @@ pub async fn open_options_page() -> Result<(), AppError> {
 }
 
 /// Opens one of the extension's own pages (`path` inside the package) in a new tab.
-pub async fn open_tab(path: &str) -> Result<(), AppError> {
+pub(super) async fn open_tab(path: &str) -> Result<(), AppError> {
     let props = Object::new();
     Reflect::set(&props, &"url".into(), &runtime_get_url(path).into())
         .map_err(js_err("platform_tabs"))?;
@@ -172,7 +176,7 @@ pub async fn open_tab(path: &str) -> Result<(), AppError> {
 
 /// `navigator.onLine`: whether the browser believes it has a network (true when it cannot
 /// tell).
-pub fn browser_online() -> bool {
+pub(super) fn browser_online() -> bool {
     let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).ok();
     navigator
         .and_then(|n| Reflect::get(&n, &"onLine".into()).ok())
@@ -181,27 +185,20 @@ pub fn browser_online() -> bool {
 }
 
 /// Milliseconds since the Unix epoch.
-pub fn now_ms() -> u64 {
+pub(super) fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
 /// Fills a buffer from the platform's CSPRNG (`crypto.getRandomValues`, at most 65,536 bytes).
-pub fn fill_random(buf: &mut [u8]) -> Result<(), AppError> {
+pub(super) fn fill_random(buf: &mut [u8]) -> Result<(), AppError> {
     get_random_values(buf).map_err(|_| AppError::new("platform_no_random"))?;
     Ok(())
-}
-
-/// `N` random bytes from the platform's CSPRNG.
-pub fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
-    let mut buf = [0u8; N];
-    fill_random(&mut buf)?;
-    Ok(buf)
 }
 
 /// Waits `ms`, cut into the core's keep-alive slices ([`crate::upload::keep_alive_slices`]),
 /// with a cheap extension API call (`chrome.runtime.getPlatformInfo`) after each: Chrome stops
 /// a service worker after 30 s without one, and a timer alone does not count.
-pub async fn sleep_awake(ms: u64) {
+pub(super) async fn sleep_awake(ms: u64) {
     for slice in crate::upload::keep_alive_slices(ms) {
         gloo_timers::future::TimeoutFuture::new(u32::try_from(slice).unwrap_or(u32::MAX)).await;
         if let Ok(promise) = runtime_get_platform_info() {
@@ -210,13 +207,124 @@ pub async fn sleep_awake(ms: u64) {
     }
 }
 
+/// Waits `ms` on a plain timer.
+pub(super) async fn sleep(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+/// Runs a task on the worker's event loop.
+pub(super) fn spawn(task: impl std::future::Future<Output = ()> + 'static) {
+    wasm_bindgen_futures::spawn_local(task);
+}
+
+/// Throws a JavaScript exception: the current call into the core ends here.
+pub(super) fn abort(message: &str) -> ! {
+    wasm_bindgen::throw_str(message)
+}
+
+/// A time as the user's locale writes it, with the weekday: "Tue 14:30".
+pub(super) fn local_time(ms: u64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"weekday".into(), &"short".into());
+    let _ = Reflect::set(&options, &"hour".into(), &"2-digit".into());
+    let _ = Reflect::set(&options, &"minute".into(), &"2-digit".into());
+    let _ = Reflect::set(&options, &"month".into(), &"short".into());
+    let _ = Reflect::set(&options, &"day".into(), &"numeric".into());
+    date.to_locale_string(&ui_language(), &options).into()
+}
+
+/// The browser's zone at an instant, local minus UTC in milliseconds.
+pub(super) fn zone_offset_ms(utc_ms: i64) -> i64 {
+    // getTimezoneOffset is UTC minus local, in minutes.
+    let minutes = js_sys::Date::new(&JsValue::from_f64(utc_ms as f64)).get_timezone_offset();
+    -(minutes * 60_000.0) as i64
+}
+
+/// One `chrome.action` call with `{key: value}`.
+async fn action(
+    f: fn(&JsValue) -> Result<Promise, JsValue>,
+    key: &str,
+    value: &str,
+) -> Result<(), AppError> {
+    let details = Object::new();
+    let _ = Reflect::set(&details, &key.into(), &value.into());
+    let promise = f(&details).map_err(js_err("platform_action"))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(js_err("platform_action"))?;
+    Ok(())
+}
+
+pub(super) async fn set_badge_text(text: &str) -> Result<(), AppError> {
+    action(action_set_badge_text, "text", text).await
+}
+
+pub(super) async fn set_badge_color(color: &str) -> Result<(), AppError> {
+    action(action_set_badge_background_color, "color", color).await
+}
+
+pub(super) async fn set_action_title(title: &str) -> Result<(), AppError> {
+    action(action_set_title, "title", title).await
+}
+
+/// The media store's record for `id` (`{type, bytes: ArrayBuffer}`), or `None`.
+async fn media_record(id: &str) -> Result<Option<JsValue>, AppError> {
+    let stored = get_media(id).await.map_err(js_err("platform_media"))?;
+    if stored.is_null() || stored.is_undefined() {
+        return Ok(None);
+    }
+    Ok(Some(stored))
+}
+
+/// A record's `type` (empty when it has none).
+fn media_type(stored: &JsValue) -> String {
+    Reflect::get(stored, &"type".into())
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default()
+}
+
+pub(super) async fn media_get(id: &str) -> Result<Option<StoredMedia>, AppError> {
+    let Some(stored) = media_record(id).await? else {
+        return Ok(None);
+    };
+    let bytes = Reflect::get(&stored, &"bytes".into())
+        .map(|b| Uint8Array::new(&b).to_vec())
+        .map_err(js_err("platform_media"))?;
+    Ok(Some(StoredMedia {
+        media_type: media_type(&stored),
+        bytes,
+    }))
+}
+
+pub(super) async fn media_info(id: &str) -> Result<Option<MediaInfo>, AppError> {
+    let Some(stored) = media_record(id).await? else {
+        return Ok(None);
+    };
+    let size = Reflect::get(&stored, &"bytes".into())
+        .ok()
+        .and_then(|b| Reflect::get(&b, &"byteLength".into()).ok())
+        .and_then(|n| n.as_f64())
+        .unwrap_or(0.0) as u64;
+    Ok(Some(MediaInfo {
+        media_type: media_type(&stored),
+        size,
+    }))
+}
+
+pub(super) async fn media_delete(id: &str) -> Result<(), AppError> {
+    delete_media(id).await.map_err(js_err("platform_media"))?;
+    Ok(())
+}
+
 fn js_err(code: &'static str) -> impl Fn(JsValue) -> AppError {
     move |_| AppError::new(code)
 }
 
 /// Sends a request. A network failure or timeout is `offline`/`timeout`; any HTTP status is a
 /// response for the core to classify.
-pub async fn send(req: &HttpRequest) -> Result<HttpResponse, AppError> {
+pub(super) async fn send(req: &HttpRequest) -> Result<HttpResponse, AppError> {
     let init = RequestInit::new();
     init.set_method(req.method.as_str());
     let headers = Headers::new().map_err(js_err("platform_fetch"))?;
@@ -284,7 +392,7 @@ pub async fn send(req: &HttpRequest) -> Result<HttpResponse, AppError> {
     // How long it may take before it is abandoned: the core's `upload::REQUEST_TIMEOUT_MS`,
     // below the service worker's 30-second limit for a pending `fetch` (shorter in sandbox
     // builds when a test asks: `config`).
-    let timeout_ms = super::config::request_timeout_ms().await;
+    let timeout_ms = crate::wasm::config::request_timeout_ms().await;
     let timeout = gloo_timers::callback::Timeout::new(timeout_ms, move || {
         flag.set(true);
         controller.abort();
@@ -326,15 +434,6 @@ pub async fn send(req: &HttpRequest) -> Result<HttpResponse, AppError> {
     })
 }
 
-/// Which `chrome.storage` area.
-#[derive(Clone, Copy, Debug)]
-pub enum Area {
-    /// `storage.local`: on disk, survives restarts.
-    Local,
-    /// `storage.session`: in memory, survives a worker stop, empty after a browser restart.
-    Session,
-}
-
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, AppError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -342,7 +441,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, AppError> {
 }
 
 /// Reads one key; `None` when absent.
-pub async fn get<T: DeserializeOwned>(area: Area, key: &str) -> Result<Option<T>, AppError> {
+pub(super) async fn get<T: DeserializeOwned>(area: Area, key: &str) -> Result<Option<T>, AppError> {
     let keys = JsValue::from_str(key);
     let promise = match area {
         Area::Local => local_get(&keys),
@@ -362,7 +461,7 @@ pub async fn get<T: DeserializeOwned>(area: Area, key: &str) -> Result<Option<T>
 }
 
 /// Writes one key.
-pub async fn set<T: Serialize>(area: Area, key: &str, value: &T) -> Result<(), AppError> {
+pub(super) async fn set<T: Serialize>(area: Area, key: &str, value: &T) -> Result<(), AppError> {
     let items = Object::new();
     Reflect::set(&items, &JsValue::from_str(key), &to_js(value)?)
         .map_err(js_err("platform_storage"))?;
@@ -371,7 +470,7 @@ pub async fn set<T: Serialize>(area: Area, key: &str, value: &T) -> Result<(), A
 
 /// Writes several keys in one `set` call: Chrome applies them together, so a reader sees
 /// all of them or none (a new vault record with the one it replaces kept beside it).
-pub async fn set_many(area: Area, entries: &[(&str, Value)]) -> Result<(), AppError> {
+pub(super) async fn set_many(area: Area, entries: &[(&str, Value)]) -> Result<(), AppError> {
     let items = Object::new();
     for (key, value) in entries {
         Reflect::set(&items, &JsValue::from_str(key), &to_js(value)?)
@@ -394,7 +493,7 @@ async fn write(area: Area, items: &Object) -> Result<(), AppError> {
 }
 
 /// Removes one key.
-pub async fn remove(area: Area, key: &str) -> Result<(), AppError> {
+pub(super) async fn remove(area: Area, key: &str) -> Result<(), AppError> {
     let keys = JsValue::from_str(key);
     let promise = match area {
         Area::Local => local_remove(&keys),
