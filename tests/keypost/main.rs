@@ -39,3 +39,6 @@ mod upload_pacing;
 mod vault;
 mod x_api;
 mod x_refusals;
+// Native only: the worker on the in-memory browser (src/wasm/platform/memory.rs).
+#[cfg(not(target_arch = "wasm32"))]
+mod worker_native;
