@@ -5,28 +5,22 @@
 //!
 //! One worker lifetime is one thread ([`MemoryBrowser::run_worker`]): its `thread_local!`s start
 //! empty, as in a restarted service worker, while storage is kept. The worker's locks are
-//! process-wide statics, so the tests here run one at a time ([`serial`]): a lock held by
-//! another test would otherwise count as an await point of this one. Vault creation and unlock
+//! process-wide statics, so every test that drives the worker holds
+//! [`one_worker_at_a_time`] (any module's: a lock held by another test would otherwise count as
+//! an await point of this one). Vault creation and unlock
 //! run Argon2id at the real parameters (a fraction of a second each): a handful per test.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use keypost::http::{HttpRequest, HttpResponse, Method};
 use keypost::wasm::platform::memory::{
-    MemoryBrowser, Opened, block_on, run_stopping_after, run_until_idle,
+    MemoryBrowser, Opened, block_on, one_worker_at_a_time, run_stopping_after, run_until_idle,
 };
 use keypost::wasm::platform::{self, Area};
 use keypost::wasm::{AppError, handle_json, on_alarm};
 use serde_json::{Value, json};
 
 const PASSPHRASE: &str = "tangerine orbit falcon marble quietly 47";
-
-/// One test at a time (see the module's doc).
-fn serial() -> MutexGuard<'static, ()> {
-    static SERIAL: Mutex<()> = Mutex::new(());
-    SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// Sends one message to the worker on this thread and waits for it (and what it spawned).
 fn send(msg: Value) -> Value {
@@ -75,7 +69,7 @@ fn read_all(area: Area) -> BTreeMap<String, Value> {
 
 #[test]
 fn create_unlock_lock_and_status_through_the_message_entry() {
-    let _serial = serial();
+    let _one = one_worker_at_a_time();
     let browser = MemoryBrowser::new();
     browser.run_worker(|| {
         let before = status();
@@ -126,7 +120,7 @@ fn create_unlock_lock_and_status_through_the_message_entry() {
 
 #[test]
 fn a_failed_write_during_vault_create_leaves_no_vault() {
-    let _serial = serial();
+    let _one = one_worker_at_a_time();
     let browser = MemoryBrowser::new();
     browser.fail_writes_after(0);
     browser.run_worker(|| {
@@ -153,7 +147,7 @@ fn a_failed_write_during_vault_create_leaves_no_vault() {
 
 #[test]
 fn the_clock_drives_auto_lock_through_its_alarm() {
-    let _serial = serial();
+    let _one = one_worker_at_a_time();
     let browser = MemoryBrowser::new();
     browser.set_now(1_780_000_000_000);
     browser.run_worker(|| assert_eq!(ok(create())["unlocked"], true));
@@ -186,7 +180,7 @@ fn the_clock_drives_auto_lock_through_its_alarm() {
 
 #[test]
 fn a_worker_stopped_at_any_await_point_restarts_on_the_storage_it_left() {
-    let _serial = serial();
+    let _one = one_worker_at_a_time();
     let unlocked = MemoryBrowser::new();
     unlocked.run_worker(|| assert_eq!(ok(create())["unlocked"], true));
 
@@ -238,7 +232,7 @@ fn a_worker_stopped_at_any_await_point_restarts_on_the_storage_it_left() {
 
 #[test]
 fn storage_round_trips_as_json_and_set_many_is_all_or_nothing() {
-    let _serial = serial();
+    let _one = one_worker_at_a_time();
     let browser = MemoryBrowser::new();
     browser.install();
     block_on(async {
@@ -299,7 +293,7 @@ fn storage_round_trips_as_json_and_set_many_is_all_or_nothing() {
 
 #[test]
 fn each_storage_call_is_one_await_point() {
-    let _serial = serial();
+    let _one = one_worker_at_a_time();
     let browser = MemoryBrowser::new();
     browser.install();
     let writes = || async {
@@ -337,7 +331,7 @@ fn each_storage_call_is_one_await_point() {
 
 #[test]
 fn clock_randomness_fetch_and_the_browsers_surfaces() {
-    let _serial = serial();
+    let _one = one_worker_at_a_time();
     let browser = MemoryBrowser::with_seed(1);
     browser.install();
     browser.set_now(1_000);

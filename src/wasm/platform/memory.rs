@@ -518,6 +518,15 @@ impl MemoryBrowser {
     }
 }
 
+/// Held by a test while it drives the worker, so that such tests run one at a time. The
+/// worker's locks (the vault's, the queue's...) are process-wide statics: a lock held by a
+/// test on another thread would otherwise stall this one's worker, and count as one of its
+/// await points in [`run_stopping_after`].
+pub fn one_worker_at_a_time() -> MutexGuard<'static, ()> {
+    static WORKERS: Mutex<()> = Mutex::new(());
+    WORKERS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// The browser installed on this thread.
 fn browser() -> MemoryBrowser {
     MemoryBrowser::installed().unwrap_or_else(|| {
