@@ -16,6 +16,7 @@ pub mod leak;
 pub mod oauth1;
 pub mod page;
 pub mod recur;
+pub mod rekey;
 pub mod schedule;
 pub mod sealed;
 pub mod settings;

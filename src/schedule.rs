@@ -52,6 +52,7 @@
 //! - No path removes an item except the user's [`Queue::remove`] of a finished one, and every
 //!   failure ends in a state the user sees ([`Queue::needs_user_count`]).
 
+mod attempt;
 mod daily;
 mod error;
 mod late;
@@ -66,6 +67,7 @@ use serde::{Deserialize, Serialize};
 use crate::compose::{MAX_ALT_CHARS, MAX_IMAGES};
 use crate::x;
 
+pub use attempt::{Answer, PostAttempt, Step};
 pub use daily::{DailyLimitNews, daily_limit_news};
 pub use error::{Op, ScheduleError};
 pub use late::{

@@ -35,8 +35,6 @@
 
 use std::collections::BTreeMap;
 
-use aes_gcm::Aes256Gcm;
-use aes_gcm::aead::{Aead, KeyInit, Nonce, Payload};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::de::DeserializeOwned;
@@ -44,17 +42,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+pub mod kept;
 mod series;
 
 use crate::schedule::{Item, ItemId, PlannedPost, Queue, ScheduleError, SeriesId};
-use crate::vault::{Dek, Entropy};
+use crate::vault::{self, Dek, Entropy};
 
 /// What every sealed string starts with.
 pub const PREFIX: &str = "kps1.";
-const NONCE_LEN: usize = 12;
-const KEY_LEN: usize = 32;
-/// AES-GCM's tag.
-const TAG_LEN: usize = 16;
 
 /// Which record a sealed value belongs to: bound into the associated data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,22 +113,6 @@ impl std::fmt::Display for SealedError {
 
 impl std::error::Error for SealedError {}
 
-/// The DEK's 32 bytes (through its only public form, base64, so the vault keeps its
-/// representation to itself), wiped when dropped.
-fn key_bytes(dek: &Dek) -> Result<Zeroizing<[u8; KEY_LEN]>, SealedError> {
-    let text = dek.to_base64();
-    let bytes = Zeroizing::new(
-        B64.decode(text.as_bytes())
-            .map_err(|_| SealedError::EncryptionFailed)?,
-    );
-    let mut key = Zeroizing::new([0u8; KEY_LEN]);
-    if bytes.len() != KEY_LEN {
-        return Err(SealedError::EncryptionFailed);
-    }
-    key.copy_from_slice(&bytes);
-    Ok(key)
-}
-
 /// Whether `text` is a sealed string (it may still fail to open).
 pub fn is_sealed(text: &str) -> bool {
     text.starts_with(PREFIX)
@@ -149,23 +128,8 @@ pub fn seal<E: Entropy + ?Sized>(
     plaintext: &[u8],
     entropy: &mut E,
 ) -> Result<String, SealedError> {
-    let key = key_bytes(dek)?;
-    let mut nonce = [0u8; NONCE_LEN];
-    entropy.fill(&mut nonce);
-    let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|_| SealedError::EncryptionFailed)?;
-    let aad = kind.aad();
-    let ct = cipher
-        .encrypt(
-            &Nonce::<Aes256Gcm>::from(nonce),
-            Payload {
-                msg: plaintext,
-                aad: &aad,
-            },
-        )
+    let raw = vault::seal_blob(dek, &kind.aad(), plaintext, entropy)
         .map_err(|_| SealedError::EncryptionFailed)?;
-    let mut raw = Vec::with_capacity(NONCE_LEN + ct.len());
-    raw.extend_from_slice(&nonce);
-    raw.extend_from_slice(&ct);
     Ok(format!("{PREFIX}{}", B64.encode(raw)))
 }
 
@@ -178,19 +142,10 @@ pub fn open(dek: &Dek, kind: Kind, sealed: &str) -> Result<Zeroizing<Vec<u8>>, S
     let raw = B64
         .decode(body.as_bytes())
         .map_err(|_| SealedError::Malformed)?;
-    if raw.len() < NONCE_LEN + TAG_LEN {
-        return Err(SealedError::Malformed);
-    }
-    let (nonce, ct) = raw.split_at(NONCE_LEN);
-    let mut n = [0u8; NONCE_LEN];
-    n.copy_from_slice(nonce);
-    let key = key_bytes(dek)?;
-    let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|_| SealedError::Unopenable)?;
-    let aad = kind.aad();
-    cipher
-        .decrypt(&Nonce::<Aes256Gcm>::from(n), Payload { msg: ct, aad: &aad })
-        .map(Zeroizing::new)
-        .map_err(|_| SealedError::Unopenable)
+    vault::open_blob(dek, &kind.aad(), &raw).map_err(|e| match e {
+        vault::VaultError::BadLength { .. } => SealedError::Malformed,
+        _ => SealedError::Unopenable,
+    })
 }
 
 /// Seals a value's JSON.

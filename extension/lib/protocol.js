@@ -139,7 +139,7 @@ export {};
  * @property {{decision?: "on_x"|"send_anyway", post_url?: string}} post_resume
  * @property {{}} post_progress
  * @property {{account_id?: string}} history_list
- * @property {{account_id: string, posts: PostIn[], due_at_ms: number, late_policy?: LatePolicy, repeat?: RepeatIn}} schedule_add
+ * @property {{account_id: string, posts: PostIn[], due_at_ms: number, late_policy?: LatePolicy, repeat?: RepeatIn, from_draft?: boolean}} schedule_add
  * @property {{}} series_list
  * @property {{id: number, posts: PostIn[], due_at_ms: number, repeat: RepeatIn, late_policy?: LatePolicy}} series_edit
  * @property {{id: number}} series_stop
@@ -158,7 +158,7 @@ export {};
  * @property {{}} slots_get
  * @property {{account_id: string, slots: Slot[]}} slots_set
  * @property {{}} slots_week
- * @property {{account_id: string, posts: PostIn[], late_policy?: LatePolicy}} schedule_add_to_queue
+ * @property {{account_id: string, posts: PostIn[], late_policy?: LatePolicy, from_draft?: boolean}} schedule_add_to_queue
  */
 /**
  * @typedef {object} Responses
@@ -166,7 +166,7 @@ export {};
  * @property {VaultStatus} vault_create
  * @property {VaultStatus} vault_unlock
  * @property {VaultStatus} vault_lock
- * @property {VaultStatus} vault_change_passphrase
+ * @property {VaultStatus & {unopenable?: {records: string[], items: number[], series: number[]}}} vault_change_passphrase
  * @property {StrengthReport} passphrase_strength
  * @property {{file_name: string, json: string}} vault_export
  * @property {VaultStatus} vault_import

@@ -160,7 +160,10 @@ export function createEffects({ dispatch, getState }) {
         const field = answer.error.code === 'vault_wrong_passphrase' ? 'old' : null;
         return dispatch({ type: 'passphraseFailed', error: answer.error, field });
       }
-      dispatch({ type: 'passphraseChanged' });
+      // What opened with neither key (another vault's) was kept as it was: say how much.
+      const kept = answer.ok.unopenable;
+      const counts = kept ? [kept.items.length, kept.series.length, kept.records.length] : [0, 0, 0];
+      dispatch({ type: 'passphraseChanged', kept: counts.some((n) => n > 0) ? counts.map(String) : null });
     },
 
     /**

@@ -36,7 +36,7 @@ import { makeStore } from '../lib/store.js';
  *   | {type: 'verifyStart', id: string} | {type: 'verifyDone', id: string, note: Note, status: VaultStatus|null}
  *   | {type: 'setupBusy'} | {type: 'setupFailed', error: CoreError}
  *   | {type: 'passphraseBusy'} | {type: 'passphraseFailed', error: CoreError, field: 'old'|'new'|'confirm'|null}
- *   | {type: 'passphraseChanged'}
+ *   | {type: 'passphraseChanged', kept: string[]|null}
  *   | {type: 'strength', which: 'setup'|'change', result: Strength|null}
  *   | {type: 'storage', used: number, quota: number}} Action
  */
@@ -125,7 +125,9 @@ export function reduce(state, action) {
         ...state,
         passphrase: { busy: false, error: null, field: null, done: state.passphrase.done + 1 },
         strength: { ...state.strength, change: null },
-        message: { kind: 'note', key: 'passphraseChanged' },
+        message: action.kept
+          ? { kind: 'note', key: 'passphraseChangedKept', args: action.kept }
+          : { kind: 'note', key: 'passphraseChanged' },
       };
     case 'strength':
       return { ...state, strength: { ...state.strength, [action.which]: action.result } };

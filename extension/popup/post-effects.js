@@ -64,17 +64,18 @@ export function createPostEffects(store, draft) {
     const a = currentAccount(s);
     if (!a || s.sending) return null;
     await draft.saveNow();
+    // No autosave may store the draft again while (or after) it moves into the queue.
+    draft.cancelSave();
     const late = latePolicy ? { late_policy: latePolicy } : {};
+    // One message moves the draft into the queue: the worker removes the stored draft in the
+    // same write that queues it, so its images belong to one of them whenever the popup closes.
     const answer = dueAtMs == null
-      ? await ask('schedule_add_to_queue', { account_id: a.id, posts: postsOut(s.draft), ...late })
-      : await ask('schedule_add', { account_id: a.id, due_at_ms: dueAtMs, posts: postsOut(s.draft), ...late, ...(repeat ? { repeat } : {}) });
+      ? await ask('schedule_add_to_queue', { account_id: a.id, posts: postsOut(s.draft), from_draft: true, ...late })
+      : await ask('schedule_add', { account_id: a.id, due_at_ms: dueAtMs, posts: postsOut(s.draft), from_draft: true, ...late, ...(repeat ? { repeat } : {}) });
     if (answer.error) {
       if (answer.error.code === 'locked') await draft.refreshVault();
       return answer;
     }
-    // The draft's images now belong to the scheduled post: keep them in the media store.
-    draft.cancelSave();
-    await ask('draft_clear', { keep_media: true });
     clearThumbs();
     dispatch({ type: 'reset' });
     return answer;

@@ -124,8 +124,8 @@ pub(super) fn unseal(
 }
 
 /// Seals `plaintext` under `dek` with `aad` and a fresh nonce, as one blob (the 12-byte
-/// nonce, then the ciphertext with its tag): for records other than the accounts that are
-/// sealed with the vault's data key and must follow it through a passphrase change.
+/// nonce, then the ciphertext with its tag): the one sealing primitive of everything else
+/// sealed with the vault's data key ([`crate::sealed`] wraps it in its text format).
 ///
 /// # Errors
 /// [`VaultError::EncryptionFailed`].
@@ -168,21 +168,6 @@ pub fn open_blob(dek: &Dek, aad: &[u8], blob: &[u8]) -> Result<Zeroizing<Vec<u8>
         },
     )
     .ok_or(VaultError::DekMismatch)
-}
-
-/// Re-seals a [`seal_blob`] blob from `old` to `new` (same associated data, fresh nonce).
-///
-/// # Errors
-/// As [`open_blob`] with `old`, and [`VaultError::EncryptionFailed`].
-pub fn reseal_blob<E: Entropy + ?Sized>(
-    old: &Dek,
-    new: &Dek,
-    aad: &[u8],
-    blob: &[u8],
-    entropy: &mut E,
-) -> Result<Vec<u8>, VaultError> {
-    let plain = open_blob(old, aad, blob)?;
-    seal_blob(new, aad, &plain, entropy)
 }
 
 pub(super) fn unwrap_dek(kek: &[u8; KEY_LEN], record: &VaultRecord) -> Result<Dek, VaultError> {

@@ -13,8 +13,8 @@
 //! - The KEK wraps a random 32-byte data-encryption key (DEK) with AES-256-GCM.
 //! - The DEK seals the payload (the accounts JSON, opaque here) with AES-256-GCM.
 //! - Every passphrase change draws a new DEK and re-seals the payload ([`change_passphrase`]
-//!   gives back a [`Rotation`] so that other records sealed with the DEK follow); `gen` counts
-//!   the DEKs.
+//!   gives back a [`Rotation`] so that other records sealed with the DEK follow, in the same
+//!   write: [`crate::rekey`]); `gen` counts the DEKs.
 //! - The header (version, generation and KDF parameters, canonically encoded) is the
 //!   associated data of both seals, so editing the parameters in storage is detected,
 //!   including on the session path ([`open`]) that never runs the KDF, and an accounts blob
@@ -101,8 +101,8 @@ impl fmt::Debug for Unlocked {
 }
 
 /// A passphrase change: the new record (a new DEK, a new generation) and both data keys, so
-/// that whatever else was sealed with the old DEK can be re-sealed with the new one
-/// ([`Rotation::reseal_all`], [`reseal_blob`]) before the new record is stored.
+/// that whatever else was sealed with the old DEK moves to the new one in the same write as
+/// the new record ([`crate::rekey::plan`]).
 pub struct Rotation {
     /// The record to store: the accounts sealed under [`Rotation::new_dek`].
     pub record: VaultRecord,
@@ -121,24 +121,6 @@ impl Rotation {
     #[must_use]
     pub fn new_dek(&self) -> &Dek {
         &self.new
-    }
-
-    /// Re-seals every item from the old DEK to the new one with `reseal` (for example a
-    /// closure over [`reseal_blob`] or the at-rest records' own re-sealer), all or nothing:
-    /// the first failure is returned and nothing is produced, so the caller stores either
-    /// the new record with every re-sealed item or nothing at all.
-    ///
-    /// # Errors
-    /// The first error `reseal` returns.
-    pub fn reseal_all<T, U, Err>(
-        &self,
-        items: impl IntoIterator<Item = T>,
-        mut reseal: impl FnMut(&Dek, &Dek, T) -> Result<U, Err>,
-    ) -> Result<Vec<U>, Err> {
-        items
-            .into_iter()
-            .map(|item| reseal(&self.old, &self.new, item))
-            .collect()
     }
 }
 

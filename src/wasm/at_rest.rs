@@ -1,18 +1,18 @@
-//! Wiring of the core's [`crate::sealed`] rules: which key seals a write, reading and writing
-//! the sealed records of `storage.local` (`draft`, `outbox`, `history`; the queue's contents
-//! are in [`super::schedule`]), and [`reseal_all`] for a change of the data key.
+//! Wiring of the core's [`crate::sealed`] rules: which key seals a write, and reading and
+//! writing the sealed records of `storage.local` (`draft`, `outbox`, `history`; the queue's
+//! contents are in [`super::schedule`]).
 //!
-//! Every write of a sealed record takes the key *inside* the record's lock ([`key`]), so a
-//! [`reseal_all`] that holds the same locks after the key changed sees every write made with
-//! the old key.
+//! Every write of a sealed record takes the key *inside* the record's lock ([`key`]): a change
+//! of the data key ([`super::rekey`]) holds every record's lock while it moves them all in one
+//! write, so a write waits for it and then seals with the new key.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::AppError;
-use super::platform::{self, Area};
-use super::session::{self, BrowserEntropy};
+use super::platform::{self, Area, BrowserEntropy};
+use super::session;
 use crate::sealed::{self, Kind, Stored};
 use crate::vault::Dek;
 
@@ -21,8 +21,8 @@ pub const DRAFT_KEY: &str = "draft";
 /// `storage.local` key of the composer's outbox.
 pub const OUTBOX_KEY: &str = "outbox";
 
-/// One change of the draft or the outbox at a time (their writes and [`reseal_all`]). The
-/// history and the queue have their own locks.
+/// One change of the draft or the outbox at a time (their writes and a re-key). The history
+/// and the queue have their own locks.
 static RECORDS_WRITE: async_lock::Mutex<()> = async_lock::Mutex::new(());
 
 /// Holds the draft-and-outbox write lock.
@@ -37,12 +37,22 @@ pub async fn current_dek() -> Option<Dek> {
 }
 
 /// The key to seal a write with: the session's, else `fallback` (the key a post or a send
-/// began with, so what is on X is written down even when the vault is locked meanwhile),
-/// else `locked`.
+/// began with, so what is on X is written down even when the vault is locked meanwhile) when
+/// it is still the stored vault's key, else `locked`.
+///
+/// A key a passphrase change retired is never used: what it sealed now would open with no
+/// key the user has. The record stays as the change left it (an outbox keeps its in-flight
+/// marker, so the step is settled by the user, never resent blindly).
 pub async fn key(fallback: Option<&Dek>) -> Result<Dek, AppError> {
-    match current_dek().await {
-        Some(dek) => Ok(dek),
-        None => fallback.cloned().ok_or_else(|| AppError::new("locked")),
+    if let Some(dek) = current_dek().await {
+        return Ok(dek);
+    }
+    let Some(fallback) = fallback else {
+        return Err(AppError::new("locked"));
+    };
+    match session::record().await? {
+        Some(record) if crate::vault::open(&record, fallback).is_ok() => Ok(fallback.clone()),
+        _ => Err(AppError::new("locked")),
     }
 }
 
@@ -72,71 +82,4 @@ pub async fn put<T: Serialize>(
 ) -> Result<(), AppError> {
     let sealed = sealed::seal_json(dek, kind, value, &mut BrowserEntropy)?;
     platform::set(Area::Local, key, &sealed).await
-}
-
-/// Re-seals one stored record from `old` to `new`. Already under `new` (or absent): nothing.
-/// In clear (stored before sealing): sealed with `new`. Opening with neither key: left as it
-/// is (it was unreadable before the change too), reported in the answer.
-async fn reseal_record(key: &str, kind: Kind, old: &Dek, new: &Dek) -> Result<bool, AppError> {
-    let Some(value) = platform::get::<Value>(Area::Local, key).await? else {
-        return Ok(true);
-    };
-    let sealed = match value {
-        Value::String(s) if sealed::is_sealed(&s) => {
-            if sealed::open(new, kind, &s).is_ok() {
-                return Ok(true);
-            }
-            match sealed::reseal(old, new, kind, &s, &mut BrowserEntropy) {
-                Ok(blob) => blob,
-                Err(_) => return Ok(false),
-            }
-        }
-        clear => {
-            let bytes = serde_json::to_vec(&clear).map_err(|_| AppError::new("internal"))?;
-            sealed::seal(new, kind, &bytes, &mut BrowserEntropy)?
-        }
-    };
-    platform::set(Area::Local, key, &sealed).await?;
-    Ok(true)
-}
-
-/// Re-seals everything the user wrote that is sealed with the data key (draft, outbox, Sent
-/// history, the contents of every scheduled item) from `old` to `new`, for a change of the
-/// data key. Call it after the new key is in the stored record and in the session (so every
-/// later write already uses it), still inside the passphrase-change lock. It holds each
-/// record's write lock while it re-seals that record, so a write that took the old key
-/// before the change is waited for, then re-sealed. Idempotent: a record already under `new`
-/// is left as it is, and a record in clear is sealed with `new`.
-///
-/// Answers the storage keys of the records that opened with neither key (left unchanged).
-///
-/// # Errors
-/// A storage fault, or a stored queue that is not a queue.
-pub async fn reseal_all(old: &Dek, new: &Dek) -> Result<Vec<&'static str>, AppError> {
-    let mut unreadable = Vec::new();
-    {
-        let _guard = records_lock().await;
-        if !reseal_record(DRAFT_KEY, Kind::Draft, old, new).await? {
-            unreadable.push(DRAFT_KEY);
-        }
-        if !reseal_record(OUTBOX_KEY, Kind::Outbox, old, new).await? {
-            unreadable.push(OUTBOX_KEY);
-        }
-    }
-    if !super::history::reseal(old, new).await? {
-        unreadable.push(super::history::HISTORY_KEY);
-    }
-    if !super::schedule::reseal_queue(old, new).await? {
-        unreadable.push("queue");
-    }
-    Ok(unreadable)
-}
-
-/// [`reseal_record`] for the history, under the history's lock (held by the caller).
-pub(super) async fn reseal_history_record(
-    key: &str,
-    old: &Dek,
-    new: &Dek,
-) -> Result<bool, AppError> {
-    reseal_record(key, Kind::History, old, new).await
 }

@@ -9,6 +9,7 @@
 
 pub mod at_rest;
 mod boundary;
+mod clock;
 mod config;
 mod error;
 mod history;
@@ -19,7 +20,9 @@ mod msg_core;
 mod msg_vault;
 mod net;
 pub mod platform;
+mod rekey;
 mod schedule;
+mod send;
 mod session;
 
 use serde_json::{Value, json};

@@ -91,7 +91,7 @@ struct Checked {
 /// The one verification path: a signed `GET /2/users/me` with these keys.
 async fn check_with_x(keys: &Keys) -> Result<Checked, AppError> {
     let resp = signed_send(x::users_me(&api_base().await), &keys.credentials()).await?;
-    let at_ms = platform::now_ms();
+    let at_ms = super::clock::now().await;
     match x::parse_users_me(&resp) {
         Ok(v) => {
             if !keys.names_user(&v.user.id) {
@@ -237,7 +237,7 @@ async fn verify(id: String) -> Result<Value, AppError> {
         // X's verdict on the keys is remembered; a network problem is not.
         Err(e) if e.code.starts_with("x_") => Some(Verification::Failed {
             code: e.code.clone(),
-            at_ms: platform::now_ms(),
+            at_ms: super::clock::now().await,
         }),
         Err(_) => None,
     };

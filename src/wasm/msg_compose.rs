@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use super::at_rest::{self, DRAFT_KEY, OUTBOX_KEY};
 use super::net::signed_send;
-use super::platform::browser_online;
 use super::platform::{self, Area};
 use super::{AppError, api_base, history, request_timeout_ms, session};
 use crate::compose::{
@@ -164,8 +163,11 @@ async fn draft_get() -> Result<Value, AppError> {
     if let Some(text) = shared {
         let mut with_share = draft.take().unwrap_or_else(|| Draft::empty(None));
         with_share.append_share(text);
-        with_share.updated_ms = platform::now_ms();
+        with_share.updated_ms = super::clock::now().await;
         let _guard = at_rest::records_lock().await;
+        // The key is taken again inside the lock: a passphrase change meanwhile retired the one
+        // the draft was read with.
+        let dek = at_rest::key(None).await?;
         at_rest::put(DRAFT_KEY, Kind::Draft, &with_share, &dek).await?;
         draft = Some(with_share);
     }
@@ -354,7 +356,7 @@ async fn send_steps(
                     username,
                     &id,
                     &post.text,
-                    platform::now_ms(),
+                    super::clock::now().await,
                 ),
                 dek,
             )
@@ -397,11 +399,9 @@ async fn post_one(
         in_reply_to,
         media_ids,
     };
-    let answer = signed_send(x::create_post(&api_base().await, &new_post), creds).await;
-    let outcome = match &answer {
-        Ok(resp) => Outcome::of_response(resp),
-        Err(e) => Outcome::of_send_failure(e.code.as_str(), browser_online()),
-    };
+    // The one send path (the scheduler runs the same): a 401 whose keys still verify is an
+    // unknown outcome, never "not posted".
+    let super::send::Attempted { outcome, answer } = super::send::post(&new_post, creds).await;
     let cause = match &outcome {
         Outcome::Unknown { code } => Some(code.clone()),
         _ => None,
@@ -487,6 +487,7 @@ pub(super) async fn upload(
     while offset < bytes.len() {
         let end = offset.saturating_add(pacer.chunk_bytes()).min(bytes.len());
         let chunk = &bytes[offset..end];
+        // Browser clock: pacing measures real elapsed time on the network.
         let started = platform::now_ms();
         match signed_send(x::media_append(&base, &id, index, chunk), creds).await {
             Ok(resp) => {

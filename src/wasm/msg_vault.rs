@@ -11,8 +11,8 @@ use serde_json::Map;
 
 use super::AppError;
 use super::error::Coded;
-use super::platform::{self, Area};
-use super::session::{self, BrowserEntropy};
+use super::platform::{self, Area, BrowserEntropy};
+use super::session;
 use crate::accounts::{AccountView, AccountsDoc};
 use crate::settings::{Settings, SettingsPatch};
 use crate::vault::{self, KdfParams, Passphrase, PreviousVault, VaultError, VaultRecord};
@@ -151,7 +151,7 @@ pub(super) async fn status() -> Result<Value, AppError> {
         Some(o) => (o.doc.views(), o.doc.default_id.clone()),
         None => (Vec::new(), None),
     };
-    let now = platform::now_ms();
+    let now = super::clock::now().await;
     let previous = session::previous()
         .await?
         .filter(|p| !p.expired(now))
@@ -248,7 +248,7 @@ async fn note_unlock_for_previous() -> Result<(), AppError> {
     let Some(mut previous) = session::previous().await? else {
         return Ok(());
     };
-    let now = platform::now_ms();
+    let now = super::clock::now().await;
     if previous.expired(now) {
         session::store_previous(None).await
     } else if previous.on_unlock(now) {
@@ -258,35 +258,28 @@ async fn note_unlock_for_previous() -> Result<(), AppError> {
     }
 }
 
-/// One passphrase change at a time, from the new record to the last re-sealed record: two
-/// changes in a row must not re-seal the same record from different keys at once.
-static REKEY: async_lock::Mutex<()> = async_lock::Mutex::new(());
-
-/// Changes the passphrase and the data key: the accounts are re-sealed under a new DEK and
-/// stored under the vault write lock; an unlocked session continues with the new key. Then
-/// every other record sealed with the data key (draft, outbox, Sent history, scheduled posts'
-/// contents) is re-sealed from the old key to the new one by `at_rest::reseal_all`, each
-/// under its own record's lock (not the vault's: their writers take the session's key inside
-/// their own lock, so once the session holds the new key a write made with the old one is
-/// waited for and then re-sealed).
+/// Changes the passphrase and the data key: the accounts are re-sealed under a new DEK, and
+/// the new record is stored together with every other record sealed with the data key
+/// (draft, outbox, Sent history, scheduled posts' contents) moved to it, in one write
+/// ([`super::rekey::apply`]); an unlocked session continues with the new key. All of it under
+/// the vault write lock, so two changes never overlap. The answer is the status with
+/// `unopenable`: what opened with neither key and was kept as it was (records, item ids,
+/// series ids), for the page to name.
 async fn change_passphrase(old: Passphrase, new: Passphrase) -> Result<Value, AppError> {
-    let _rekey = REKEY.lock().await;
     let vault_lock = session::write_lock().await;
     let record = stored_record().await?;
     // A record made with stronger parameters than this build's target keeps them (within the
     // bounds every stored record meets).
     let params = record.kdf_params().at_least(TARGET_KDF);
     let rotation = vault::change_passphrase(&record, &old, &new, params, &mut BrowserEntropy)?;
-    platform::set(Area::Local, session::VAULT_KEY, &rotation.record.to_json()).await?;
-    // The old key opens nothing any more: a live session goes on with the new one.
-    if session::has_session().await? {
-        session::begin(rotation.new_dek()).await?;
-    }
+    let unopenable = super::rekey::apply(&rotation).await?;
     drop(vault_lock);
-    // What opened with neither key before stays as it was (nothing more can be done with it).
-    super::at_rest::reseal_all(rotation.old_dek(), rotation.new_dek()).await?;
     session::publish_state().await?;
-    status().await
+    let mut answer = status().await?;
+    if let Value::Object(map) = &mut answer {
+        map.insert("unopenable".to_owned(), to_value(&unopenable));
+    }
+    Ok(answer)
 }
 
 /// `{score, hint, acceptable, refusal, min_chars, min_score}` for a candidate passphrase
@@ -298,7 +291,7 @@ fn strength(passphrase: &str) -> Value {
 /// The encrypted record as a backup file: `{file_name, json}`.
 async fn export() -> Result<Value, AppError> {
     let record = stored_record().await?;
-    let day = platform::iso_day(platform::now_ms());
+    let day = platform::iso_day(super::clock::now().await);
     Ok(json!({ "file_name": format!("keypost-vault-{day}.json"), "json": record.to_json() }))
 }
 
@@ -328,7 +321,11 @@ async fn import(
     if current.is_some() && !replace {
         return Err(AppError::new("vault_exists"));
     }
-    let kept = PreviousVault::on_replace(session::previous().await?, current, platform::now_ms());
+    let kept = PreviousVault::on_replace(
+        session::previous().await?,
+        current,
+        super::clock::now().await,
+    );
     session::lock().await?;
     let mut writes = vec![(session::VAULT_KEY, Value::String(record.to_json()))];
     if let Some(kept) = &kept {
@@ -343,9 +340,10 @@ async fn import(
 
 /// The kept previous vault, or `vault_no_previous`.
 async fn kept_previous() -> Result<PreviousVault, AppError> {
+    let now = super::clock::now().await;
     session::previous()
         .await?
-        .filter(|p| !p.expired(platform::now_ms()))
+        .filter(|p| !p.expired(now))
         .ok_or_else(|| AppError::new("vault_no_previous"))
 }
 
@@ -357,7 +355,7 @@ async fn restore_previous() -> Result<Value, AppError> {
     let current = session::raw_record().await?;
     session::lock().await?;
     let mut writes = vec![(session::VAULT_KEY, Value::String(previous.record))];
-    match PreviousVault::on_replace(None, current, platform::now_ms()) {
+    match PreviousVault::on_replace(None, current, super::clock::now().await) {
         Some(kept) => {
             writes.push((session::PREVIOUS_KEY, to_value(&kept)));
             platform::set_many(Area::Local, &writes).await?;

@@ -17,6 +17,7 @@ thread_local! {
 }
 
 fn timestamp() -> u64 {
+    // Browser clock: requests are signed with the true time, which X checks.
     let local = (platform::now_ms() / 1000) as i64;
     u64::try_from(local.saturating_add(CLOCK_OFFSET.with(Cell::get))).unwrap_or(0)
 }
@@ -34,6 +35,7 @@ pub async fn signed_send(
         let sent = timestamp();
         oauth1::authorize(&mut req, creds, &nonce, sent)?;
         let mut resp = platform::send(&req).await?;
+        // Browser clock: requests are signed with the true time, which X checks.
         let local = (platform::now_ms() / 1000) as i64;
         match x::after_401(&resp, sent, local, retried_from.is_some()) {
             After401::AsIs => {}

@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
 use super::AppError;
-use super::platform::{self, Area};
+use super::platform::{self, Area, BrowserEntropy};
 use crate::accounts::AccountsDoc;
 use crate::settings::Settings;
-use crate::vault::{self, Dek, Entropy, PreviousVault, VaultRecord, VaultState};
+use crate::vault::{self, Dek, PreviousVault, VaultRecord, VaultState};
 
 /// `storage.local` key of the encrypted vault record.
 pub const VAULT_KEY: &str = "vault";
@@ -29,17 +29,6 @@ const ACTIVE_KEY: &str = "session_active";
 const STATE_KEY: &str = "vault_state";
 /// The alarm that locks the vault after inactivity.
 pub const AUTOLOCK_ALARM: &str = "autolock";
-
-/// `crypto.getRandomValues` as the core's entropy source.
-pub struct BrowserEntropy;
-
-impl Entropy for BrowserEntropy {
-    fn fill(&mut self, buf: &mut [u8]) {
-        // It cannot fail in an extension context; if it ever did, this call aborts instead of
-        // using weak bytes.
-        platform::fill_random_or_abort(buf);
-    }
-}
 
 /// The data key as base64 text, wiped from memory when dropped.
 #[derive(Serialize, Deserialize)]
@@ -192,6 +181,7 @@ pub async fn reconcile_state() -> Result<(), AppError> {
 
 /// Starts a session with this data key.
 pub async fn begin(dek: &Dek) -> Result<(), AppError> {
+    // Browser clock, not the worker clock: auto-lock is a chrome.alarms deadline.
     let now = platform::now_ms();
     // Moved out of its zeroizing buffer, not copied, so only one copy needs wiping.
     let mut encoded = dek.to_base64();
@@ -231,6 +221,7 @@ pub async fn is_unlocked() -> Result<bool, AppError> {
     if settings()
         .await?
         .autolock
+        // Browser clock: auto-lock is a chrome.alarms deadline.
         .expired(last_active_ms().await?, platform::now_ms())
     {
         lock().await?;
@@ -253,18 +244,18 @@ pub async fn open(touch: bool) -> Result<Open, AppError> {
         lock().await?;
         return Err(AppError::new("vault_missing"));
     };
-    let payload = match vault::open(&record, &dek) {
-        Ok(p) => p,
-        Err(_) => {
-            // The vault was replaced (import) since this session began.
-            lock().await?;
-            return Err(AppError::new("locked"));
-        }
+    // A session whose key does not open the stored record answers `locked` and is left as it
+    // is: a passphrase change stores the new record before the session takes the new key, and
+    // a reader in between must not end the session the change is about to renew. (An import
+    // or a restore, which replace the vault, end the session themselves.)
+    let Ok(payload) = vault::open(&record, &dek) else {
+        return Err(AppError::new("locked"));
     };
     let doc = AccountsDoc::from_bytes(&payload)?;
     if touch {
         // Only the activity time is written: the data key is never written back, so a lock
         // that lands during this call stays locked.
+        // Browser clock, not the worker clock: auto-lock is a chrome.alarms deadline.
         let now = platform::now_ms();
         platform::set(Area::Session, ACTIVE_KEY, &now).await?;
         arm_autolock(&settings().await?, now).await?;

@@ -25,11 +25,16 @@ mod daily_limits;
 #[cfg(not(target_arch = "wasm32"))]
 mod fuzz;
 mod late;
+// Native only: it reads the files of src/.
+#[cfg(not(target_arch = "wasm32"))]
+mod layers;
 mod oauth1;
+mod post_attempt;
 // Native only: the reference signer (oauth1-request) is a native dev-dependency.
 #[cfg(not(target_arch = "wasm32"))]
 mod oauth1_differential;
 mod recur;
+mod rekey;
 mod schedule;
 mod sealed;
 mod series;

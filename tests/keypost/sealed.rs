@@ -4,33 +4,17 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+use crate::support::keys::{Counter, dek};
+
 use keypost::compose::{MediaInput, PostInput};
 use keypost::leak::{self, Place, Reason};
 use keypost::schedule::{Draft, PlannedPost, Queue};
 use keypost::sealed::{self, Kind, LoadedQueue, SealedError, StoredQueue};
-use keypost::vault::{Dek, Entropy};
-
-struct Counter(u8);
-
-impl Entropy for Counter {
-    fn fill(&mut self, buf: &mut [u8]) {
-        for b in buf.iter_mut() {
-            self.0 = self.0.wrapping_add(7);
-            *b = self.0;
-        }
-    }
-}
-
-fn dek(c: char) -> Dek {
-    // 44 base64 characters (the last before `=` holds 2 unused zero bits) = 32 bytes.
-    let text: String = std::iter::repeat_n(c, 42).chain("A=".chars()).collect();
-    Dek::from_base64(&text).expect("a 32-byte key")
-}
 
 #[test]
 fn records_seal_open_and_rotate() {
     let (old, new) = (dek('A'), dek('B'));
-    let mut e = Counter(0);
+    let mut e = Counter(0, 7);
     let draft = sealed::seal_json(&old, Kind::Draft, &vec!["my draft"], &mut e).expect("seal");
     assert!(draft.starts_with(sealed::PREFIX) && !draft.contains("my draft"));
     let back: Vec<String> = sealed::open_json(&old, Kind::Draft, &draft).expect("open");
@@ -59,9 +43,11 @@ fn the_queue_keeps_its_schedule_in_clear_and_its_texts_sealed() {
         )
         .expect("add");
     let loaded = LoadedQueue::from_json(&queue.to_json().expect("json"), Some(&old)).expect("load");
-    let stored = loaded.to_json(Some(&old), &mut Counter(1)).expect("store");
+    let stored = loaded
+        .to_json(Some(&old), &mut Counter(1, 7))
+        .expect("store");
     assert!(!stored.contains("secret plans") && stored.contains("5000000"));
-    let rotated = StoredQueue::reseal(&stored, &old, &new, &mut Counter(2))
+    let rotated = StoredQueue::reseal(&stored, &old, &new, &mut Counter(2, 7))
         .expect("reseal")
         .json;
     assert_eq!(
@@ -88,7 +74,7 @@ fn a_foreign_item_does_not_stop_the_others_moving_to_the_new_key() {
         .expect("add");
     let stored = LoadedQueue::from_json(&before.to_json().expect("json"), Some(&foreign))
         .expect("load")
-        .to_json(Some(&foreign), &mut Counter(3))
+        .to_json(Some(&foreign), &mut Counter(3, 7))
         .expect("store");
     // The vault is replaced: the old item no longer opens, and 20 posts are scheduled after it.
     let mut loaded = LoadedQueue::from_json(&stored, Some(&old)).expect("load");
@@ -100,9 +86,11 @@ fn a_foreign_item_does_not_stop_the_others_moving_to_the_new_key() {
             .add(draft(&format!("post {i}"), 6_000_000 + i), 1_000_000)
             .expect("add");
     }
-    let mixed = loaded.to_json(Some(&old), &mut Counter(4)).expect("store");
+    let mixed = loaded
+        .to_json(Some(&old), &mut Counter(4, 7))
+        .expect("store");
 
-    let moved = StoredQueue::reseal(&mixed, &old, &new, &mut Counter(5)).expect("reseal");
+    let moved = StoredQueue::reseal(&mixed, &old, &new, &mut Counter(5, 7)).expect("reseal");
     assert_eq!(moved.unopenable, vec![foreign_id]);
     let after = LoadedQueue::from_json(&moved.json, Some(&new)).expect("load");
     let texts: Vec<&str> = after

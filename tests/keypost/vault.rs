@@ -592,47 +592,23 @@ fn an_older_accounts_blob_spliced_into_the_new_record_is_refused() {
 }
 
 #[test]
-fn a_rotation_reseals_other_blobs_from_the_old_dek_to_the_new_all_or_nothing() {
-    let (record, dek) = new_vault(63, PAYLOAD);
-    let mut rng = SplitMix(64);
-    let draft = vault::seal_blob(&dek, b"draft", b"my draft text", &mut rng).unwrap();
-    let history = vault::seal_blob(&dek, b"history", b"sent posts", &mut rng).unwrap();
-    let rotation = vault::change_passphrase(
-        &record,
-        &pass(PASS),
-        &pass("seven copper kettles hum at dawn"),
-        FAST,
-        &mut SplitMix(65),
-    )
-    .unwrap();
-    let items = vec![
-        (&b"draft"[..], draft.clone()),
-        (&b"history"[..], history.clone()),
-    ];
-    let resealed = rotation
-        .reseal_all(items, |old, new, (aad, blob)| {
-            vault::reseal_blob(old, new, aad, &blob, &mut rng)
-        })
-        .unwrap();
+fn the_blob_primitive_binds_key_and_associated_data() {
+    let (_, dek) = new_vault(63, PAYLOAD);
+    let (_, other) = new_vault(64, PAYLOAD);
+    let mut rng = SplitMix(65);
+    let blob = vault::seal_blob(&dek, b"draft", b"my draft text", &mut rng).unwrap();
     assert_eq!(
-        &vault::open_blob(rotation.new_dek(), b"draft", &resealed[0]).unwrap()[..],
+        &vault::open_blob(&dek, b"draft", &blob).unwrap()[..],
         b"my draft text"
     );
     assert_eq!(
-        &vault::open_blob(rotation.new_dek(), b"history", &resealed[1]).unwrap()[..],
-        b"sent posts"
+        vault::open_blob(&dek, b"history", &blob).unwrap_err(),
+        VaultError::DekMismatch
     );
-    assert!(vault::open_blob(&dek, b"draft", &resealed[0]).is_err());
-    assert!(vault::open_blob(rotation.new_dek(), b"draft", &draft).is_err());
-    // One blob that does not open with the old key fails the whole rotation.
-    let foreign = vault::seal_blob(rotation.new_dek(), b"queue", b"x", &mut rng).unwrap();
-    let items = vec![(&b"draft"[..], draft), (&b"queue"[..], foreign)];
-    let err = rotation
-        .reseal_all(items, |old, new, (aad, blob)| {
-            vault::reseal_blob(old, new, aad, &blob, &mut rng)
-        })
-        .unwrap_err();
-    assert_eq!(err, VaultError::DekMismatch);
+    assert_eq!(
+        vault::open_blob(&other, b"draft", &blob).unwrap_err(),
+        VaultError::DekMismatch
+    );
     assert_eq!(
         vault::open_blob(&dek, b"x", &[1, 2, 3]).unwrap_err().code(),
         "vault_bad_length"

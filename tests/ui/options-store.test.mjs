@@ -128,10 +128,13 @@ test('passphrase change: refusals name the field; success empties the form and s
   s = reduce(s, { type: 'passphraseBusy' });
   assert.deepEqual([s.passphrase.busy, s.passphrase.error], [true, null]);
   const done = s.passphrase.done;
-  s = reduce(s, { type: 'passphraseChanged' });
+  s = reduce(s, { type: 'passphraseChanged', kept: null });
   assert.equal(s.passphrase.done, done + 1);
   assert.equal(s.strength.change, null);
   assert.equal(s.message.key, 'passphraseChanged');
+  // What opened with neither key was kept: the note says how much of each.
+  s = reduce(s, { type: 'passphraseChanged', kept: ['5', '0', '1'] });
+  assert.deepEqual([s.message.key, s.message.args], ['passphraseChangedKept', ['5', '0', '1']]);
 });
 
 test('a core that did not load is the damaged state', () => {

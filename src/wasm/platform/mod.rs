@@ -29,6 +29,17 @@ use memory as imp;
 #[cfg(target_arch = "wasm32")]
 use web as imp;
 
+/// `crypto.getRandomValues` as the core's entropy source.
+pub struct BrowserEntropy;
+
+impl crate::vault::Entropy for BrowserEntropy {
+    fn fill(&mut self, buf: &mut [u8]) {
+        // It cannot fail in an extension context; if it ever did, this call aborts instead of
+        // using weak bytes.
+        fill_random_or_abort(buf);
+    }
+}
+
 /// Which `chrome.storage` area.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Area {

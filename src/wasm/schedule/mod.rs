@@ -13,7 +13,6 @@
 //! - [`view`]: the queue as the queue view draws it.
 
 mod badge;
-mod clock;
 mod late;
 mod notify;
 mod plans;
@@ -37,7 +36,7 @@ use store::{with_queue, with_queue_unlocked};
 pub use badge::refresh_soon as refresh_badge;
 pub use notify::on_notification_click;
 pub use run::{ALARM, on_alarm, on_worker_start, spawn_unlocked};
-pub use store::reseal as reseal_queue;
+pub use store::{QUEUE_KEY, lock as queue_lock};
 
 /// Schedule messages.
 // The variant names are the message types (`schedule_add`, ...), as the pages send them.
@@ -59,6 +58,10 @@ pub enum Msg {
         /// Repeats it (`repeat`): a recurring series starting at `due_at_ms`.
         #[serde(default)]
         repeat: Option<repeat::RepeatInput>,
+        /// The posts are the composer's draft: it is removed in the same write that queues
+        /// them (its images then belong to the queued post).
+        #[serde(default)]
+        from_draft: bool,
     },
     /// The recurring series.
     SeriesList,
@@ -158,14 +161,25 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             due_at_ms,
             late_policy,
             repeat: None,
-        } => add(account_id, posts, Due::At(due_at_ms), late_policy).await?,
+            from_draft,
+        } => {
+            add(
+                account_id,
+                posts,
+                Due::At(due_at_ms),
+                late_policy,
+                from_draft,
+            )
+            .await?
+        }
         Msg::ScheduleAdd {
             account_id,
             posts,
             due_at_ms,
             late_policy,
             repeat: Some(input),
-        } => repeat::add(account_id, posts, due_at_ms, input, late_policy).await?,
+            from_draft,
+        } => repeat::add(account_id, posts, due_at_ms, input, late_policy, from_draft).await?,
         Msg::SeriesList => return repeat::list().await,
         Msg::SeriesEdit {
             id,
@@ -226,7 +240,7 @@ pub async fn test_age(by_ms: u64) -> Result<Value, AppError> {
 /// message), then runs the queue. Requests are still signed with the true time.
 #[cfg(feature = "test-hooks")]
 pub async fn test_clock_advance(by_ms: u64) -> Result<Value, AppError> {
-    let offset = clock::advance(by_ms).await?;
+    let offset = crate::wasm::clock::advance(by_ms).await?;
     // Series move on at the new time before the run looks for what is due.
     store::with_queue(|_, _| Ok(())).await?;
     run::kick();
@@ -239,6 +253,7 @@ pub async fn test_clock_advance(by_ms: u64) -> Result<Value, AppError> {
 #[cfg(feature = "test-hooks")]
 pub async fn test_idle(until_ms: u64) -> Result<Value, AppError> {
     use crate::wasm::platform;
+    // Browser clock: a real-time bound on this hook's wait (alarms run on it).
     let deadline = platform::now_ms().saturating_add(20_000);
     let mut quiet = 0;
     loop {
@@ -319,12 +334,13 @@ async fn add(
     posts: Vec<PostInput>,
     due: Due,
     late_policy: Option<LatePolicy>,
+    from_draft: bool,
 ) -> Result<Value, AppError> {
     let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
     check_posts(&account_id, &posts).await?;
     let posts = planned(posts);
     // The contents are sealed with the session's key: locked meanwhile, nothing is stored.
-    let added = with_queue_unlocked(|q, now| {
+    let added = store::with_queue_from(from_draft, |q, now| {
         let due_at_ms = match due {
             Due::At(at) => at,
             Due::NextSlot(slots) => match next_slot(q, &account_id, &slots, now) {

@@ -67,7 +67,7 @@ pub async fn import(csv: String, files: Vec<ImportFile>) -> Result<Value, AppErr
         accounts: &accounts,
         media: &media,
         zone: &BrowserZone,
-        now_ms: platform::now_ms(),
+        now_ms: crate::wasm::clock::now().await,
     };
     let items = csv_plan::plan(&csv, &ctx).map_err(|rows| invalid(&rows))?;
     let secrets = leak::secrets_of(&open.doc);

@@ -66,11 +66,12 @@ pub async fn add(
     due_at_ms: u64,
     input: RepeatInput,
     late_policy: Option<LatePolicy>,
+    from_draft: bool,
 ) -> Result<Value, AppError> {
     let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
     let spec = spec_of(account_id, posts, due_at_ms, input, late_policy).await?;
     let words = rule_words(&spec.rule);
-    let (series, item, due_at_ms) = store::with_queue_unlocked(|q, now| {
+    let (series, item, due_at_ms) = store::with_queue_from(from_draft, |q, now| {
         let (series, item) = q.add_series(spec, &BrowserZone, now)?;
         Ok((series, item, q.get(item).map(|i| i.due_at_ms)))
     })

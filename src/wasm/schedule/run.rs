@@ -21,9 +21,8 @@ use super::store::{
 use crate::compose::SentPost;
 use crate::leak;
 use crate::schedule::{ItemId, MAX_PAST_ITEMS, Outcome, ScheduleError, State};
-use crate::wasm::net::signed_send;
-use crate::wasm::platform::{self, browser_online};
-use crate::wasm::{AppError, api_base, at_rest, history, msg_compose, session};
+use crate::wasm::platform;
+use crate::wasm::{AppError, at_rest, history, msg_compose, send, session};
 use crate::x::{self, RateLimits};
 
 /// The one alarm that wakes the worker for the next due item.
@@ -145,7 +144,7 @@ async fn send_due() -> Result<(), AppError> {
     ensure_recovered().await?;
     // Bounded: every send moves its item out of the due set or to a later time.
     for _ in 0..1000 {
-        let now = super::clock::now().await;
+        let now = crate::wasm::clock::now().await;
         let next = read().await?.sendable(now).first().copied();
         let Some(id) = next else {
             return Ok(());
@@ -287,30 +286,18 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
         in_reply_to: step.in_reply_to.clone(),
         media_ids,
     };
-    let outcome = match signed_send(x::create_post(&api_base().await, &new_post), &creds).await {
-        Ok(resp) => {
-            remember_limit(
-                &step.account_id,
-                resp.status,
-                &RateLimits::from_response(&resp),
-            )
-            .await;
-            Outcome::of_response(&resp)
-        }
-        Err(e) => Outcome::of_send_failure(&e.code, browser_online()),
-    };
-    let outcome = match outcome {
-        Outcome::Permanent { code } if code == "x_unauthorized" => {
-            // A 401 to a post is not always bad keys: when a connection drops after X took the
-            // post, the browser silently repeats the request with the same nonce, and that
-            // replay is refused with 401. Keys that still verify mean the post may be on X.
-            match signed_send(x::users_me(&api_base().await), &creds).await {
-                Ok(resp) if x::parse_users_me(&resp).is_ok() => Outcome::Unknown { code },
-                _ => Outcome::Permanent { code },
-            }
-        }
-        other => other,
-    };
+    // The one send path (the composer runs the same): a 401 whose keys still verify is an
+    // unknown outcome, never "not posted".
+    let attempted = send::post(&new_post, &creds).await;
+    if let Ok(resp) = &attempted.answer {
+        remember_limit(
+            &step.account_id,
+            resp.status,
+            &RateLimits::from_response(resp),
+        )
+        .await;
+    }
+    let outcome = attempted.outcome;
     let posted_id = match &outcome {
         Outcome::Posted { id } => Some(id.clone()),
         _ => None,
@@ -324,7 +311,7 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
             &username,
             &post_id,
             &step.text,
-            platform::now_ms(),
+            crate::wasm::clock::now().await,
         );
         let _ = history::record(post, &open.dek).await;
     }
@@ -333,9 +320,9 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
 
 /// Sets (or clears) the one `schedule` alarm from the stored queue.
 async fn reconcile() -> Result<(), AppError> {
-    match read().await?.next_wake(super::clock::now().await) {
+    match read().await?.next_wake(crate::wasm::clock::now().await) {
         Some(when) => {
-            let when = super::clock::to_browser(when).await;
+            let when = crate::wasm::clock::to_browser(when).await;
             platform::set_repeating_alarm(ALARM, when, BACKSTOP_PERIOD_MINUTES).await
         }
         None => platform::clear_alarm(ALARM).await,

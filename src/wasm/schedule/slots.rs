@@ -104,6 +104,9 @@ pub enum Msg {
         /// What to do if it is found late; absent follows the default setting.
         #[serde(default)]
         late_policy: Option<LatePolicy>,
+        /// The posts are the composer's draft (see `schedule_add`).
+        #[serde(default)]
+        from_draft: bool,
     },
 }
 
@@ -120,12 +123,20 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             account_id,
             posts,
             late_policy,
+            from_draft,
         } => {
             let slots = of(&account_id).await?;
             if slots.is_empty() {
                 return Err(SlotError::NoSlots.into());
             }
-            let answer = super::add(account_id, posts, Due::NextSlot(slots), late_policy).await?;
+            let answer = super::add(
+                account_id,
+                posts,
+                Due::NextSlot(slots),
+                late_policy,
+                from_draft,
+            )
+            .await?;
             super::run::kick();
             Ok(answer)
         }
@@ -164,7 +175,7 @@ async fn week() -> Result<Value, AppError> {
         .iter()
         .map(|i| i64::try_from(i.due_at_ms).unwrap_or(i64::MAX))
         .collect();
-    let now = i64::try_from(platform::now_ms()).unwrap_or(i64::MAX);
+    let now = i64::try_from(crate::wasm::clock::now().await).unwrap_or(i64::MAX);
     let days: Vec<Value> = slots::week_view(&due, now, &BrowserZone)
         .into_iter()
         .map(|day| {

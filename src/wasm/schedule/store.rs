@@ -4,19 +4,19 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::schedule::{DailyLimitNews, Item, Queue, ScheduleError, daily_limit_news};
-use crate::sealed::{LoadedQueue, StoredQueue};
+use crate::sealed::LoadedQueue;
 use crate::vault::Dek;
 use crate::wasm::at_rest;
-use crate::wasm::platform::{self, Area};
-use crate::wasm::session::BrowserEntropy;
+use crate::wasm::platform::{self, Area, BrowserEntropy};
 use crate::wasm::{AppError, msg_compose, session};
 use crate::x::RateLimits;
 
 /// `storage.local` key of the queue: the core's [`StoredQueue`] as JSON text (the queue with
 /// every text and alt text sealed per item; [`crate::sealed`]).
-const QUEUE_KEY: &str = "queue";
+pub const QUEUE_KEY: &str = "queue";
 /// `storage.local` key of the last known 24-hour limits, per account.
 const LIMITS_KEY: &str = "schedule_limits";
 /// `storage.local` key of the accounts' usernames, so the queue view can name them while locked.
@@ -56,9 +56,15 @@ async fn load(dek: Option<&Dek>) -> Result<LoadedQueue, AppError> {
 
 /// Stores the queue, contents sealed with `dek` (the key it was loaded with); without a key
 /// sealed contents are kept as they were. The caller holds the lock.
-async fn persist(loaded: &LoadedQueue, dek: Option<&Dek>) -> Result<(), AppError> {
+async fn persist(
+    loaded: &LoadedQueue,
+    dek: Option<&Dek>,
+    also: &[(&str, Value)],
+) -> Result<(), AppError> {
     let json = loaded.to_json(dek, &mut BrowserEntropy)?;
-    platform::set(Area::Local, QUEUE_KEY, &json).await?;
+    let mut writes = vec![(QUEUE_KEY, Value::String(json))];
+    writes.extend(also.iter().cloned());
+    platform::set_many(Area::Local, &writes).await?;
     super::badge::refresh_soon();
     Ok(())
 }
@@ -86,16 +92,19 @@ pub async fn try_with_queue<T>(
 ) -> Result<Result<T, ScheduleError>, AppError> {
     let _lock = lock().await;
     let dek = at_rest::current_dek().await;
-    change_and_persist(dek.as_ref(), change).await
+    change_and_persist(dek.as_ref(), &[], change).await
 }
 
+/// Loads, changes and persists the queue (the caller holds the lock). `also` are other keys
+/// written in the same storage write when the change succeeded (the draft a post moved from).
 async fn change_and_persist<T>(
     dek: Option<&Dek>,
+    also: &[(&str, Value)],
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
 ) -> Result<Result<T, ScheduleError>, AppError> {
     let mut loaded = load(dek).await?;
     let before = loaded.queue.clone();
-    let now = super::clock::now().await;
+    let now = crate::wasm::clock::now().await;
     let result = change(&mut loaded.queue, now);
     if result
         .as_ref()
@@ -107,8 +116,9 @@ async fn change_and_persist<T>(
         loaded.queue.advance_series(&super::plans::BrowserZone, now);
         // Nothing changed (most worker starts and runs): nothing to write, and no
         // `storage.onChanged` waking every open page for nothing.
-        if loaded.queue != before || loaded.needs_sealing(dek) {
-            persist(&loaded, dek).await?;
+        let also = if result.is_ok() { also } else { &[] };
+        if !also.is_empty() || loaded.queue != before || loaded.needs_sealing(dek) {
+            persist(&loaded, dek, also).await?;
         }
     }
     Ok(result)
@@ -122,7 +132,35 @@ pub async fn with_queue_unlocked<T>(
 ) -> Result<T, AppError> {
     let _lock = lock().await;
     let dek = at_rest::key(None).await?;
-    Ok(change_and_persist(Some(&dek), change).await??)
+    Ok(change_and_persist(Some(&dek), &[], change).await??)
+}
+
+/// [`with_queue_unlocked`], or [`with_queue_moving_draft`] when the posts come from the
+/// composer's draft.
+pub async fn with_queue_from<T>(
+    from_draft: bool,
+    change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
+) -> Result<T, AppError> {
+    if from_draft {
+        with_queue_moving_draft(change).await
+    } else {
+        with_queue_unlocked(change).await
+    }
+}
+
+/// [`with_queue_unlocked`] for a post scheduled from the composer's draft: when the change
+/// succeeds, the draft is removed in the same storage write as the queue, so the draft's
+/// images belong to exactly one owner at every moment (the draft before, the queued post
+/// after), whenever the popup closes. Holds the draft's lock, then the queue's (the order a
+/// re-key takes them in).
+async fn with_queue_moving_draft<T>(
+    change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
+) -> Result<T, AppError> {
+    let _draft = at_rest::records_lock().await;
+    let _lock = lock().await;
+    let dek = at_rest::key(None).await?;
+    let also = [(at_rest::DRAFT_KEY, Value::Null)];
+    Ok(change_and_persist(Some(&dek), &also, change).await??)
 }
 
 /// [`try_with_queue`] with the core's refusal as the error.
@@ -130,24 +168,6 @@ pub async fn with_queue<T>(
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
 ) -> Result<T, AppError> {
     Ok(try_with_queue(change).await??)
-}
-
-/// Re-seals every item's contents from `old` to `new` under the queue's lock
-/// ([`at_rest::reseal_all`]). An item or series that opens with neither key (from a vault a
-/// backup replaced) is kept as it was and the rest are re-sealed; `false` when there was such
-/// an item, or the stored queue is not a queue (then nothing changed).
-pub async fn reseal(old: &Dek, new: &Dek) -> Result<bool, AppError> {
-    let _lock = lock().await;
-    let Some(json) = platform::get::<String>(Area::Local, QUEUE_KEY).await? else {
-        return Ok(true);
-    };
-    match StoredQueue::reseal(&json, old, new, &mut BrowserEntropy) {
-        Ok(moved) => {
-            platform::set(Area::Local, QUEUE_KEY, &moved.json).await?;
-            Ok(moved.unopenable.is_empty() && moved.unopenable_series.is_empty())
-        }
-        Err(_) => Ok(false),
-    }
 }
 
 /// Keeps the accounts' usernames for the queue view, which may be drawn while locked.
@@ -196,7 +216,7 @@ pub async fn remember_limit(account_id: &str, status: u16, limits: &RateLimits) 
                 account_id.to_owned(),
                 KnownLimit {
                     limit,
-                    at_ms: platform::now_ms(),
+                    at_ms: crate::wasm::clock::now().await,
                 },
             );
         }

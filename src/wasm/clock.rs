@@ -1,8 +1,14 @@
-//! What the scheduler takes as now. In release builds, the browser's clock. In sandbox builds
-//! (cargo feature `test-hooks`) plus an offset that `test_clock_advance` moves forward, kept in
-//! `storage.local` so a restarted worker keeps it: the end-to-end tests make a day pass in a
-//! second. Only scheduling reads it (due times, the alarm, late posts, recurring series);
-//! requests to X are signed with the true time (`net`), which the sandbox checks.
+//! The worker's one clock: every "now" of the worker's decisions comes from here (due times,
+//! the alarm, late posts, recurring series, the queue's views, slots, imports, the times the
+//! Sent list and the accounts record), so they all agree. In release builds it is the
+//! browser's clock. In sandbox builds (cargo feature `test-hooks`) it is that plus an offset
+//! that `test_clock_advance` moves forward, kept in `storage.local` so a restarted worker keeps
+//! it: the end-to-end tests make a day pass in a second.
+//!
+//! Three things read the browser's clock itself ([`platform::now_ms`]), each for a reason
+//! given where it does: requests to X are signed with the true time (`net`; X checks it),
+//! upload pacing measures real elapsed time, and auto-lock runs on `chrome.alarms`, which
+//! fire on the browser's clock.
 
 use crate::wasm::platform;
 
