@@ -535,6 +535,25 @@ pub enum Verification {
     },
 }
 
+impl Verification {
+    /// What a failed check of the keys teaches: X's own refusal (an `x_` code: bad keys, a
+    /// suspended or read-only account, ...) is remembered on the account; a network problem,
+    /// a timeout or a storage fault says nothing about the keys and is not.
+    #[must_use]
+    pub fn of_failure(code: &str, at_ms: u64) -> Option<Verification> {
+        code.starts_with("x_").then(|| Verification::Failed {
+            code: code.to_owned(),
+            at_ms,
+        })
+    }
+}
+
+/// The warning shown beside keys that verified: a read-only app's keys read but cannot post.
+#[must_use]
+pub fn access_warning(level: Option<AccessLevel>) -> Option<&'static str> {
+    (level == Some(AccessLevel::Read)).then_some("read_only")
+}
+
 /// Errors of the accounts document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AccountsError {

@@ -119,16 +119,37 @@ pub fn check_text(text: &str, secrets: &[&str]) -> Option<Reason> {
 /// The first [`ContainsSecret`], in thread order.
 pub fn check_posts(posts: &[PostInput], secrets: &[&str]) -> Result<(), ContainsSecret> {
     for (step, post) in posts.iter().enumerate() {
-        let texts = std::iter::once((Place::Text, post.text.as_str()))
-            .chain(post.media.iter().map(|m| (Place::Alt, m.alt.as_str())));
-        for (place, text) in texts {
-            if let Some(reason) = check_text(text, secrets) {
-                return Err(ContainsSecret {
-                    step,
-                    place,
-                    reason,
-                });
-            }
+        check_step(
+            step,
+            &post.text,
+            post.media.iter().map(|m| m.alt.as_str()),
+            secrets,
+        )?;
+    }
+    Ok(())
+}
+
+/// [`check_posts`] for one step of a post or thread: its text, then its images' alt texts.
+/// The composer (every step, resumed ones too) and the scheduler (at send time, for items
+/// planned before the guard existed) both call it.
+///
+/// # Errors
+/// The first place that holds a secret.
+pub fn check_step<'a>(
+    step: usize,
+    text: &str,
+    alts: impl IntoIterator<Item = &'a str>,
+    secrets: &[&str],
+) -> Result<(), ContainsSecret> {
+    let texts =
+        std::iter::once((Place::Text, text)).chain(alts.into_iter().map(|a| (Place::Alt, a)));
+    for (place, text) in texts {
+        if let Some(reason) = check_text(text, secrets) {
+            return Err(ContainsSecret {
+                step,
+                place,
+                reason,
+            });
         }
     }
     Ok(())

@@ -55,7 +55,9 @@
 mod attempt;
 mod daily;
 mod error;
+pub mod gate;
 mod late;
+pub mod notice;
 mod order;
 mod outcome;
 mod policy;
@@ -68,7 +70,7 @@ use crate::compose::{MAX_ALT_CHARS, MAX_IMAGES};
 use crate::x;
 
 pub use attempt::{Answer, PostAttempt, Step};
-pub use daily::{DailyLimitNews, daily_limit_news};
+pub use daily::{DailyLimitNews, OverDailyLimit, daily_limit_news, over_daily_limit};
 pub use error::{Op, ScheduleError};
 pub use late::{
     LateDecision, LateEntry, LatePolicy, LateReport, Lateness, MAX_SKIP_AFTER_MINUTES, decide,
@@ -889,6 +891,29 @@ impl Queue {
     /// Every item, in insertion order.
     pub fn items(&self) -> &[Item] {
         &self.items
+    }
+
+    /// The account's next free posting slot (`schedule_add_to_queue`): the first slot time
+    /// that no waiting (unfinished) item of this account is due at ([`crate::slots::next_free`]).
+    ///
+    /// # Errors
+    /// The slots' refusal (none set, none free within the search).
+    pub fn next_free_slot(
+        &self,
+        account_id: &str,
+        slots: &[crate::slots::Slot],
+        now_ms: u64,
+        zone: &impl crate::civil::Zone,
+    ) -> Result<u64, crate::slots::SlotError> {
+        let taken: Vec<i64> = self
+            .items
+            .iter()
+            .filter(|i| !i.is_finished() && i.account_id == account_id)
+            .map(|i| i64::try_from(i.due_at_ms).unwrap_or(i64::MAX))
+            .collect();
+        let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
+        let at = crate::slots::next_free(slots, &taken, now, zone)?;
+        Ok(u64::try_from(at).unwrap_or_default())
     }
 
     /// The item with this id.

@@ -173,6 +173,24 @@ impl Outbox {
         result
     }
 
+    /// The step that keeps a new post from going out: one whose outcome is unknown (it may be
+    /// on X; a new send could repeat it), until the user settles it with `post_resume`.
+    #[must_use]
+    pub fn blocks_new_post(&self) -> Option<usize> {
+        self.in_flight
+    }
+
+    /// What the composer offers to continue, as the popup sees it: a failure stays resumable
+    /// only while its draft does (discarding the draft gives it up) and while no send of this
+    /// worker is running.
+    #[must_use]
+    pub fn resumable_with(&self, draft_exists: bool, running: bool) -> Option<PostFailure> {
+        if !draft_exists || running {
+            return None;
+        }
+        self.resumable()
+    }
+
     /// What the composer may offer: the failure that stopped this outbox when it can be
     /// continued (a step in doubt, a step on X without its id, or a thread with some of it on
     /// X; such a thread is read-only until it is resumed or discarded), else `None`. A worker

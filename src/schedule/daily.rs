@@ -28,3 +28,28 @@ pub fn daily_limit_news(status: u16, limits: &RateLimits) -> DailyLimitNews {
         None => DailyLimitNews::Silent,
     }
 }
+
+/// The warning an added post gets when its account would have more posts planned in one
+/// 24-hour window than the limit X last announced for it: the wire shape pages draw
+/// (`{code: "schedule_over_24h_limit", planned, limit}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct OverDailyLimit {
+    /// Always `schedule_over_24h_limit`.
+    pub code: &'static str,
+    /// Posts planned in the busiest 24 hours around the new one.
+    pub planned: usize,
+    /// The limit X announced.
+    pub limit: u64,
+}
+
+/// [`OverDailyLimit`] when `planned` (the busiest window's count) exceeds the `known` limit;
+/// no warning without one (pay-per-use accounts announce none).
+#[must_use]
+pub fn over_daily_limit(planned: usize, known: Option<u64>) -> Option<OverDailyLimit> {
+    let limit = known?;
+    (u64::try_from(planned).unwrap_or(u64::MAX) > limit).then_some(OverDailyLimit {
+        code: "schedule_over_24h_limit",
+        planned,
+        limit,
+    })
+}

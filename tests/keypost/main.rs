@@ -28,6 +28,7 @@ mod late;
 // Native only: it reads the files of src/.
 #[cfg(not(target_arch = "wasm32"))]
 mod layers;
+mod notice;
 mod oauth1;
 mod post_attempt;
 // Native only: the reference signer (oauth1-request) is a native dev-dependency.
@@ -47,3 +48,6 @@ mod x_refusals;
 // Native only: the worker on the in-memory browser (src/wasm/platform/memory.rs).
 #[cfg(not(target_arch = "wasm32"))]
 mod worker_native;
+#[cfg(not(target_arch = "wasm32"))]
+mod worker_rekey;
+mod worker_rules;
