@@ -4,6 +4,7 @@
 
 use std::cell::Cell;
 
+use super::config;
 use super::error::AppError;
 use super::platform;
 use crate::http::{HttpRequest, HttpResponse};
@@ -34,7 +35,9 @@ pub async fn signed_send(
         let nonce = oauth1::nonce_from_bytes(&platform::random_bytes::<16>()?);
         let sent = timestamp();
         oauth1::authorize(&mut req, creds, &nonce, sent)?;
-        let mut resp = platform::send(&req).await?;
+        // How long it may take before it is abandoned: the core's `upload::REQUEST_TIMEOUT_MS`
+        // (shorter in sandbox builds when a test asks: `config`).
+        let mut resp = platform::send(&req, config::request_timeout_ms().await).await?;
         // Browser clock: requests are signed with the true time, which X checks.
         let local = (platform::now_ms() / 1000) as i64;
         match x::after_401(&resp, sent, local, retried_from.is_some()) {

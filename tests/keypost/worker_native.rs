@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 
 use keypost::http::{HttpRequest, HttpResponse, Method};
+use keypost::upload::REQUEST_TIMEOUT_MS;
 use keypost::wasm::platform::memory::{
     MemoryBrowser, Opened, block_on, one_worker_at_a_time, run_stopping_after, run_until_idle,
 };
@@ -352,7 +353,7 @@ fn clock_randomness_fetch_and_the_browsers_surfaces() {
         body: Default::default(),
     };
     assert_eq!(
-        block_on(platform::send(&request)).map_err(|e| e.code),
+        block_on(platform::send(&request, REQUEST_TIMEOUT_MS)).map_err(|e| e.code),
         Err("offline".to_owned())
     );
     browser.on_fetch(|req| {
@@ -366,7 +367,7 @@ fn clock_randomness_fetch_and_the_browsers_surfaces() {
             Err(AppError::new("timeout"))
         }
     });
-    let answered = block_on(platform::send(&request)).expect("answered");
+    let answered = block_on(platform::send(&request, REQUEST_TIMEOUT_MS)).expect("answered");
     assert_eq!(answered.status, 200);
     assert_eq!(browser.requests().len(), 2);
 

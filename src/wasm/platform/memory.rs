@@ -41,7 +41,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{Area, MediaInfo, StoredMedia};
+use super::types::{Area, MediaInfo, StoredMedia};
 use crate::civil::{self, Civil};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::wasm::error::AppError;
@@ -714,8 +714,9 @@ pub(super) fn browser_online() -> bool {
     with(|s| s.online)
 }
 
-/// Hands the request to the test's handler (`offline` without one), then yields once.
-pub(super) async fn send(req: &HttpRequest) -> Result<HttpResponse, AppError> {
+/// Hands the request to the test's handler (`offline` without one), then yields once. The
+/// handler decides about timeouts (it answers `timeout`), so `_timeout_ms` is not used.
+pub(super) async fn send(req: &HttpRequest, _timeout_ms: u32) -> Result<HttpResponse, AppError> {
     let browser = browser();
     // The handler runs without the state's lock, so that it may use the browser itself.
     let handler = browser.with_state(|s| {

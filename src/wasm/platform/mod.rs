@@ -21,6 +21,7 @@ use crate::http::{HttpRequest, HttpResponse};
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod memory;
+mod types;
 #[cfg(target_arch = "wasm32")]
 mod web;
 
@@ -28,6 +29,8 @@ mod web;
 use memory as imp;
 #[cfg(target_arch = "wasm32")]
 use web as imp;
+
+pub use types::{Area, MediaInfo, StoredMedia};
 
 /// `crypto.getRandomValues` as the core's entropy source.
 pub struct BrowserEntropy;
@@ -38,33 +41,6 @@ impl crate::vault::Entropy for BrowserEntropy {
         // using weak bytes.
         fill_random_or_abort(buf);
     }
-}
-
-/// Which `chrome.storage` area.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Area {
-    /// `storage.local`: on disk, survives restarts.
-    Local,
-    /// `storage.session`: in memory, survives a worker stop, empty after a browser restart.
-    Session,
-}
-
-/// An image in the media store (`extension/media-store.js`), as a page put it there.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoredMedia {
-    /// Its MIME type (empty when the record has none).
-    pub media_type: String,
-    /// Its bytes.
-    pub bytes: Vec<u8>,
-}
-
-/// What the media store says of an image without copying its bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MediaInfo {
-    /// Its MIME type (empty when the record has none).
-    pub media_type: String,
-    /// Its size in bytes.
-    pub size: u64,
 }
 
 // ----- chrome.storage -----
@@ -133,6 +109,16 @@ pub fn local_time(ms: u64) -> String {
 /// The user's zone at an instant: local time minus UTC, in milliseconds (the browser's `Date`).
 pub fn zone_offset_ms(utc_ms: i64) -> i64 {
     imp::zone_offset_ms(utc_ms)
+}
+
+/// The user's zone as the browser's `Date` knows it, for the core ([`crate::civil::Zone`]):
+/// the core asks it for the offset at an instant, so no zone data is in the wasm.
+pub struct BrowserZone;
+
+impl crate::civil::Zone for BrowserZone {
+    fn offset_ms(&self, utc_ms: i64) -> i64 {
+        zone_offset_ms(utc_ms)
+    }
 }
 
 /// The UTC day of an instant as ISO 8601 writes it (`2026-03-01`), as the first ten
@@ -212,10 +198,11 @@ pub fn browser_online() -> bool {
     imp::browser_online()
 }
 
-/// Sends a request. A network failure or timeout is `offline`/`timeout`; any HTTP status is a
-/// response for the core to classify.
-pub async fn send(req: &HttpRequest) -> Result<HttpResponse, AppError> {
-    imp::send(req).await
+/// Sends a request, abandoned after `timeout_ms` (the caller's: `config::request_timeout_ms`).
+/// A network failure or timeout is `offline`/`timeout`; any HTTP status is a response for the
+/// core to classify.
+pub async fn send(req: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, AppError> {
+    imp::send(req, timeout_ms).await
 }
 
 /// Milliseconds since the Unix epoch.

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Blob, BlobPropertyBag, FormData, Headers, RequestInit, Response};
 
-use super::{Area, MediaInfo, StoredMedia};
+use super::types::{Area, MediaInfo, StoredMedia};
 use crate::http::{Body, HttpRequest, HttpResponse};
 use crate::wasm::error::AppError;
 
@@ -322,9 +322,9 @@ fn js_err(code: &'static str) -> impl Fn(JsValue) -> AppError {
     move |_| AppError::new(code)
 }
 
-/// Sends a request. A network failure or timeout is `offline`/`timeout`; any HTTP status is a
-/// response for the core to classify.
-pub(super) async fn send(req: &HttpRequest) -> Result<HttpResponse, AppError> {
+/// Sends a request, abandoned after `timeout_ms`. A network failure or timeout is
+/// `offline`/`timeout`; any HTTP status is a response for the core to classify.
+pub(super) async fn send(req: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, AppError> {
     let init = RequestInit::new();
     init.set_method(req.method.as_str());
     let headers = Headers::new().map_err(js_err("platform_fetch"))?;
@@ -389,10 +389,9 @@ pub(super) async fn send(req: &HttpRequest) -> Result<HttpResponse, AppError> {
         .map_err(js_err("platform_bad_request"))?;
     let fired = std::rc::Rc::new(std::cell::Cell::new(false));
     let flag = fired.clone();
-    // How long it may take before it is abandoned: the core's `upload::REQUEST_TIMEOUT_MS`,
-    // below the service worker's 30-second limit for a pending `fetch` (shorter in sandbox
-    // builds when a test asks: `config`).
-    let timeout_ms = crate::wasm::config::request_timeout_ms().await;
+    // Abandoned after `timeout_ms`: below the service worker's 30-second limit for a pending
+    // `fetch` (`net` passes the core's `upload::REQUEST_TIMEOUT_MS`, shorter in sandbox builds
+    // when a test asks: `config`).
     let timeout = gloo_timers::callback::Timeout::new(timeout_ms, move || {
         flag.set(true);
         controller.abort();

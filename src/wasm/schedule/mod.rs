@@ -391,7 +391,7 @@ fn next_slot(
         .map(|i| i64::try_from(i.due_at_ms).unwrap_or(i64::MAX))
         .collect();
     let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
-    let at = crate::slots::next_free(slots, &taken, now, &plans::BrowserZone)?;
+    let at = crate::slots::next_free(slots, &taken, now, &super::platform::BrowserZone)?;
     Ok(u64::try_from(at).unwrap_or_default())
 }
 

@@ -1,6 +1,6 @@
 //! Bulk plans in the worker: `schedule_import` (a CSV file checked whole by the core, then
-//! queued in one change or not at all) and `schedule_export`. The zone is the browser's: the
-//! core asks [`BrowserZone`] for the offset at an instant, so no zone data is in the wasm.
+//! queued in one change or not at all) and `schedule_export`. The zone is the browser's
+//! ([`BrowserZone`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,20 +8,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{planned, store};
-use crate::civil::Zone;
 use crate::csv_plan::{self, ExportItem, ImportAccount, ImportContext, RowError};
 use crate::leak;
 use crate::schedule::Draft;
-use crate::wasm::{AppError, platform, session};
-
-/// The user's zone as the browser's `Date` knows it.
-pub struct BrowserZone;
-
-impl Zone for BrowserZone {
-    fn offset_ms(&self, utc_ms: i64) -> i64 {
-        platform::zone_offset_ms(utc_ms)
-    }
-}
+use crate::wasm::platform::BrowserZone;
+use crate::wasm::{AppError, session};
 
 /// An image file picked with the CSV, already in the media store.
 #[derive(Deserialize)]

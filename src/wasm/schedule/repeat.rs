@@ -8,12 +8,12 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::plans::BrowserZone;
 use super::{check_posts, planned, store};
 use crate::compose::PostInput;
 use crate::recur::{End, Repeat, Rule};
 use crate::schedule::{LatePolicy, ScheduleError, SeriesId, SeriesSpec, VariationKind, rule_words};
 use crate::wasm::AppError;
+use crate::wasm::platform::BrowserZone;
 
 /// The `repeat` of `schedule_add` and `series_edit`: the rule starts at the message's
 /// `due_at_ms` (its local date and time).

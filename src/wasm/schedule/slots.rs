@@ -3,20 +3,19 @@
 //! takes the next free slot through the same add path as `schedule_add` ([`super::add`]).
 //!
 //! The core decides ([`crate::slots`]): validation, the next free slot, the week's local days;
-//! the zone is the browser's ([`super::plans::BrowserZone`]). Pages never compute slot times.
+//! the zone is the browser's ([`BrowserZone`]). Pages never compute slot times.
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::plans::BrowserZone;
 use super::{Due, store};
 use crate::compose::PostInput;
 use crate::schedule::LatePolicy;
 use crate::slots::{self, Slot, SlotError};
 use crate::wasm::error::Coded;
-use crate::wasm::platform::{self, Area};
+use crate::wasm::platform::{self, Area, BrowserZone};
 use crate::wasm::{AppError, session};
 
 /// `storage.local` key of every account's slots: `{account_id: [slot]}`.

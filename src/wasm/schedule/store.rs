@@ -113,7 +113,7 @@ async fn change_and_persist<T>(
     {
         // In the same step: a series whose occurrence was just sent, skipped or cancelled
         // gets its next one (the owner of the queue is the owner of its series).
-        loaded.queue.advance_series(&super::plans::BrowserZone, now);
+        loaded.queue.advance_series(&platform::BrowserZone, now);
         // Nothing changed (most worker starts and runs): nothing to write, and no
         // `storage.onChanged` waking every open page for nothing.
         let also = if result.is_ok() { also } else { &[] };
