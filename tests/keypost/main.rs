@@ -47,7 +47,19 @@ mod x_api;
 mod x_refusals;
 // Native only: the worker on the in-memory browser (src/wasm/platform/memory.rs).
 #[cfg(not(target_arch = "wasm32"))]
+mod worker_compose;
+#[cfg(not(target_arch = "wasm32"))]
+mod worker_draft;
+#[cfg(not(target_arch = "wasm32"))]
+mod worker_late;
+#[cfg(not(target_arch = "wasm32"))]
 mod worker_native;
+#[cfg(not(target_arch = "wasm32"))]
+mod worker_plans;
 #[cfg(not(target_arch = "wasm32"))]
 mod worker_rekey;
 mod worker_rules;
+#[cfg(not(target_arch = "wasm32"))]
+mod worker_scheduler;
+#[cfg(not(target_arch = "wasm32"))]
+mod worker_vault;

@@ -3,3 +3,8 @@
 pub mod http;
 pub mod keys;
 pub mod zones;
+// Native only: they drive the worker on the in-memory browser (`keypost::wasm::platform::memory`).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fake_x;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod worker;
