@@ -183,17 +183,6 @@ test('rate limited for 24 hours: the message says when it resets', async () => {
   assert.ok(times.some((hm) => message.includes(`${hm}:`) || message.includes(`${hm} `)), `${message} should name one of ${times}`);
 });
 
-test('a cut connection: the post may be on X, so the composer asks instead of offering "Try again"', async () => {
-  // The connection drops with no answer: from the browser that cannot be told from a drop
-  // after X took the post.
-  await control(sb, 'faults', { kind: 'reset', path: '/2/tweets', count: 10 });
-  await expectFailure('post_outcome_unknown', 'with no connection');
-  assert.equal((await sandboxPosts(sb)).length, 0);
-  assert.equal(await page.locator('#post').isDisabled(), true);
-  await page.locator('#unknown-actions').waitFor();
-  assert.equal(await page.locator('#resume').isVisible(), false);
-});
-
 // Posts from the popup into X's "recorded, then 503": the post is on X, the answer says not.
 async function postIntoRecordedThen503(text, withImage) {
   await control(sb, 'faults', { kind: '503_after_record', path: '/2/tweets', method: 'POST', count: 1 });

@@ -2,8 +2,8 @@
 // end to end in Chromium against the sandbox: the toolbar badge counts the queued posts and
 // marks those that need the user; posts due while the browser was closed follow their late
 // policy (post late, ask first, skip after N minutes, per post and by default) when it starts
-// again; "keep Chrome running" asks for the optional `background` permission; and a vault
-// backup imported into a second profile brings no queued post with it.
+// again; and "keep Chrome running" asks for the optional `background` permission. (That a vault
+// backup imported into a second profile brings no queued post is tests/keypost/worker_late.rs.)
 //
 // "While the browser was closed" is made without waiting: the sandbox build's test hook
 // `test_age_queue` moves the queued posts' times an hour and ten minutes into the past, then
@@ -215,34 +215,4 @@ test('"keep Chrome running" is an optional permission asked for at a click, and 
   await options.locator('#autolock').selectOption('60');
   assert.equal(await options.locator('#autolock-risk').isVisible(), false);
   await options.close();
-});
-
-test('a vault backup imported into a second profile brings no queued post, so two browsers never send one queue', async () => {
-  const added = await ask(page, 'schedule_add', {
-    account_id: accountId, posts: [{ text: `one browser ${RUN}`, media: [] }], due_at_ms: Date.now() + 8_000,
-  });
-  assert.equal(added.error, undefined);
-  const exported = await ask(page, 'vault_export');
-  assert.equal(exported.error, undefined);
-  assert.ok(!exported.ok.json.includes('one browser'), 'the backup is the vault record only');
-  const second = freshProfile();
-  profiles.push(second);
-  const other = await launch(second);
-  try {
-    await other.firstRunPage?.close();
-    const otherPage = await other.context.newPage();
-    await otherPage.goto(other.url('popup.html'));
-    assert.equal((await ask(otherPage, 'vault_import', { json: exported.ok.json })).error, undefined);
-    assert.equal((await ask(otherPage, 'vault_unlock', { passphrase: PASSPHRASE })).ok.unlocked, true);
-    const listed = await ask(otherPage, 'schedule_list');
-    assert.deepEqual([listed.ok.upcoming.length, listed.ok.past.length], [0, 0]);
-    assert.equal((await badge(otherPage)).text, '');
-    // Both browsers run past the due time: the post goes out once, from the first.
-    await waitFor('the post', async () => (await sandboxPosts()).some((p) => p.text === `one browser ${RUN}`), 20_000);
-    await idle(page);
-    await idle(otherPage);
-    assert.equal((await sandboxPosts()).filter((p) => p.text === `one browser ${RUN}`).length, 1);
-  } finally {
-    await other.context.close();
-  }
 });

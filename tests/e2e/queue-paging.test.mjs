@@ -1,9 +1,9 @@
 // A long queue in the queue page: the page asks the worker for 100 items of each list and
-// shows how many more there are; "Show more" adds the next ones. A worker start that changes
-// nothing in the queue writes nothing (no storage event wakes the open pages).
+// shows how many more there are; "Show more" adds the next ones. (That a worker start which
+// changes nothing writes no queue is tests/keypost/worker_scheduler.rs.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWithVault, ask, goto, stopWorkers, waitFor, PASSPHRASES } from './harness.mjs';
+import { startWithVault, ask, goto, waitFor, PASSPHRASES } from './harness.mjs';
 
 const ITEMS = 130;
 let env, browser, page, queue;
@@ -40,22 +40,4 @@ test('the queue page shows 100 items, then the rest at "Show more"', async () =>
   await waitFor('every item', async () => (await queue.locator('#upcoming > li.item').count()) === ITEMS, 10_000);
   assert.equal(await more.isVisible(), false);
   assert.equal(await queue.locator('#upcoming > li.item .text').last().textContent(), `Paged post ${ITEMS}`);
-});
-
-test('a worker start that changes nothing writes no queue', async () => {
-  await queue.evaluate(() => {
-    globalThis.queueWrites = 0;
-    chrome.storage.onChanged.addListener((changes, area) => { if (area === 'local' && changes.queue) globalThis.queueWrites += 1; });
-  });
-  for (let i = 0; i < 2; i++) {
-    await stopWorkers(browser.context, page);
-    // The wake: a message starts the worker, whose start reconciles the queue first.
-    assert.equal((await ask(page, 'schedule_list', { limit: 1 })).ok.upcoming_total, ITEMS);
-  }
-  await new Promise((r) => setTimeout(r, 1_000));
-  assert.equal(await queue.evaluate(() => globalThis.queueWrites), 0);
-  // A real change still writes (and the page hears of it).
-  const [first] = (await ask(page, 'schedule_list', { limit: 1 })).ok.upcoming;
-  assert.equal((await ask(page, 'schedule_cancel', { id: first.id })).error, undefined);
-  await waitFor('the write', async () => (await queue.evaluate(() => globalThis.queueWrites)) > 0, 5_000);
 });

@@ -79,37 +79,6 @@ after(async () => {
   if (profile) removeProfile(profile);
 });
 
-test('a post due while the vault is locked raises a notification, waits, and goes out right after unlock', async () => {
-  const text = `locked ${RUN}`;
-  const added = await ask(page, 'schedule_add', {
-    account_id: ids.keypost_second, posts: [{ text, media: [] }], due_at_ms: Date.now() + 2_000,
-  });
-  assert.equal(added.error, undefined, JSON.stringify(added.error));
-  assert.equal((await ask(page, 'vault_lock')).ok.unlocked, false);
-  const waiting = await waitFor('the needs-unlock state', async () => {
-    const item = allItems(await list()).find((i) => i.id === added.ok.id);
-    return item?.state.kind === 'needs_unlock' && item;
-  }, 10_000);
-  assert.ok(waiting);
-  const shown = await waitFor('the notification', async () => (await notifications()).schedule_unlock, 5_000);
-  assert.ok(shown);
-  await idle(page);
-  assert.equal((await sandboxPosts()).length, 0, 'nothing goes out while locked');
-  const unlockedAt = Date.now();
-  assert.equal((await ask(page, 'vault_unlock', { passphrase: PASSPHRASE })).ok.unlocked, true);
-  const [sent] = await waitFor('the post after unlock', async () => {
-    const p = await sandboxPosts();
-    return p.length ? p : null;
-  }, ON_TIME_MS);
-  assert.equal(sent.text, text);
-  assert.ok(sent.created_at_ms - unlockedAt <= ON_TIME_MS);
-  const item = allItems(await list()).find((i) => i.id === added.ok.id);
-  assert.equal(item.state.kind, 'sent');
-  assert.equal(item.posted[0].id, sent.id);
-  assert.equal(item.posted[0].url, `https://x.com/keypost_second/status/${sent.id}`);
-  await waitFor('the notification to go', async () => !(await notifications()).schedule_unlock, 3_000);
-});
-
 test('20 posts across two accounts go out exactly once, in order, on time, through worker stops, faults and a browser restart', async (t) => {
   const t0 = Date.now();
   /** @type {{i: number, username: string, text: string, dueAt: number, id?: string, post?: any, item?: any}[]} */
@@ -268,7 +237,7 @@ test('the queue view lists the sent posts with links, the cancelled ones, and la
   await view.goto(browser.url('queue.html'));
   await view.locator('#past li.item[data-kind=sent]').first().waitFor();
   const sent = await view.locator('#past li.item[data-kind=sent]').count();
-  assert.ok(sent >= 21, `${sent} sent items shown`);
+  assert.ok(sent >= 20, `${sent} sent items shown`);
   const late = view.locator('#past li.item[data-kind=sent]', { hasText: 'scheduled #19' });
   assert.match(await late.locator('.state').textContent(), /late/);
   const link = await late.locator('a').getAttribute('href');
@@ -374,22 +343,4 @@ test('a full storage pauses the schedule before any upload and says so; freed, t
   await waitFor('the post after the storage was freed', async () => (await sandboxPosts()).some((p) => p.text === text), 60_000);
   await idle(page);
   assert.equal((await sandboxPosts()).filter((p) => p.text === text).length, 1);
-});
-
-test('with "notify me when sent" on, a sent scheduled post raises a notification; off, it does not', async () => {
-  const schedule = async (text) => {
-    const added = await ask(page, 'schedule_add', {
-      account_id: ids.keypost_second, due_at_ms: Date.now() + 2_000, posts: [{ text, media: [] }],
-    });
-    assert.equal(added.error, undefined, JSON.stringify(added.error));
-    await waitFor(text, async () => (await sandboxPosts()).some((p) => p.text === text), 30_000);
-    return added.ok.id;
-  };
-  assert.equal((await ask(page, 'settings_set', { settings: { notify_sent: true } })).error, undefined);
-  const loud = await schedule(`notify on ${RUN}`);
-  await waitFor('the sent notification', async () => Object.keys(await notifications()).includes(`schedule_item_${loud}`), 10_000);
-  assert.equal((await ask(page, 'settings_set', { settings: { notify_sent: false } })).error, undefined);
-  const quiet = await schedule(`notify off ${RUN}`);
-  await idle(page);
-  assert.ok(!Object.keys(await notifications()).includes(`schedule_item_${quiet}`));
 });
