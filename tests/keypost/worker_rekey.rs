@@ -419,3 +419,71 @@ where
     .await;
     (out_a.expect("done"), out_b.expect("done"), overlapped)
 }
+
+/// Whether the session's key opens the stored vault record (so what it sealed, the passphrase
+/// that opens the record opens too).
+fn session_opens_record(browser: &MemoryBrowser) -> bool {
+    let record = browser.stored(Area::Local, "vault").expect("a vault");
+    let record =
+        keypost::vault::VaultRecord::from_json(record.as_str().expect("text")).expect("a record");
+    keypost::vault::open(&record, &session_dek(browser)).is_ok()
+}
+
+/// (c) A scheduled send racing a passphrase change: the change started after every await
+/// point of the alarm's run. The post goes to X once, the queue says sent, and after the change
+/// the Sent list (written with the key the send began with, or the new one) opens with the
+/// new passphrase and lists it: a writer never seals with the retired key.
+#[test]
+fn a_scheduled_send_racing_a_passphrase_change_is_recorded_under_the_new_key() {
+    use crate::support::worker::{PASSPHRASE, World, call, interleave, kind, post};
+    use keypost::wasm::on_alarm;
+
+    let start = World::new();
+    let id = start.schedule(
+        json!([post("due during the change", &[])]),
+        60_000,
+        json!({}),
+    );
+    start.browser.set_now(start.browser.now_ms() + 60_000);
+    assert!(
+        start
+            .browser
+            .take_due_alarms()
+            .contains(&"schedule".to_owned())
+    );
+    let change = json!({ "type": "vault_change_passphrase", "old": PASSPHRASE, "new": NEW });
+    // How long the alarm's run is alone.
+    let run_polls = (0..)
+        .find(|&n| {
+            start
+                .fork()
+                .worker(move || run_stopping_after(n, on_alarm("schedule".to_owned())).is_some())
+        })
+        .expect("the run ends");
+    for head in 0..=run_polls {
+        let w = start.fork();
+        let msg = change.clone();
+        let (_, changed) = w
+            .worker(move || block_on(interleave(on_alarm("schedule".to_owned()), call(msg), head)));
+        let at = format!("the change started after {head} of the run's {run_polls} polls");
+        assert!(changed.get("ok").is_some(), "{at}: {changed}");
+        assert_eq!(w.x.texts(), ["due during the change"], "{at}: on X once");
+        // The session went on with the new key: what it opens, the new passphrase opens.
+        assert!(session_opens_record(&w.browser), "{at}");
+        let listed = w.worker(move || {
+            let item = ok(send(&json!({ "type": "schedule_list" })))["past"][0].clone();
+            let sent = ok(send(&json!({ "type": "history_list" })))["items"].clone();
+            (item, sent)
+        });
+        assert_eq!(listed.0["id"], id, "{at}");
+        assert_eq!(kind(&listed.0), "sent", "{at}");
+        assert_eq!(
+            listed.0["posts"][0]["text"], "due during the change",
+            "{at}"
+        );
+        assert_eq!(
+            listed.1[0]["text"], "due during the change",
+            "{at}: the Sent list"
+        );
+    }
+}
