@@ -88,13 +88,32 @@ pub async fn change_settings(change: impl FnOnce(&mut Settings)) -> Result<Setti
 /// Stores the settings and re-arms auto-lock for them.
 async fn save_settings(settings: &Settings) -> Result<(), AppError> {
     platform::set(Area::Local, SETTINGS_KEY, settings).await?;
+    rearm_if_unlocked(settings, None).await
+}
+
+/// One change of the session's keys (`session`, `session_active`) and of the auto-lock alarm
+/// at a time: unlocking, locking, and recording activity. So activity that opened the vault
+/// just before "Lock now" finds the session gone and leaves no trace behind it.
+static SESSION_WRITE: async_lock::Mutex<()> = async_lock::Mutex::new(());
+
+/// While a session exists (checked under [`SESSION_WRITE`]): records `active_ms` as the last
+/// activity when given, and re-arms auto-lock for the last activity.
+async fn rearm_if_unlocked(settings: &Settings, active_ms: Option<u64>) -> Result<(), AppError> {
+    let _guard = SESSION_WRITE.lock().await;
     if platform::get::<StoredSession>(Area::Session, SESSION_KEY)
         .await?
-        .is_some()
+        .is_none()
     {
-        arm_autolock(settings, last_active_ms().await?).await?;
+        return Ok(());
     }
-    Ok(())
+    let last = match active_ms {
+        Some(now) => {
+            platform::set(Area::Session, ACTIVE_KEY, &now).await?;
+            now
+        }
+        None => last_active_ms().await?,
+    };
+    arm_autolock(settings, last).await
 }
 
 /// The stored vault record, if there is one. A damaged record is an error, not "no vault".
@@ -188,17 +207,24 @@ pub async fn begin(dek: &Dek) -> Result<(), AppError> {
     let stored = StoredSession {
         dek: DekText(std::mem::take(&mut *encoded)),
     };
-    platform::set(Area::Session, ACTIVE_KEY, &now).await?;
-    platform::set(Area::Session, SESSION_KEY, &stored).await?;
-    arm_autolock(&settings().await?, now).await?;
+    let settings = settings().await?;
+    {
+        let _guard = SESSION_WRITE.lock().await;
+        platform::set(Area::Session, ACTIVE_KEY, &now).await?;
+        platform::set(Area::Session, SESSION_KEY, &stored).await?;
+        arm_autolock(&settings, now).await?;
+    }
     publish_state().await
 }
 
 /// Ends the session: the data key leaves `storage.session`.
 pub async fn lock() -> Result<(), AppError> {
-    platform::remove(Area::Session, SESSION_KEY).await?;
-    platform::remove(Area::Session, ACTIVE_KEY).await?;
-    platform::clear_alarm(AUTOLOCK_ALARM).await?;
+    {
+        let _guard = SESSION_WRITE.lock().await;
+        platform::remove(Area::Session, SESSION_KEY).await?;
+        platform::remove(Area::Session, ACTIVE_KEY).await?;
+        platform::clear_alarm(AUTOLOCK_ALARM).await?;
+    }
     publish_state().await
 }
 
@@ -253,12 +279,12 @@ pub async fn open(touch: bool) -> Result<Open, AppError> {
     };
     let doc = AccountsDoc::from_bytes(&payload)?;
     if touch {
-        // Only the activity time is written: the data key is never written back, so a lock
-        // that lands during this call stays locked.
+        // Only the activity time is written, and only while the session still exists: the
+        // data key is never written back, so a lock that lands during this call stays locked
+        // and leaves nothing of the session behind.
         // Browser clock, not the worker clock: auto-lock is a chrome.alarms deadline.
         let now = platform::now_ms();
-        platform::set(Area::Session, ACTIVE_KEY, &now).await?;
-        arm_autolock(&settings().await?, now).await?;
+        rearm_if_unlocked(&settings().await?, Some(now)).await?;
     }
     Ok(Open { record, dek, doc })
 }
@@ -299,7 +325,7 @@ async fn save(open: &Open) -> Result<(), AppError> {
 pub async fn on_autolock_alarm() -> Result<(), AppError> {
     // is_unlocked() ends an expired session itself; a live one re-arms for its deadline.
     if is_unlocked().await? {
-        arm_autolock(&settings().await?, last_active_ms().await?).await?;
+        rearm_if_unlocked(&settings().await?, None).await?;
     }
     Ok(())
 }

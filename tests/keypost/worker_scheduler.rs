@@ -138,8 +138,6 @@ fn an_image_post_whose_answer_was_lost_is_never_resent_and_asks_the_user() {
 }
 
 #[test]
-#[ignore = "bug: schedule_resolve \"posted\" keeps the item's images in the media store for \
-            ever (only a send's finish() and schedule_cancel forget them)"]
 fn the_images_of_a_post_the_user_says_is_on_x_leave_the_browser() {
     let w = World::new();
     let id = image_post_with_a_lost_answer(&w, "kept", "", 200);

@@ -71,9 +71,6 @@ fn lock_now_stays_locked_whatever_activity_lands_beside_it() {
 }
 
 #[test]
-#[ignore = "bug: activity that opened the vault just before \"Lock now\" writes session_active \
-            and re-arms the autolock alarm after the lock (session::open(true) writes them \
-            unconditionally), against PROTOCOL.md's \"storage.session holds only vault_state\""]
 fn lock_now_racing_activity_leaves_nothing_of_the_session_behind() {
     let start = World::new();
     let lock = json!({ "type": "vault_lock" });

@@ -206,7 +206,18 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         Msg::ScheduleResolve { id, resolution } => {
             // A post that is not one changes nothing (checked before the queue is read).
             let resolution = resolution.parse()?;
-            apply(|q, now| q.resolve(ItemId(id), resolution, now)).await?
+            let item = with_queue(|q, now| {
+                q.resolve(ItemId(id), resolution, now)?;
+                Ok(q.get(ItemId(id)).cloned())
+            })
+            .await?;
+            // On X now ("posted"): its images leave the browser, as after a send.
+            if let Some(item) =
+                item.filter(|i| matches!(i.state, crate::schedule::State::Sent { .. }))
+            {
+                store::forget_item_media(&item).await;
+            }
+            json!({})
         }
         Msg::ScheduleRemove { id } => apply(|q, _| q.remove(ItemId(id))).await?,
         Msg::ScheduleImport { csv, files } => plans::import(csv, files).await?,
