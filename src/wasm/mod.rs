@@ -13,6 +13,7 @@ mod clock;
 mod config;
 mod error;
 mod history;
+mod media;
 mod msg_accounts;
 mod msg_compose;
 #[cfg(feature = "test-hooks")]
@@ -20,10 +21,12 @@ mod msg_core;
 mod msg_vault;
 mod net;
 pub mod platform;
+mod progress;
 mod rekey;
 mod schedule;
 mod send;
 mod session;
+mod upload;
 
 use serde_json::{Value, json};
 #[cfg(target_arch = "wasm32")]

@@ -3,25 +3,23 @@
 
 use std::cell::Cell;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::at_rest::{self, DRAFT_KEY, OUTBOX_KEY};
-use super::net::signed_send;
 use super::platform::{self, Area};
-use super::{AppError, api_base, history, request_timeout_ms, session};
+use super::progress::{self, Progress};
+use super::{AppError, history, media, session, upload};
 use crate::compose::{
     self, Decision, Draft, Outbox, PostFailure, PostInput, Posted, SentPost, StepResult,
 };
 use crate::oauth1::Credentials;
 use crate::schedule::Outcome;
 use crate::sealed::Kind;
-use crate::upload::Pacer;
 use crate::vault::Dek;
 use crate::{leak, x};
 
 const SHARE_KEY: &str = "share";
-const PROGRESS_KEY: &str = "post_progress";
 
 /// Compose messages.
 #[derive(Deserialize)]
@@ -66,21 +64,6 @@ pub enum Msg {
         /// Only this account's.
         account_id: Option<String>,
     },
-}
-
-#[derive(Serialize)]
-struct Progress {
-    active: bool,
-    step: usize,
-    steps: usize,
-    phase: &'static str,
-    uploaded_bytes: u64,
-    total_bytes: u64,
-}
-
-async fn set_progress(p: &Progress) {
-    // Progress is best effort: a failed write must not fail the post.
-    let _ = platform::set(Area::Session, PROGRESS_KEY, p).await;
 }
 
 /// Handles a compose message.
@@ -139,9 +122,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             outbox.settle(decision, pasted)?;
             run(outbox).await
         }
-        Msg::PostProgress => Ok(platform::get(Area::Session, PROGRESS_KEY)
-            .await?
-            .unwrap_or_else(|| json!({ "active": false }))),
+        Msg::PostProgress => progress::get().await,
         Msg::HistoryList { account_id } => {
             let items = history::list(account_id.as_deref()).await?;
             Ok(json!({ "items": items }))
@@ -213,7 +194,7 @@ async fn clear_draft() -> Result<(), AppError> {
     if let Some(dek) = at_rest::current_dek().await
         && let Ok(Some(draft)) = load_draft(&dek).await
     {
-        forget_media(draft.media_ids().map(str::to_owned)).await;
+        media::forget(draft.media_ids().map(str::to_owned)).await;
     }
     platform::remove(Area::Local, DRAFT_KEY).await
 }
@@ -243,7 +224,7 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
         .get(&outbox.account_id)
         .ok_or_else(|| AppError::new("account_not_found"))?;
     compose::validate(&outbox.posts, account.premium)?;
-    check_stored_media(&outbox.posts).await?;
+    media::check(&outbox.posts).await?;
     // A pasted key never reaches X (checked for every step, resumed ones too).
     leak::check_posts(&outbox.posts, &leak::secrets_of(&open.doc))?;
     let keys = account.keys.clone();
@@ -258,7 +239,7 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
     store_outbox(&outbox, &dek).await?;
     let steps = outbox.posts.len();
     let result = send_steps(&mut outbox, &creds, &username, &dek).await;
-    set_progress(&Progress {
+    progress::set(&Progress {
         active: false,
         step: outbox.posted.len(),
         steps,
@@ -275,7 +256,7 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
                 platform::remove(Area::Local, OUTBOX_KEY).await?;
             }
             clear_draft().await?;
-            forget_media(
+            media::forget(
                 outbox
                     .posts
                     .iter()
@@ -381,11 +362,12 @@ async fn post_one(
 ) -> Result<StepResult, AppError> {
     let mut media_ids = Vec::new();
     for media in &post.media {
-        media_ids.push(upload(&media.media_id, &media.alt, creds, Some((step, steps))).await?);
+        media_ids
+            .push(upload::image(&media.media_id, &media.alt, creds, Some((step, steps))).await?);
     }
     outbox.begin(step);
     store_outbox(outbox, dek).await?;
-    set_progress(&Progress {
+    progress::set(&Progress {
         active: true,
         step,
         steps,
@@ -417,112 +399,6 @@ async fn post_one(
         (StepResult::NotPosted, Err(e)) => Err(e),
         (done, _) => Ok(done),
     }
-}
-
-/// Deletes images from the media store once they are on X (or discarded).
-pub async fn forget_media(ids: impl IntoIterator<Item = String>) {
-    for id in ids {
-        let _ = platform::media_delete(&id).await;
-    }
-}
-
-/// Checks every post's stored images (their real types and sizes) against X's media rules
-/// (`compose::check_image`, `compose::validate_media`: one GIF alone, up to 15 MB) before any
-/// media request. An image no longer in the store (its step already posted) is left to the
-/// upload, which reports it.
-pub(super) async fn check_stored_media(posts: &[PostInput]) -> Result<(), AppError> {
-    let mut kinds: Vec<Vec<(String, u64)>> = Vec::with_capacity(posts.len());
-    for post in posts {
-        let mut items = Vec::with_capacity(post.media.len());
-        for m in &post.media {
-            let Ok(Some(stored)) = platform::media_info(&m.media_id).await else {
-                continue;
-            };
-            compose::check_image(&stored.media_type, stored.size)?;
-            items.push((stored.media_type, stored.size));
-        }
-        kinds.push(items);
-    }
-    Ok(compose::validate_media(&kinds)?)
-}
-
-/// Uploads one image from the media store: initialize, append in paced chunks, finalize,
-/// wait for processing, then the alt text. Returns X's media id. `composer` is the step and
-/// the step count of the composer's own post, whose progress the popup follows; the
-/// scheduler passes `None`, so a scheduled upload never shows as (or freezes) the composer.
-pub(super) async fn upload(
-    media_id: &str,
-    alt: &str,
-    creds: &Credentials<'_>,
-    composer: Option<(usize, usize)>,
-) -> Result<String, AppError> {
-    let platform::StoredMedia { media_type, bytes } = platform::media_get(media_id)
-        .await
-        .ok()
-        .flatten()
-        .ok_or_else(|| AppError::new("media_missing"))?;
-    let total = bytes.len() as u64;
-    compose::check_image(&media_type, total)?;
-    let progress = |uploaded: u64| async move {
-        if let Some((step, steps)) = composer {
-            set_progress(&Progress {
-                active: true,
-                step,
-                steps,
-                phase: "uploading",
-                uploaded_bytes: uploaded,
-                total_bytes: total,
-            })
-            .await;
-        }
-    };
-    progress(0).await;
-    let base = api_base().await;
-    let resp = signed_send(x::media_initialize(&base, &media_type, total), creds).await?;
-    let id = x::parse_media_initialize(&resp)?;
-    // Chunks sized by the core's pacer: smaller after a timeout, and fitted to the measured
-    // rate, so a slow link gets through (crate::upload).
-    let mut pacer = Pacer::for_timeout(request_timeout_ms().await);
-    let (mut offset, mut index) = (0usize, 0u32);
-    while offset < bytes.len() {
-        let end = offset.saturating_add(pacer.chunk_bytes()).min(bytes.len());
-        let chunk = &bytes[offset..end];
-        // Browser clock: pacing measures real elapsed time on the network.
-        let started = platform::now_ms();
-        match signed_send(x::media_append(&base, &id, index, chunk), creds).await {
-            Ok(resp) => {
-                x::parse_ok(&resp)?;
-                pacer.on_sent(chunk.len(), platform::now_ms().saturating_sub(started));
-                offset = end;
-                index += 1;
-                progress(offset as u64).await;
-            }
-            // The same bytes again, under the same segment index, in a smaller chunk.
-            Err(e) if e.code == "timeout" => pacer.on_timeout().map_err(|_| e)?,
-            Err(e) => return Err(e),
-        }
-    }
-    let resp = signed_send(x::media_finalize(&base, &id), creds).await?;
-    let mut state = x::parse_media_processing(&resp)?;
-    let mut polls = 0;
-    while let x::Processing::Pending { check_after_secs } = state {
-        polls += 1;
-        if polls > 30 {
-            return Err(AppError::new("media_processing_timeout"));
-        }
-        // Up to 60 s: the worker is kept awake through it (an extension API call every 20 s).
-        platform::sleep_awake(check_after_secs * 1000).await;
-        let resp = signed_send(x::media_status(&base, &id), creds).await?;
-        state = x::parse_media_processing(&resp)?;
-    }
-    if state == x::Processing::Failed {
-        return Err(AppError::new("media_processing_failed"));
-    }
-    if !alt.trim().is_empty() {
-        let resp = signed_send(x::media_metadata(&base, &id, alt), creds).await?;
-        x::parse_ok(&resp)?;
-    }
-    Ok(id)
 }
 
 /// Composes a right-click share and keeps it for the composer to pick up.

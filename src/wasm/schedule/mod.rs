@@ -25,7 +25,7 @@ mod view;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{AppError, msg_compose, session};
+use super::{AppError, media, session};
 use crate::compose::{self, PostInput};
 use crate::leak;
 use crate::schedule::{
@@ -326,7 +326,7 @@ async fn check_posts(account_id: &str, posts: &[PostInput]) -> Result<(), AppErr
     leak::check_posts(posts, &leak::secrets_of(&open.doc))?;
     drop(open);
     // One GIF alone, sizes by type: refused when scheduling, not at the due time.
-    msg_compose::check_stored_media(posts).await
+    media::check(posts).await
 }
 
 /// When an added item is due.
@@ -427,7 +427,7 @@ async fn cancel(id: ItemId) -> Result<Value, AppError> {
     })
     .await?;
     if let Some(item) = item {
-        store::forget_item_media(&item).await;
+        media::forget_item(&item).await;
     }
     Ok(json!({}))
 }

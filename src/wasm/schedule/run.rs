@@ -15,14 +15,13 @@ use serde_json::Value;
 
 use super::notify::{clear_unlock, notify_item, notify_storage_fault, notify_unlock};
 use super::store::{
-    forget_item_media, read, read_loaded, remember_limit, remember_usernames, reserve_room,
-    try_with_queue, with_queue,
+    read, read_loaded, remember_limit, remember_usernames, reserve_room, try_with_queue, with_queue,
 };
 use crate::compose::SentPost;
 use crate::leak;
 use crate::schedule::{ItemId, MAX_PAST_ITEMS, Outcome, ScheduleError, State};
 use crate::wasm::platform;
-use crate::wasm::{AppError, at_rest, history, msg_compose, send, session};
+use crate::wasm::{AppError, at_rest, history, media, send, session, upload};
 use crate::x::{self, RateLimits};
 
 /// The one alarm that wakes the worker for the next due item.
@@ -189,7 +188,7 @@ async fn finish(id: ItemId, outcome: Outcome) -> Result<(), AppError> {
     if let Some(item) = item {
         match item.state {
             State::Sent { .. } => {
-                forget_item_media(&item).await;
+                media::forget_item(&item).await;
                 if session::settings().await?.notify_sent {
                     notify_item(id).await;
                 }
@@ -255,7 +254,7 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
     let mut media_ids = Vec::new();
     let mut upload_error = None;
     for media in &step.media {
-        match msg_compose::upload(&media.local_id, &media.alt_text, &creds, None).await {
+        match upload::image(&media.local_id, &media.alt_text, &creds, None).await {
             Ok(media_id) => media_ids.push(media_id),
             Err(e) => {
                 upload_error = Some(e);

@@ -1,17 +1,17 @@
 //! What the scheduler keeps in `storage.local`: the queue (changed under one lock), the last
-//! 24-hour limit X announced per account, the accounts' usernames, and the images of items.
+//! 24-hour limit X announced per account and the accounts' usernames.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::schedule::{DailyLimitNews, Item, Queue, ScheduleError, daily_limit_news};
+use crate::schedule::{DailyLimitNews, Queue, ScheduleError, daily_limit_news};
 use crate::sealed::LoadedQueue;
 use crate::vault::Dek;
 use crate::wasm::at_rest;
 use crate::wasm::platform::{self, Area, BrowserEntropy};
-use crate::wasm::{AppError, msg_compose, session};
+use crate::wasm::{AppError, session};
 use crate::x::RateLimits;
 
 /// `storage.local` key of the queue: the core's [`StoredQueue`] as JSON text (the queue with
@@ -235,14 +235,4 @@ pub async fn known_limit(account_id: &str) -> Result<Option<KnownLimit>, AppErro
         .await?
         .unwrap_or_default();
     Ok(known.remove(account_id))
-}
-
-/// Deletes the stored images of an item that will not be sent again (sent or cancelled).
-pub async fn forget_item_media(item: &Item) {
-    msg_compose::forget_media(
-        item.posts
-            .iter()
-            .flat_map(|p| p.media.iter().map(|m| m.local_id.clone())),
-    )
-    .await;
 }
