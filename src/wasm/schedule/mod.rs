@@ -215,7 +215,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             if let Some(item) =
                 item.filter(|i| matches!(i.state, crate::schedule::State::Sent { .. }))
             {
-                store::forget_item_media(&item).await;
+                media::forget_item(&item).await;
             }
             json!({})
         }
