@@ -70,7 +70,7 @@ mod window;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compose::{MAX_ALT_CHARS, MAX_IMAGES};
+use crate::compose::{MAX_ALT_CHARS, MAX_IMAGES, PostInput};
 use crate::x;
 
 pub use attempt::{Answer, PostAttempt, Step};
@@ -154,6 +154,23 @@ impl PlannedPost {
     /// Whether a resend is the same request, which X refuses as duplicate content.
     pub fn is_text_only(&self) -> bool {
         self.media.is_empty()
+    }
+}
+
+/// A post as a page sends it, as the queue keeps it: the images by their key in the media store.
+impl From<PostInput> for PlannedPost {
+    fn from(post: PostInput) -> Self {
+        PlannedPost {
+            text: post.text,
+            media: post
+                .media
+                .into_iter()
+                .map(|m| MediaRef {
+                    local_id: m.media_id,
+                    alt_text: m.alt,
+                })
+                .collect(),
+        }
     }
 }
 

@@ -5,6 +5,8 @@
 //! this module wires it to the browser:
 //!
 //! - `mod.rs`: the messages, each a short call into the core under the queue lock;
+//! - [`add`]: adding a post or thread, at a time or in the next free slot, and the checks
+//!   every new text passes (the account's length limit, the leak guard, the images);
 //! - [`store`]: the queue in `storage.local` (key `queue`) and its one in-worker lock, plus the
 //!   caches the messages need (usernames, X's last 24-hour limit per account);
 //! - [`run`]: firing, sending one step at a time, and the one alarm (`schedule`), which is only
@@ -12,6 +14,7 @@
 //! - [`notify`]: the notifications and their texts;
 //! - [`view`]: the queue as the queue view draws it.
 
+mod add;
 mod badge;
 mod late;
 mod notify;
@@ -25,12 +28,10 @@ mod view;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{AppError, media, session};
-use crate::compose::{self, PostInput};
-use crate::leak;
-use crate::schedule::{
-    Draft, ItemId, LatePolicy, MediaRef, PlannedPost, Queue, ResolutionInput, ScheduleError,
-};
+use super::{AppError, media};
+use crate::compose::PostInput;
+use crate::schedule::{ItemId, LatePolicy, PlannedPost, Queue, ResolutionInput, ScheduleError};
+use add::{Due, check_posts};
 use store::{with_queue, with_queue_unlocked};
 
 pub use badge::refresh_soon as refresh_badge;
@@ -163,7 +164,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             repeat: None,
             from_draft,
         } => {
-            add(
+            add::add(
                 account_id,
                 posts,
                 Due::At(due_at_ms),
@@ -295,117 +296,6 @@ async fn apply<T>(
     Ok(json!({}))
 }
 
-/// The posts as the queue keeps them (the images by their key in the media store).
-fn planned(posts: Vec<PostInput>) -> Vec<PlannedPost> {
-    posts
-        .into_iter()
-        .map(|p| PlannedPost {
-            text: p.text,
-            media: p
-                .media
-                .into_iter()
-                .map(|m| MediaRef {
-                    local_id: m.media_id,
-                    alt_text: m.alt,
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-/// Checks lengths against the account (premium or not) and refuses a pasted key (the leak
-/// guard); the vault must be unlocked.
-async fn check_posts(account_id: &str, posts: &[PostInput]) -> Result<(), AppError> {
-    let open = session::open(true).await?;
-    let account = open
-        .doc
-        .get(account_id)
-        .ok_or_else(|| AppError::new("account_not_found"))?;
-    store::remember_usernames(&open).await;
-    compose::validate(posts, account.premium)?;
-    leak::check_posts(posts, &leak::secrets_of(&open.doc))?;
-    drop(open);
-    // One GIF alone, sizes by type: refused when scheduling, not at the due time.
-    media::check(posts).await
-}
-
-/// When an added item is due.
-pub(super) enum Due {
-    /// At this instant, Unix milliseconds (`schedule_add`).
-    At(u64),
-    /// In the account's next free slot (`schedule_add_to_queue`), found by the core under the
-    /// queue's lock, so two adds never take the same slot.
-    NextSlot(Vec<crate::slots::Slot>),
-}
-
-/// Plans a post or thread; warns when it would take the account over the 24-hour limit X
-/// last announced for it. The answer is `{id, due_at_ms, warning?}`.
-async fn add(
-    account_id: String,
-    posts: Vec<PostInput>,
-    due: Due,
-    late_policy: Option<LatePolicy>,
-    from_draft: bool,
-) -> Result<Value, AppError> {
-    let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
-    check_posts(&account_id, &posts).await?;
-    let posts = planned(posts);
-    // The contents are sealed with the session's key: locked meanwhile, nothing is stored.
-    let added = store::with_queue_from(from_draft, |q, now| {
-        let due_at_ms = match due {
-            Due::At(at) => at,
-            Due::NextSlot(slots) => match next_slot(q, &account_id, &slots, now) {
-                Ok(at) => at,
-                Err(e) => return Ok(Err(e)),
-            },
-        };
-        let draft = Draft {
-            account_id: account_id.clone(),
-            posts,
-            due_at_ms,
-        };
-        let id = q.add(draft, now)?;
-        q.set_late_policy(id, late_policy)?;
-        Ok(Ok((
-            id,
-            due_at_ms,
-            q.busiest_window(&account_id, due_at_ms),
-        )))
-    })
-    .await?;
-    let (id, due_at_ms, planned_count) = added?;
-    let mut answer = json!({ "id": id.0, "due_at_ms": due_at_ms });
-    if let Some(limit) = store::known_limit(&account_id).await?
-        && planned_count as u64 > limit.limit
-    {
-        answer["warning"] = json!({
-            "code": "schedule_over_24h_limit",
-            "planned": planned_count,
-            "limit": limit.limit,
-        });
-    }
-    Ok(answer)
-}
-
-/// The account's next free slot in the browser's zone: free of the due times of its waiting
-/// items (the core decides, [`crate::slots::next_free`]).
-fn next_slot(
-    q: &Queue,
-    account_id: &str,
-    slots: &[crate::slots::Slot],
-    now_ms: u64,
-) -> Result<u64, crate::slots::SlotError> {
-    let taken: Vec<i64> = q
-        .items()
-        .iter()
-        .filter(|i| !i.is_finished() && i.account_id == account_id)
-        .map(|i| i64::try_from(i.due_at_ms).unwrap_or(i64::MAX))
-        .collect();
-    let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
-    let at = crate::slots::next_free(slots, &taken, now, &super::platform::BrowserZone)?;
-    Ok(u64::try_from(at).unwrap_or_default())
-}
-
 /// Replaces the posts of an item, checked against its account's length limit.
 async fn edit(id: ItemId, posts: Vec<PostInput>) -> Result<Value, AppError> {
     let account_id = store::read()
@@ -414,7 +304,7 @@ async fn edit(id: ItemId, posts: Vec<PostInput>) -> Result<Value, AppError> {
         .map(|i| i.account_id.clone())
         .ok_or(ScheduleError::NotFound { id })?;
     check_posts(&account_id, &posts).await?;
-    let posts = planned(posts);
+    let posts = posts.into_iter().map(PlannedPost::from).collect();
     with_queue_unlocked(|q, _| q.edit(id, posts)).await?;
     Ok(json!({}))
 }

@@ -7,10 +7,10 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{planned, store};
+use super::store;
 use crate::csv_plan::{self, ExportItem, ImportAccount, ImportContext, RowError};
 use crate::leak;
-use crate::schedule::Draft;
+use crate::schedule::{Draft, PlannedPost};
 use crate::wasm::platform::BrowserZone;
 use crate::wasm::{AppError, session};
 
@@ -95,7 +95,7 @@ pub async fn import(csv: String, files: Vec<ImportFile>) -> Result<Value, AppErr
         .map(|item| {
             let draft = Draft {
                 account_id: item.account_id,
-                posts: planned(item.posts),
+                posts: item.posts.into_iter().map(PlannedPost::from).collect(),
                 due_at_ms: item.due_at_ms,
             };
             (item.lines, draft)

@@ -8,10 +8,13 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{check_posts, planned, store};
+use super::add::check_posts;
+use super::store;
 use crate::compose::PostInput;
 use crate::recur::{End, Repeat, Rule};
-use crate::schedule::{LatePolicy, ScheduleError, SeriesId, SeriesSpec, VariationKind, rule_words};
+use crate::schedule::{
+    LatePolicy, PlannedPost, ScheduleError, SeriesId, SeriesSpec, VariationKind, rule_words,
+};
 use crate::wasm::AppError;
 use crate::wasm::platform::BrowserZone;
 
@@ -39,9 +42,10 @@ async fn spec_of(
 ) -> Result<SeriesSpec, AppError> {
     let first = i64::try_from(due_at_ms).map_err(|_| AppError::new("recur_bad_time"))?;
     let rule = Rule::starting_at(&BrowserZone, first, input.repeat, input.end);
+    let posts: Vec<PlannedPost> = posts.into_iter().map(PlannedPost::from).collect();
     let spec = SeriesSpec::from_posts(
         account_id.clone(),
-        &planned(posts),
+        &posts,
         rule,
         input.variation,
         late_policy,

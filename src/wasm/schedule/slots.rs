@@ -1,6 +1,6 @@
 //! Posting slots in the worker: the slots record (`storage.local` key `slots`, every account's
 //! slots in one record with one owner, [`change`]), its messages, and "Add to queue", which
-//! takes the next free slot through the same add path as `schedule_add` ([`super::add`]).
+//! takes the next free slot through the same add path as `schedule_add` ([`add::add`]).
 //!
 //! The core decides ([`crate::slots`]): validation, the next free slot, the week's local days;
 //! the zone is the browser's ([`BrowserZone`]). Pages never compute slot times.
@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Due, store};
+use super::add::{self, Due};
+use super::store;
 use crate::compose::PostInput;
 use crate::schedule::LatePolicy;
 use crate::slots::{self, Slot, SlotError};
@@ -128,7 +129,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             if slots.is_empty() {
                 return Err(SlotError::NoSlots.into());
             }
-            let answer = super::add(
+            let answer = add::add(
                 account_id,
                 posts,
                 Due::NextSlot(slots),

@@ -1,0 +1,106 @@
+//! Adding a post or thread to the queue, for `schedule_add` (at a time) and
+//! `schedule_add_to_queue` (in the account's next free slot, [`super::slots`]): the posts
+//! checked against the account, then queued in one change of the queue. Series
+//! ([`super::repeat`]) and edits check their posts the same way ([`check_posts`]).
+
+use serde_json::{Value, json};
+
+use super::store;
+use crate::compose::{self, PostInput};
+use crate::leak;
+use crate::schedule::{Draft, LatePolicy, PlannedPost, Queue};
+use crate::wasm::platform::BrowserZone;
+use crate::wasm::{AppError, media, session};
+
+/// Checks lengths against the account (premium or not) and refuses a pasted key (the leak
+/// guard); the vault must be unlocked.
+pub async fn check_posts(account_id: &str, posts: &[PostInput]) -> Result<(), AppError> {
+    let open = session::open(true).await?;
+    let account = open
+        .doc
+        .get(account_id)
+        .ok_or_else(|| AppError::new("account_not_found"))?;
+    store::remember_usernames(&open).await;
+    compose::validate(posts, account.premium)?;
+    leak::check_posts(posts, &leak::secrets_of(&open.doc))?;
+    drop(open);
+    // One GIF alone, sizes by type: refused when scheduling, not at the due time.
+    media::check(posts).await
+}
+
+/// When an added item is due.
+pub enum Due {
+    /// At this instant, Unix milliseconds (`schedule_add`).
+    At(u64),
+    /// In the account's next free slot (`schedule_add_to_queue`), found by the core under the
+    /// queue's lock, so two adds never take the same slot.
+    NextSlot(Vec<crate::slots::Slot>),
+}
+
+/// Plans a post or thread; warns when it would take the account over the 24-hour limit X
+/// last announced for it. The answer is `{id, due_at_ms, warning?}`.
+pub async fn add(
+    account_id: String,
+    posts: Vec<PostInput>,
+    due: Due,
+    late_policy: Option<LatePolicy>,
+    from_draft: bool,
+) -> Result<Value, AppError> {
+    let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
+    check_posts(&account_id, &posts).await?;
+    let posts = posts.into_iter().map(PlannedPost::from).collect();
+    // The contents are sealed with the session's key: locked meanwhile, nothing is stored.
+    let added = store::with_queue_from(from_draft, |q, now| {
+        let due_at_ms = match due {
+            Due::At(at) => at,
+            Due::NextSlot(slots) => match next_slot(q, &account_id, &slots, now) {
+                Ok(at) => at,
+                Err(e) => return Ok(Err(e)),
+            },
+        };
+        let draft = Draft {
+            account_id: account_id.clone(),
+            posts,
+            due_at_ms,
+        };
+        let id = q.add(draft, now)?;
+        q.set_late_policy(id, late_policy)?;
+        Ok(Ok((
+            id,
+            due_at_ms,
+            q.busiest_window(&account_id, due_at_ms),
+        )))
+    })
+    .await?;
+    let (id, due_at_ms, planned_count) = added?;
+    let mut answer = json!({ "id": id.0, "due_at_ms": due_at_ms });
+    if let Some(limit) = store::known_limit(&account_id).await?
+        && planned_count as u64 > limit.limit
+    {
+        answer["warning"] = json!({
+            "code": "schedule_over_24h_limit",
+            "planned": planned_count,
+            "limit": limit.limit,
+        });
+    }
+    Ok(answer)
+}
+
+/// The account's next free slot in the browser's zone: free of the due times of its waiting
+/// items (the core decides, [`crate::slots::next_free`]).
+fn next_slot(
+    q: &Queue,
+    account_id: &str,
+    slots: &[crate::slots::Slot],
+    now_ms: u64,
+) -> Result<u64, crate::slots::SlotError> {
+    let taken: Vec<i64> = q
+        .items()
+        .iter()
+        .filter(|i| !i.is_finished() && i.account_id == account_id)
+        .map(|i| i64::try_from(i.due_at_ms).unwrap_or(i64::MAX))
+        .collect();
+    let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
+    let at = crate::slots::next_free(slots, &taken, now, &BrowserZone)?;
+    Ok(u64::try_from(at).unwrap_or_default())
+}
