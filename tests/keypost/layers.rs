@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 const KNOWN_EDGES: &[(&str, &str)] = &[
     // Edges that run back up: removing these breaks every cycle.
     ("wasm::schedule::store", "wasm::schedule::badge"), // B: persist refreshes the badge
-    ("wasm::session", "wasm::schedule::badge"),  // B: publish_state refreshes the badge
+    ("wasm::session", "wasm::schedule::badge"),         // B: publish_state refreshes the badge
     // Edges that run down, in a cycle only because of the ones above.
     ("wasm::at_rest", "wasm::session"),
     ("wasm::schedule::badge", "wasm::schedule::store"),
