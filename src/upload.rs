@@ -11,6 +11,7 @@
 //! [`MAX_CHUNK_BYTES`] (what Keypost always sent on a fast link) nor below [`MIN_CHUNK_BYTES`].
 
 use crate::compose::CHUNK_BYTES;
+use crate::http::{HttpRequest, HttpResponse};
 
 /// How long one request may take before the browser side abandons it.
 pub const REQUEST_TIMEOUT_MS: u32 = 25_000;
@@ -108,4 +109,222 @@ pub fn keep_alive_slices(total_ms: u64) -> Vec<u64> {
         left -= slice;
     }
     slices
+}
+
+/// The most `STATUS` checks one upload waits through before it gives up
+/// (`media_processing_timeout`).
+pub const MAX_PROCESSING_POLLS: u32 = 30;
+
+/// What the worker does next for one upload ([`Session`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum UploadStep {
+    /// Sign and send this request (`initialize`, `finalize`, `STATUS`, the alt text), then
+    /// give the machine the answer ([`Session::answered`]).
+    Send(HttpRequest),
+    /// Read bytes `start..end` of the stored file and send them as the next append
+    /// ([`Session::append_request`]): the machine never holds the file.
+    Append {
+        /// The first byte.
+        start: usize,
+        /// One past the last.
+        end: usize,
+    },
+    /// Wait this long for X's processing (keeping the worker awake), then
+    /// [`Session::waited`].
+    Wait {
+        /// Milliseconds.
+        ms: u64,
+    },
+    /// Uploaded: X's media id, ready to attach.
+    Done {
+        /// The id.
+        media_id: String,
+    },
+}
+
+/// Why an upload stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UploadError {
+    /// X refused or answered something unreadable.
+    X(crate::x::XError),
+    /// The request got no answer (the worker's own error stands: `offline`, `timeout`, ...).
+    NoAnswer,
+    /// X's processing took more than [`MAX_PROCESSING_POLLS`] checks.
+    ProcessingTimeout,
+    /// X's processing failed.
+    ProcessingFailed,
+}
+
+impl UploadError {
+    /// A stable code (`NoAnswer` keeps the worker's own).
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            UploadError::X(e) => e.code(),
+            UploadError::NoAnswer => "no_answer",
+            UploadError::ProcessingTimeout => "media_processing_timeout",
+            UploadError::ProcessingFailed => "media_processing_failed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Phase {
+    Initializing,
+    Appending { start: usize, end: usize },
+    Finalizing,
+    Processing,
+    Describing,
+    Finished,
+}
+
+/// One image upload as a step machine, for the composer and the scheduler alike: `initialize`,
+/// appends in chunks the [`Pacer`] sizes (a timed-out append is sent again, smaller, under the
+/// same segment index), `finalize`, `STATUS` as X's `check_after_secs` says (at most
+/// [`MAX_PROCESSING_POLLS`]), then the alt text when it is not blank.
+#[derive(Clone, Debug)]
+pub struct Session {
+    base: String,
+    total: usize,
+    alt: String,
+    pacer: Pacer,
+    phase: Phase,
+    media_id: String,
+    index: u32,
+    uploaded: usize,
+    polls: u32,
+}
+
+impl Session {
+    /// Starts the upload of `total` bytes of `media_type` with alt text `alt`, for requests
+    /// abandoned after `timeout_ms`: the image is checked first (type, size), then the first
+    /// step is `initialize`.
+    ///
+    /// # Errors
+    /// The image's refusal ([`crate::compose::check_image`]): nothing is sent.
+    pub fn start(
+        base: &str,
+        media_type: &str,
+        total: u64,
+        alt: &str,
+        timeout_ms: u32,
+    ) -> Result<(Session, UploadStep), crate::compose::ImageError> {
+        crate::compose::check_image(media_type, total)?;
+        let session = Session {
+            base: base.to_owned(),
+            total: usize::try_from(total).unwrap_or(usize::MAX),
+            alt: alt.to_owned(),
+            pacer: Pacer::for_timeout(timeout_ms),
+            phase: Phase::Initializing,
+            media_id: String::new(),
+            index: 0,
+            uploaded: 0,
+            polls: 0,
+        };
+        let first = UploadStep::Send(crate::x::media_initialize(base, media_type, total));
+        Ok((session, first))
+    }
+
+    /// Bytes on X so far (for progress).
+    #[must_use]
+    pub fn uploaded_bytes(&self) -> u64 {
+        self.uploaded as u64
+    }
+
+    /// The append request for the bytes an [`UploadStep::Append`] asked for.
+    #[must_use]
+    pub fn append_request(&self, chunk: &[u8]) -> HttpRequest {
+        crate::x::media_append(&self.base, &self.media_id, self.index, chunk)
+    }
+
+    /// The answer to the last request: X's answer, or `Err(code)` when none came (the
+    /// worker's error code). `elapsed_ms` is how long an append took (for the pacer).
+    ///
+    /// # Errors
+    /// Why the upload stops.
+    pub fn answered(
+        &mut self,
+        answer: Result<&HttpResponse, &str>,
+        elapsed_ms: u64,
+    ) -> Result<UploadStep, UploadError> {
+        let resp = match (answer, &self.phase) {
+            (Ok(resp), _) => resp,
+            // The same bytes again, under the same segment index, in a smaller chunk.
+            (Err("timeout"), Phase::Appending { .. }) => {
+                self.pacer.on_timeout().map_err(|_| UploadError::NoAnswer)?;
+                return Ok(self.next_append(self.uploaded));
+            }
+            (Err(_), _) => return Err(UploadError::NoAnswer),
+        };
+        match self.phase.clone() {
+            Phase::Initializing => {
+                self.media_id = crate::x::parse_media_initialize(resp).map_err(UploadError::X)?;
+                Ok(self.next_append(0))
+            }
+            Phase::Appending { start, end } => {
+                crate::x::parse_ok(resp).map_err(UploadError::X)?;
+                self.pacer.on_sent(end - start, elapsed_ms);
+                self.uploaded = end;
+                self.index += 1;
+                Ok(self.next_append(end))
+            }
+            Phase::Finalizing | Phase::Processing => {
+                match crate::x::parse_media_processing(resp).map_err(UploadError::X)? {
+                    crate::x::Processing::Pending { check_after_secs } => {
+                        self.polls += 1;
+                        if self.polls > MAX_PROCESSING_POLLS {
+                            return Err(UploadError::ProcessingTimeout);
+                        }
+                        self.phase = Phase::Processing;
+                        Ok(UploadStep::Wait {
+                            ms: check_after_secs.saturating_mul(1000),
+                        })
+                    }
+                    crate::x::Processing::Failed => Err(UploadError::ProcessingFailed),
+                    crate::x::Processing::Succeeded => Ok(self.describe()),
+                }
+            }
+            Phase::Describing => {
+                crate::x::parse_ok(resp).map_err(UploadError::X)?;
+                Ok(self.finish())
+            }
+            Phase::Finished => Ok(self.finish()),
+        }
+    }
+
+    /// The processing wait is over: check again.
+    pub fn waited(&mut self) -> UploadStep {
+        UploadStep::Send(crate::x::media_status(&self.base, &self.media_id))
+    }
+
+    fn next_append(&mut self, from: usize) -> UploadStep {
+        if from >= self.total {
+            self.phase = Phase::Finalizing;
+            return UploadStep::Send(crate::x::media_finalize(&self.base, &self.media_id));
+        }
+        let end = from
+            .saturating_add(self.pacer.chunk_bytes())
+            .min(self.total);
+        self.phase = Phase::Appending { start: from, end };
+        UploadStep::Append { start: from, end }
+    }
+
+    fn describe(&mut self) -> UploadStep {
+        if self.alt.trim().is_empty() {
+            return self.finish();
+        }
+        self.phase = Phase::Describing;
+        UploadStep::Send(crate::x::media_metadata(
+            &self.base,
+            &self.media_id,
+            &self.alt,
+        ))
+    }
+
+    fn finish(&mut self) -> UploadStep {
+        self.phase = Phase::Finished;
+        UploadStep::Done {
+            media_id: self.media_id.clone(),
+        }
+    }
 }

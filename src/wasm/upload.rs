@@ -7,10 +7,8 @@ use super::config::{api_base, request_timeout_ms};
 use super::net::signed_send;
 use super::platform;
 use super::progress::{self, Progress};
-use crate::compose;
 use crate::oauth1::Credentials;
-use crate::upload::Pacer;
-use crate::x;
+use crate::upload::{Session, UploadError, UploadStep};
 
 /// Uploads one image from the media store: initialize, append in paced chunks, finalize,
 /// wait for processing, then the alt text. Returns X's media id. `composer` is the step and
@@ -28,7 +26,6 @@ pub async fn image(
         .flatten()
         .ok_or_else(|| AppError::new("media_missing"))?;
     let total = bytes.len() as u64;
-    compose::check_image(&media_type, total)?;
     let report = |uploaded: u64| async move {
         if let Some((step, steps)) = composer {
             progress::set(&Progress {
@@ -43,50 +40,56 @@ pub async fn image(
         }
     };
     report(0).await;
-    let base = api_base().await;
-    let resp = signed_send(x::media_initialize(&base, &media_type, total), creds).await?;
-    let id = x::parse_media_initialize(&resp)?;
-    // Chunks sized by the core's pacer: smaller after a timeout, and fitted to the measured
-    // rate, so a slow link gets through (crate::upload).
-    let mut pacer = Pacer::for_timeout(request_timeout_ms().await);
-    let (mut offset, mut index) = (0usize, 0u32);
-    while offset < bytes.len() {
-        let end = offset.saturating_add(pacer.chunk_bytes()).min(bytes.len());
-        let chunk = &bytes[offset..end];
+    // The sequence is the core's (crate::upload::Session): chunks paced to the link, a
+    // timed-out append sent again smaller, processing waited for, the alt text when not blank.
+    let (mut session, mut step) = Session::start(
+        &api_base().await,
+        &media_type,
+        total,
+        alt,
+        request_timeout_ms().await,
+    )?;
+    loop {
+        let (request, appended) = match step {
+            UploadStep::Done { media_id } => return Ok(media_id),
+            UploadStep::Wait { ms } => {
+                // Up to 60 s: the worker is kept awake through it (an extension API call
+                // every 20 s).
+                platform::sleep_awake(ms).await;
+                step = session.waited();
+                continue;
+            }
+            UploadStep::Send(request) => (request, false),
+            UploadStep::Append { start, end } => {
+                let chunk = bytes
+                    .get(start..end)
+                    .ok_or_else(|| AppError::new("media_missing"))?;
+                (session.append_request(chunk), true)
+            }
+        };
         // Browser clock: pacing measures real elapsed time on the network.
         let started = platform::now_ms();
-        match signed_send(x::media_append(&base, &id, index, chunk), creds).await {
-            Ok(resp) => {
-                x::parse_ok(&resp)?;
-                pacer.on_sent(chunk.len(), platform::now_ms().saturating_sub(started));
-                offset = end;
-                index += 1;
-                report(offset as u64).await;
-            }
-            // The same bytes again, under the same segment index, in a smaller chunk.
-            Err(e) if e.code == "timeout" => pacer.on_timeout().map_err(|_| e)?,
-            Err(e) => return Err(e),
+        let answer = signed_send(request, creds).await;
+        let elapsed = platform::now_ms().saturating_sub(started);
+        step = match &answer {
+            Ok(resp) => session.answered(Ok(resp), elapsed),
+            Err(e) => session.answered(Err(e.code.as_str()), elapsed),
+        }
+        .map_err(|why| match (why, answer) {
+            // No answer: the request's own error (offline, timeout, ...) stands.
+            (UploadError::NoAnswer, Err(e)) => e,
+            (why, _) => upload_error(why),
+        })?;
+        if appended {
+            report(session.uploaded_bytes()).await;
         }
     }
-    let resp = signed_send(x::media_finalize(&base, &id), creds).await?;
-    let mut state = x::parse_media_processing(&resp)?;
-    let mut polls = 0;
-    while let x::Processing::Pending { check_after_secs } = state {
-        polls += 1;
-        if polls > 30 {
-            return Err(AppError::new("media_processing_timeout"));
-        }
-        // Up to 60 s: the worker is kept awake through it (an extension API call every 20 s).
-        platform::sleep_awake(check_after_secs * 1000).await;
-        let resp = signed_send(x::media_status(&base, &id), creds).await?;
-        state = x::parse_media_processing(&resp)?;
+}
+
+/// An upload's stop as the pages' error.
+fn upload_error(why: UploadError) -> AppError {
+    match why {
+        UploadError::X(e) => e.into(),
+        other => AppError::new(other.code()),
     }
-    if state == x::Processing::Failed {
-        return Err(AppError::new("media_processing_failed"));
-    }
-    if !alt.trim().is_empty() {
-        let resp = signed_send(x::media_metadata(&base, &id, alt), creds).await?;
-        x::parse_ok(&resp)?;
-    }
-    Ok(id)
 }

@@ -42,6 +42,7 @@ mod series;
 mod slots;
 mod text;
 mod upload_pacing;
+mod upload_session;
 mod vault;
 mod x_api;
 mod x_refusals;
