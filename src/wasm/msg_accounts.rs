@@ -12,7 +12,7 @@ use super::net::signed_send;
 use super::session::{self, Open};
 use super::{AppError, api_base, msg_vault, platform};
 use crate::accounts::{self, AccountsError, Keys, KeysForm, Verification};
-use crate::x::{self, AccessLevel, XError};
+use crate::x::{self, XError};
 
 /// Account messages, each named on the wire as `account_` + its name.
 #[derive(Deserialize)]
@@ -97,7 +97,7 @@ async fn check_with_x(keys: &Keys) -> Result<Checked, AppError> {
             if !keys.names_user(&v.user.id) {
                 return Err(AppError::new(accounts::USER_MISMATCH));
             }
-            let warning = (v.access_level == Some(AccessLevel::Read)).then_some("read_only");
+            let warning = accounts::access_warning(v.access_level);
             Ok(Checked {
                 verification: Verification::Ok {
                     user: v.user,
@@ -232,14 +232,10 @@ async fn verify(id: String) -> Result<Value, AppError> {
         .keys
         .clone();
     let result = check_with_x(&keys).await;
+    // X's verdict on the keys is remembered; a network problem is not (the core's rule).
     let verdict = match &result {
         Ok(checked) => Some(checked.verification.clone()),
-        // X's verdict on the keys is remembered; a network problem is not.
-        Err(e) if e.code.starts_with("x_") => Some(Verification::Failed {
-            code: e.code.clone(),
-            at_ms: super::clock::now().await,
-        }),
-        Err(_) => None,
+        Err(e) => Verification::of_failure(&e.code, super::clock::now().await),
     };
     let open = match verdict {
         Some(verification) => {

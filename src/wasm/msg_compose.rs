@@ -99,7 +99,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             // A post that may be on X is settled first: a new send could repeat it.
             let dek = at_rest::key(None).await?;
             if let Some(waiting) = load_outbox(&dek).await?
-                && let Some(step) = waiting.in_flight
+                && let Some(step) = waiting.blocks_new_post()
             {
                 return Err(AppError::new("post_outcome_unknown").with("step", step));
             }
@@ -155,11 +155,11 @@ async fn draft_get() -> Result<Value, AppError> {
     if share.is_some() {
         platform::remove(Area::Session, SHARE_KEY).await?;
     }
-    // A failure stays resumable only while its draft does (discarding the draft gives it up).
-    let resumable = match (&draft, RUNNING.with(Cell::get)) {
-        (Some(_), false) => load_outbox(&dek).await?.and_then(|o| o.resumable()),
-        _ => None,
-    };
+    // What the composer offers to continue: the core's rule (only while its draft exists
+    // and no send of this worker runs).
+    let resumable = load_outbox(&dek)
+        .await?
+        .and_then(|o| o.resumable_with(draft.is_some(), RUNNING.with(Cell::get)));
     Ok(json!({ "draft": draft, "shared": shared.is_some(), "resumable": resumable }))
 }
 

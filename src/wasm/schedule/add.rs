@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::store;
 use crate::compose::{self, PostInput};
 use crate::leak;
-use crate::schedule::{Draft, LatePolicy, PlannedPost, Queue};
+use crate::schedule::{Draft, LatePolicy, PlannedPost};
 use crate::wasm::platform::BrowserZone;
 use crate::wasm::{AppError, media, session};
 
@@ -53,10 +53,12 @@ pub async fn add(
     let added = store::with_queue_from(from_draft, |q, now| {
         let due_at_ms = match due {
             Due::At(at) => at,
-            Due::NextSlot(slots) => match next_slot(q, &account_id, &slots, now) {
-                Ok(at) => at,
-                Err(e) => return Ok(Err(e)),
-            },
+            Due::NextSlot(slots) => {
+                match q.next_free_slot(&account_id, &slots, now, &BrowserZone) {
+                    Ok(at) => at,
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
         };
         let draft = Draft {
             account_id: account_id.clone(),
@@ -74,33 +76,9 @@ pub async fn add(
     .await?;
     let (id, due_at_ms, planned_count) = added?;
     let mut answer = json!({ "id": id.0, "due_at_ms": due_at_ms });
-    if let Some(limit) = store::known_limit(&account_id).await?
-        && planned_count as u64 > limit.limit
-    {
-        answer["warning"] = json!({
-            "code": "schedule_over_24h_limit",
-            "planned": planned_count,
-            "limit": limit.limit,
-        });
+    let known = store::known_limit(&account_id).await?.map(|k| k.limit);
+    if let Some(warning) = crate::schedule::over_daily_limit(planned_count, known) {
+        answer["warning"] = serde_json::to_value(warning).unwrap_or(Value::Null);
     }
     Ok(answer)
-}
-
-/// The account's next free slot in the browser's zone: free of the due times of its waiting
-/// items (the core decides, [`crate::slots::next_free`]).
-fn next_slot(
-    q: &Queue,
-    account_id: &str,
-    slots: &[crate::slots::Slot],
-    now_ms: u64,
-) -> Result<u64, crate::slots::SlotError> {
-    let taken: Vec<i64> = q
-        .items()
-        .iter()
-        .filter(|i| !i.is_finished() && i.account_id == account_id)
-        .map(|i| i64::try_from(i.due_at_ms).unwrap_or(i64::MAX))
-        .collect();
-    let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
-    let at = crate::slots::next_free(slots, &taken, now, &BrowserZone)?;
-    Ok(u64::try_from(at).unwrap_or_default())
 }

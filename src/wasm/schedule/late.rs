@@ -26,11 +26,7 @@ fn name(queue: &Queue, id: crate::schedule::ItemId) -> String {
         .and_then(|i| i.posts.first())
         .map(|p| p.text.as_str())
         .unwrap_or("");
-    let mut short: String = text.chars().take(40).collect();
-    if text.chars().count() > 40 {
-        short.push('…');
-    }
-    short
+    crate::schedule::notice::snippet(text)
 }
 
 /// One line per late post: its original time, its first words and what was done.

@@ -2,11 +2,10 @@
 //! news (sent, failed, waiting for a decision), and a storage fault that stops the runs.
 
 use super::store;
+use crate::schedule::notice::{self, ClickTarget, UNLOCK_NOTIFICATION};
 use crate::schedule::{ConfirmReason, Item, ItemId, State};
 use crate::wasm::platform;
 
-/// The notification that says how many posts wait for an unlock.
-const UNLOCK_NOTIFICATION: &str = "schedule_unlock";
 /// The notification that says scheduled posts are paused because storage failed.
 const STORAGE_NOTIFICATION: &str = "schedule_storage";
 
@@ -33,14 +32,9 @@ pub async fn notify_storage_fault() {
     let _ = platform::notify(STORAGE_NOTIFICATION, &title, &text).await;
 }
 
-/// The start of an item's first post, at most 60 characters, for a notification.
+/// The start of an item's first post, for a notification (the core's one width).
 fn preview(item: &Item) -> String {
-    let text = item.posts.first().map(|p| p.text.as_str()).unwrap_or("");
-    let mut short: String = text.chars().take(60).collect();
-    if text.chars().count() > 60 {
-        short.push('…');
-    }
-    short
+    notice::snippet(item.posts.first().map_or("", |p| p.text.as_str()))
 }
 
 /// Tells the user about one item's state (sent, failed, waiting for a decision).
@@ -88,13 +82,10 @@ fn error_text(code: &str) -> String {
 /// A notification was clicked: the unlock one opens the options page (where the vault is
 /// unlocked), the others open the queue view.
 pub async fn on_notification_click(id: &str) {
-    if !id.starts_with("schedule_") {
-        return;
-    }
-    let _ = if id == UNLOCK_NOTIFICATION {
-        platform::open_options_page().await
-    } else {
-        platform::open_tab("queue.html").await
+    let _ = match notice::click_target(id) {
+        None => return,
+        Some(ClickTarget::Options) => platform::open_options_page().await,
+        Some(ClickTarget::Queue) => platform::open_tab("queue.html").await,
     };
     let _ = platform::clear_notification(id).await;
 }

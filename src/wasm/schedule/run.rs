@@ -19,7 +19,8 @@ use super::store::{
 };
 use crate::compose::SentPost;
 use crate::leak;
-use crate::schedule::{ItemId, MAX_PAST_ITEMS, Outcome, ScheduleError, State};
+use crate::schedule::gate::{self, Gate};
+use crate::schedule::{ItemId, MAX_PAST_ITEMS, Outcome, ScheduleError, State, notice};
 use crate::wasm::platform;
 use crate::wasm::{AppError, at_rest, history, media, send, session, upload};
 use crate::x::{self, RateLimits};
@@ -125,7 +126,7 @@ async fn fire() -> Result<(), AppError> {
         }
     }
     if let Err(e) = &result
-        && (e.code == "platform_storage" || e.code == "storage_malformed")
+        && notice::is_storage_fault(&e.code)
     {
         // Say so instead of retrying silently every 30 s.
         notify_storage_fault().await;
@@ -186,15 +187,13 @@ async fn finish(id: ItemId, outcome: Outcome) -> Result<(), AppError> {
     })
     .await?;
     if let Some(item) = item {
-        match item.state {
-            State::Sent { .. } => {
-                media::forget_item(&item).await;
-                if session::settings().await?.notify_sent {
-                    notify_item(id).await;
-                }
-            }
-            State::Failed { .. } | State::NeedsConfirmation { .. } => notify_item(id).await,
-            _ => {}
+        // A sent item's images leave the browser; who is told is the core's rule.
+        if matches!(item.state, State::Sent { .. }) {
+            media::forget_item(&item).await;
+        }
+        let notify_sent = session::settings().await?.notify_sent;
+        if notice::notice_for(&item.state, notify_sent).is_some() {
+            notify_item(id).await;
         }
     }
     Ok(())
@@ -219,25 +218,29 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
         // Changed meanwhile (cancelled, sent): nothing to do.
         return Ok(());
     };
-    // Its contents are sealed: blank while locked (locked just now: the next run marks it as
-    // waiting for an unlock), and never sent blank.
-    if !loaded.has_contents(id) {
-        if at_rest::current_dek().await.is_none() {
-            return Ok(());
-        }
-        return refuse(id, "sealed_unopenable").await;
-    }
-    let Some(account) = open.doc.get(&step.account_id) else {
-        return refuse(id, "account_not_found").await;
+    // The core's gate: contents that do not open, a missing account, a pasted key.
+    let has_contents = loaded.has_contents(id);
+    let unlocked = has_contents || at_rest::current_dek().await.is_some();
+    let account = open.doc.get(&step.account_id);
+    let leak = leak::check_step(
+        step.step,
+        &step.text,
+        step.media.iter().map(|m| m.alt_text.as_str()),
+        &leak::secrets_of(&open.doc),
+    )
+    .err();
+    let facts = gate::Facts {
+        has_contents,
+        unlocked,
+        account_known: account.is_some(),
+        leak: leak.as_ref(),
     };
-    // The leak guard again at send time (items planned before it existed).
-    let secrets = leak::secrets_of(&open.doc);
-    if std::iter::once(step.text.as_str())
-        .chain(step.media.iter().map(|m| m.alt_text.as_str()))
-        .any(|text| leak::check_text(text, &secrets).is_some())
-    {
-        return refuse(id, "post_contains_secret").await;
-    }
+    let account = match (gate::before_send(&facts), account) {
+        (Gate::Send, Some(account)) => account,
+        (Gate::Leave, _) => return Ok(()),
+        (Gate::Refuse(code), _) => return refuse(id, code).await,
+        (Gate::Send, None) => return refuse(id, "account_not_found").await,
+    };
     let keys = account.keys.clone();
     let creds = keys.credentials();
     let username = account
