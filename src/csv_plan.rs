@@ -435,6 +435,68 @@ fn text_post(text: &str) -> PostInput {
     }
 }
 
+/// The rows whose posts hold one of the four keys (the leak guard, [`crate::leak`]), each
+/// named by the line of the step at fault.
+#[must_use]
+pub fn leaking_rows(items: &[ImportItem], secrets: &[&str]) -> Vec<RowError> {
+    items
+        .iter()
+        .filter_map(|item| {
+            crate::leak::check_posts(&item.posts, secrets)
+                .err()
+                .map(|e| RowError {
+                    line: item
+                        .lines
+                        .get(e.step)
+                        .or(item.lines.first())
+                        .copied()
+                        .unwrap_or(1),
+                    code: e.code(),
+                    detail: None,
+                })
+        })
+        .collect()
+}
+
+/// Queues every item or none: they are added to a copy of `queue`, which replaces it only
+/// when every one was accepted; else the rows refused (by the line of their first row).
+///
+/// # Errors
+/// The refused rows; `queue` is unchanged.
+pub fn queue_all(
+    queue: &mut crate::schedule::Queue,
+    items: Vec<ImportItem>,
+    now_ms: u64,
+) -> Result<usize, Vec<RowError>> {
+    let mut scratch = queue.clone();
+    let mut failed = Vec::new();
+    let count = items.len();
+    for item in items {
+        let line = item.lines.first().copied().unwrap_or(1);
+        let draft = crate::schedule::Draft {
+            account_id: item.account_id,
+            posts: item
+                .posts
+                .into_iter()
+                .map(crate::schedule::PlannedPost::from)
+                .collect(),
+            due_at_ms: item.due_at_ms,
+        };
+        if let Err(e) = scratch.add(draft, now_ms) {
+            failed.push(RowError {
+                line,
+                code: e.code(),
+                detail: None,
+            });
+        }
+    }
+    if !failed.is_empty() {
+        return Err(failed);
+    }
+    *queue = scratch;
+    Ok(count)
+}
+
 /// One queued item as the export writes it.
 #[derive(Clone, Copy, Debug)]
 pub struct ExportItem<'a> {

@@ -320,6 +320,13 @@ impl Item {
         }
     }
 
+    /// Whether the user's "it is on X" must come with the post's link or id: a middle step
+    /// of a thread, which the next step replies to.
+    #[must_use]
+    pub fn post_ref_required(&self) -> bool {
+        matches!(self.state, State::NeedsConfirmation { reason, .. } if reason.post_id_required())
+    }
+
     /// What the user may do with the item now, in the order of [`Op::USER`]: the operations
     /// [`Item::check`] accepts.
     pub fn allowed_ops(&self) -> Vec<Op> {

@@ -78,6 +78,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             at_rest::put(DRAFT_KEY, Kind::Draft, &draft, &dek).await?;
             Ok(json!({}))
         }
+        // Stays in the worker: which stored records a discard removes (draft, and the outbox when idle).
         Msg::DraftClear { keep_media } => {
             // Discarding the draft also gives up the rest of a half-posted thread.
             if !RUNNING.with(Cell::get) {

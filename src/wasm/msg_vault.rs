@@ -171,6 +171,7 @@ pub(super) async fn status() -> Result<Value, AppError> {
 
 /// Whether a vault record is stored; one that cannot be read counts as one (it is not
 /// overwritten without `replace`).
+// Stays in the worker: a fact of what storage holds (a record that does not parse), not of the vault.
 async fn exists_or_unreadable() -> bool {
     session::record().await.map(|r| r.is_some()).unwrap_or(true)
 }
@@ -301,6 +302,7 @@ async fn export() -> Result<Value, AppError> {
 /// vault needs the backup's passphrase, and the backup must open with it before anything is
 /// changed. The replaced record is kept as the previous vault ([`PreviousVault::on_replace`]),
 /// in the same write as the new record.
+// Stays in the worker: the preconditions are about what storage holds now; the message tests prove them.
 async fn import(
     json: &str,
     replace: bool,

@@ -267,3 +267,29 @@ fn random_input_never_panics_and_quoting_round_trips() {
         assert_eq!(records[1].fields[2], fields[2], "{csv:?}");
     }
 }
+
+#[test]
+fn an_import_queues_every_row_or_none_and_a_pasted_key_is_named_by_its_line() {
+    let csv = "account,due,text\n\
+        @keypost_demo,2026-12-02 09:00,first\n\
+        @keypost_demo,2026-12-02 10:00,my secret AAAAAAAAAAAAAAAAAAAAAAAAA1 oops\n\
+        @keypost_demo,2026-12-02 11:00,third\n";
+    let items = run(csv).expect("valid rows");
+    let leaks = keypost::csv_plan::leaking_rows(&items, &["AAAAAAAAAAAAAAAAAAAAAAAAA1"]);
+    assert_eq!(codes(&leaks), [(3, "post_contains_secret")]);
+
+    let mut queue = keypost::schedule::Queue::new();
+    assert_eq!(
+        keypost::csv_plan::queue_all(&mut queue, items.clone(), NOW),
+        Ok(3)
+    );
+    assert_eq!(queue.items().len(), 3);
+    // The same rows a day later: 09:00 and 10:00 are past now, so nothing more is queued.
+    let later = NOW + 34 * 3_600_000;
+    let refused = keypost::csv_plan::queue_all(&mut queue, items, later).expect_err("past");
+    assert_eq!(
+        codes(&refused),
+        [(2, "schedule_in_past"), (3, "schedule_in_past")]
+    );
+    assert_eq!(queue.items().len(), 3, "all or nothing");
+}

@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 use super::store;
 use crate::csv_plan::{self, ExportItem, ImportAccount, ImportContext, RowError};
 use crate::leak;
-use crate::schedule::{Draft, PlannedPost};
 use crate::wasm::platform::BrowserZone;
 use crate::wasm::{AppError, session};
 
@@ -61,24 +60,7 @@ pub async fn import(csv: String, files: Vec<ImportFile>) -> Result<Value, AppErr
         now_ms: crate::wasm::clock::now().await,
     };
     let items = csv_plan::plan(&csv, &ctx).map_err(|rows| invalid(&rows))?;
-    let secrets = leak::secrets_of(&open.doc);
-    let leaks: Vec<RowError> = items
-        .iter()
-        .filter_map(|item| {
-            leak::check_posts(&item.posts, &secrets)
-                .err()
-                .map(|e| RowError {
-                    line: item
-                        .lines
-                        .get(e.step)
-                        .or(item.lines.first())
-                        .copied()
-                        .unwrap_or(1),
-                    code: e.code(),
-                    detail: None,
-                })
-        })
-        .collect();
+    let leaks = csv_plan::leaking_rows(&items, &leak::secrets_of(&open.doc));
     if !leaks.is_empty() {
         return Err(invalid(&leaks));
     }
@@ -90,40 +72,11 @@ pub async fn import(csv: String, files: Vec<ImportFile>) -> Result<Value, AppErr
                 .flat_map(|p| p.media.iter().map(|m| m.media_id.clone()))
         })
         .collect();
-    let drafts: Vec<(Vec<usize>, Draft)> = items
-        .into_iter()
-        .map(|item| {
-            let draft = Draft {
-                account_id: item.account_id,
-                posts: item.posts.into_iter().map(PlannedPost::from).collect(),
-                due_at_ms: item.due_at_ms,
-            };
-            (item.lines, draft)
-        })
-        .collect();
-    let count = drafts.len();
-    // One change: a refusal (a due time that slipped into the past meanwhile) stores nothing.
-    let added = store::with_queue_unlocked(|q, now| {
-        let mut failed = Vec::new();
-        let mut scratch = q.clone();
-        for (lines, draft) in drafts {
-            if let Err(e) = scratch.add(draft, now) {
-                failed.push(RowError {
-                    line: lines.first().copied().unwrap_or(1),
-                    code: e.code(),
-                    detail: None,
-                });
-            }
-        }
-        if failed.is_empty() {
-            *q = scratch;
-        }
-        Ok(failed)
-    })
-    .await?;
-    if !added.is_empty() {
-        return Err(invalid(&added));
-    }
+    // One change, all or nothing (the core's rule): a refusal (a due time that slipped into the
+    // past meanwhile) stores nothing.
+    let count = store::with_queue_unlocked(|q, now| Ok(csv_plan::queue_all(q, items, now)))
+        .await?
+        .map_err(|rows| invalid(&rows))?;
     Ok(json!({ "queued": count, "media_used": used.into_iter().collect::<Vec<_>>() }))
 }
 

@@ -32,6 +32,7 @@ pub const ALARM: &str = "schedule";
 /// sets it again: a worker stopped mid-run (or before it handled the alarm) is woken again
 /// instead of waiting for an event that never comes. Chrome raises this to 30 s for packed
 /// extensions; unpacked ones (the tests) get 3 s.
+// Stays in the worker: how often Chrome may wake it is a fact of chrome.alarms, not a rule of posting.
 const BACKSTOP_PERIOD_MINUTES: f64 = 0.05;
 
 thread_local! {
@@ -143,6 +144,7 @@ async fn send_due() -> Result<(), AppError> {
     super::late::apply().await?;
     ensure_recovered().await?;
     // Bounded: every send moves its item out of the due set or to a later time.
+    // Stays in the worker: a bound on one run's loop (each send moves its item on), not a policy.
     for _ in 0..1000 {
         let now = crate::wasm::clock::now().await;
         let next = read().await?.sendable(now).first().copied();

@@ -34,6 +34,7 @@ pub async fn lock() -> async_lock::MutexGuard<'static, ()> {
 
 /// More than the queue grows by while one send is recorded (`sending`, then its outcome and
 /// a history line): a write of this size must succeed before any media is uploaded.
+// Stays in the worker: a probe of chrome.storage's quota, sized to what one send records.
 const SEND_ROOM_BYTES: usize = 2048;
 /// The scratch key that write goes to (removed at once).
 const ROOM_KEY: &str = "schedule_room";
@@ -117,6 +118,7 @@ async fn change_and_persist<T>(
         // Nothing changed (most worker starts and runs): nothing to write, and no
         // `storage.onChanged` waking every open page for nothing.
         let also = if result.is_ok() { also } else { &[] };
+        // Stays in the worker: when to write is the store's own concern (no write, no onChanged).
         if !also.is_empty() || loaded.queue != before || loaded.needs_sealing(dek) {
             persist(&loaded, dek, also).await?;
         }

@@ -1,4 +1,6 @@
-//! The queue as the queue view draws it (`schedule_list`).
+//! The queue as the queue view draws it (`schedule_list`). Stays in the worker: a projection
+//! of the core's answers (`allowed_ops`, `resolutions`, `post_ref_required`, `fixed_steps`)
+//! with the usernames and links only the worker has.
 
 use std::collections::HashMap;
 
@@ -115,10 +117,7 @@ fn view<'a>(
             .map(|op| op.as_str())
             .collect(),
         resolutions: item.resolutions().iter().map(|r| r.as_str()).collect(),
-        post_ref_required: matches!(
-            item.state,
-            State::NeedsConfirmation { reason, .. } if reason.post_id_required()
-        ),
+        post_ref_required: item.post_ref_required(),
         fixed_steps: item.fixed_steps(),
         contents_available,
     }
