@@ -12,7 +12,7 @@
 use std::time::Instant;
 
 use keypost::oauth1::{Credentials, sign};
-use keypost::schedule::{Draft, PlannedPost, Queue};
+use keypost::schedule::{NewItem, PlannedPost, Queue};
 use keypost::sealed::LoadedQueue;
 use keypost::vault::{self, Entropy, KdfParams, Passphrase, VaultRecord};
 use serde::Deserialize;
@@ -134,7 +134,7 @@ fn seed_queue(record: &str, passphrase: &str, n: usize) -> Result<(), Failure> {
         .as_millis() as u64;
     let mut queue = Queue::new();
     for i in 0..n {
-        let draft = Draft {
+        let draft = NewItem {
             account_id: "1".to_owned(),
             posts: vec![PlannedPost::text(format!(
                 "Scheduled post number {i}: a line of ordinary length with a link https://example.com/{i}"

@@ -93,12 +93,12 @@ pub fn badge(queue: &Queue, unlocked: bool) -> Badge {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::{Draft, Outcome, PlannedPost};
+    use crate::schedule::{NewItem, Outcome, PlannedPost};
 
     const T0: u64 = 1_800_000_000_000;
 
-    fn draft(text: &str, due: u64) -> Draft {
-        Draft {
+    fn draft(text: &str, due: u64) -> NewItem {
+        NewItem {
             account_id: "a".into(),
             posts: vec![PlannedPost::text(text)],
             due_at_ms: due,

@@ -473,7 +473,7 @@ pub fn queue_all(
     let count = items.len();
     for item in items {
         let line = item.lines.first().copied().unwrap_or(1);
-        let draft = crate::schedule::Draft {
+        let draft = crate::schedule::NewItem {
             account_id: item.account_id,
             posts: item
                 .posts

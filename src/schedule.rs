@@ -176,7 +176,7 @@ impl From<PostInput> for PlannedPost {
 
 /// What the user asks to schedule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
+pub struct NewItem {
     /// The account (as the accounts module names it) that posts.
     pub account_id: String,
     /// The posts, in thread order.
@@ -350,7 +350,7 @@ impl Queue {
 
     /// Plans a post or thread. Refuses a due time more than [`SCHEDULE_GRACE_MS`] in the past
     /// or more than [`MAX_AHEAD_MS`] ahead, and empty posts.
-    pub fn add(&mut self, draft: Draft, now_ms: u64) -> Result<ItemId, ScheduleError> {
+    pub fn add(&mut self, draft: NewItem, now_ms: u64) -> Result<ItemId, ScheduleError> {
         if draft.account_id.trim().is_empty() {
             return Err(ScheduleError::NoAccount);
         }

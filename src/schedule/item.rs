@@ -27,9 +27,9 @@ pub struct PostedStep {
     pub via: PostedVia,
 }
 
-/// One entry of an item's history.
+/// One attempt (or event) in an item's history of what happened to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryEntry {
+pub struct Attempt {
     /// When.
     pub at_ms: u64,
     /// The step (index in the thread) it concerns.
@@ -213,7 +213,7 @@ pub struct Item {
     pub late_accepted: bool,
     /// What happened to it, oldest first, at most [`MAX_HISTORY`] entries.
     #[serde(default)]
-    pub history: Vec<HistoryEntry>,
+    pub history: Vec<Attempt>,
     /// The recurring series it is an occurrence of ([`Series`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Occurrence>,
@@ -239,7 +239,7 @@ impl Item {
             let excess = self.history.len() + 1 - MAX_HISTORY;
             self.history.drain(..excess);
         }
-        self.history.push(HistoryEntry {
+        self.history.push(Attempt {
             at_ms,
             step: self.step(),
             outcome: outcome.to_owned(),

@@ -23,7 +23,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Draft, ItemId, LatePolicy, Op, PlannedPost, Queue, SCHEDULE_GRACE_MS, ScheduleError, State,
+    ItemId, LatePolicy, NewItem, Op, PlannedPost, Queue, SCHEDULE_GRACE_MS, ScheduleError, State,
     StateKind,
 };
 use crate::civil::Zone;
@@ -302,7 +302,7 @@ impl Queue {
             .get_series(id)
             .ok_or(ScheduleError::SeriesNotFound { id })?;
         let number = series.materialised;
-        let draft = Draft {
+        let draft = NewItem {
             account_id: series.spec.account_id.clone(),
             posts: vec![PlannedPost::text(text_for(
                 &series.spec.text,

@@ -1,7 +1,7 @@
 //! The sealing's own tests (blob format and queue sealing).
 
 use super::*;
-use crate::schedule::{Draft, MediaRef, PlannedPost, Queue};
+use crate::schedule::{MediaRef, NewItem, PlannedPost, Queue};
 
 /// Deterministic, distinct bytes per call (tests only).
 struct Counter(u8);
@@ -126,7 +126,7 @@ fn stored_records_read_sealed_or_clear() {
 fn queue_with(text: &str, alt: &str) -> Queue {
     let mut q = Queue::new();
     q.add(
-        Draft {
+        NewItem {
             account_id: "acct".to_owned(),
             posts: vec![
                 PlannedPost {
@@ -215,7 +215,7 @@ fn swapped_item_contents_do_not_open() {
     let k = dek(1);
     let mut q = queue_with("first", "");
     q.add(
-        Draft {
+        NewItem {
             account_id: "acct".to_owned(),
             posts: vec![PlannedPost::text("other"), PlannedPost::text("x")],
             due_at_ms: 3_000_000,
@@ -247,7 +247,7 @@ fn a_write_seals_only_what_changed_and_everything_under_another_key() {
     let k = dek(1);
     let mut q = queue_with("first", "alt one");
     q.add(
-        Draft {
+        NewItem {
             account_id: "acct".to_owned(),
             posts: vec![PlannedPost::text("second")],
             due_at_ms: 4_000_000,

@@ -127,7 +127,7 @@ fn the_limits_are_one_set_for_the_pages_the_composer_and_the_schedule() {
         })
     );
     // The schedule refuses exactly one image more than the limit.
-    use keypost::schedule::{Draft, MediaRef, PlannedPost, Queue};
+    use keypost::schedule::{MediaRef, NewItem, PlannedPost, Queue};
     let post = |images: usize| PlannedPost {
         text: "hi".to_owned(),
         media: (0..images)
@@ -137,7 +137,7 @@ fn the_limits_are_one_set_for_the_pages_the_composer_and_the_schedule() {
             })
             .collect(),
     };
-    let draft = |images| Draft {
+    let draft = |images| NewItem {
         account_id: "a".to_owned(),
         posts: vec![post(images)],
         due_at_ms: 1_000,

@@ -8,7 +8,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use keypost::http::HttpResponse;
 use keypost::schedule::{
-    DailyLimitNews, Draft, Outcome, PlannedPost, Queue, RESET_SLACK_MS, State, daily_limit_news,
+    DailyLimitNews, NewItem, Outcome, PlannedPost, Queue, RESET_SLACK_MS, State, daily_limit_news,
     daily_reset_s, rate_limit_until,
 };
 use keypost::x::RateLimits;
@@ -71,7 +71,7 @@ fn a_429_with_the_app_allowance_spent_waits_for_the_app_reset() {
     let mut q = Queue::new();
     let id = q
         .add(
-            Draft {
+            NewItem {
                 account_id: "acct".to_owned(),
                 posts: vec![PlannedPost::text("shared app quota")],
                 due_at_ms: T0,

@@ -8,15 +8,15 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use keypost::schedule::{
-    ConfirmReason, Draft, ItemId, LATE_THRESHOLD_MS, LateDecision, LatePolicy, MINUTE_MS, Op,
+    ConfirmReason, ItemId, LATE_THRESHOLD_MS, LateDecision, LatePolicy, MINUTE_MS, NewItem, Op,
     Outcome, PlannedPost, Queue, Resolution, ScheduleError, State, StateKind, decide, late_by,
 };
 
 /// 2027-01-15T08:00:00Z, an arbitrary "now".
 const T0: u64 = 1_800_000_000_000;
 
-fn draft(text: &str, due_at_ms: u64) -> Draft {
-    Draft {
+fn draft(text: &str, due_at_ms: u64) -> NewItem {
+    NewItem {
         account_id: "acct-1".to_owned(),
         posts: vec![PlannedPost::text(text)],
         due_at_ms,

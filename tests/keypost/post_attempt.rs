@@ -4,7 +4,7 @@
 
 use keypost::compose::{Outbox, PostInput, StepResult};
 use keypost::http::{HttpResponse, Method};
-use keypost::schedule::{Answer, Draft, Outcome, PlannedPost, PostAttempt, Queue, State, Step};
+use keypost::schedule::{Answer, NewItem, Outcome, PlannedPost, PostAttempt, Queue, State, Step};
 use keypost::x::NewPost;
 
 use crate::support::http::resp;
@@ -89,7 +89,7 @@ fn scheduler(outcome: &Outcome) -> Verdict {
     let mut queue = Queue::new();
     let id = queue
         .add(
-            Draft {
+            NewItem {
                 account_id: "a1".to_owned(),
                 posts: vec![PlannedPost::text("hello")],
                 due_at_ms: 2_000_000,

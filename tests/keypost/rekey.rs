@@ -8,7 +8,7 @@ use crate::support::keys::{Counter, dek};
 
 use keypost::compose::SentPost;
 use keypost::rekey::{self, Moved, Record, Stored};
-use keypost::schedule::{Draft, ItemId, PlannedPost, Queue};
+use keypost::schedule::{ItemId, NewItem, PlannedPost, Queue};
 use keypost::sealed::{self, Kind, LoadedQueue, kept};
 use keypost::vault::Dek;
 use serde_json::{Value, json};
@@ -23,7 +23,7 @@ fn queue_of(n: usize, k: &Dek) -> (Queue, String) {
     for i in 0..n {
         queue
             .add(
-                Draft {
+                NewItem {
                     account_id: "a1".to_owned(),
                     posts: vec![PlannedPost::text(format!("post {i}"))],
                     due_at_ms: 10_000_000 + i as u64 * 60_000,
@@ -154,7 +154,7 @@ fn items_under_a_third_key_are_kept_and_named_and_the_others_move() {
         loaded
             .queue
             .add(
-                Draft {
+                NewItem {
                     account_id: "a1".to_owned(),
                     posts: vec![PlannedPost::text(format!("new {i}"))],
                     due_at_ms: 90_000_000 + i * 60_000,

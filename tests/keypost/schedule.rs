@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use keypost::schedule::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, ConfirmReason, DAY_MS, DEFAULT_RATE_LIMIT_WAIT_MS,
-    DUPLICATE_GUARD_MS, Draft, HOUR_MS, ItemId, LATE_THRESHOLD_MS, LatePolicy, MAX_AHEAD_MS,
-    MAX_ATTEMPTS, MAX_RATE_LIMIT_WAIT_MS, MINUTE_MS, MediaRef, Op, Outcome, PlannedPost, PostedVia,
+    DUPLICATE_GUARD_MS, HOUR_MS, ItemId, LATE_THRESHOLD_MS, LatePolicy, MAX_AHEAD_MS, MAX_ATTEMPTS,
+    MAX_RATE_LIMIT_WAIT_MS, MINUTE_MS, MediaRef, NewItem, Op, Outcome, PlannedPost, PostedVia,
     Queue, RESET_SLACK_MS, Resolution, ResolutionInput, ResolutionKind, SCHEDULE_GRACE_MS,
     ScheduleError, State, StateKind, backoff_ms,
 };
@@ -24,16 +24,16 @@ use http::resp;
 const T0: u64 = 1_800_000_000_000;
 const ACCOUNT: &str = "acct-1";
 
-fn text_draft(text: &str, due_at_ms: u64) -> Draft {
-    Draft {
+fn text_draft(text: &str, due_at_ms: u64) -> NewItem {
+    NewItem {
         account_id: ACCOUNT.to_owned(),
         posts: vec![PlannedPost::text(text)],
         due_at_ms,
     }
 }
 
-fn account_draft(account_id: &str, text: &str, due_at_ms: u64) -> Draft {
-    Draft {
+fn account_draft(account_id: &str, text: &str, due_at_ms: u64) -> NewItem {
+    NewItem {
         account_id: account_id.to_owned(),
         ..text_draft(text, due_at_ms)
     }
@@ -49,8 +49,8 @@ fn media_post(text: &str) -> PlannedPost {
     }
 }
 
-fn thread_draft(n: usize, due_at_ms: u64) -> Draft {
-    Draft {
+fn thread_draft(n: usize, due_at_ms: u64) -> NewItem {
+    NewItem {
         account_id: ACCOUNT.to_owned(),
         posts: (0..n)
             .map(|i| PlannedPost::text(format!("step {i}")))
@@ -263,7 +263,7 @@ fn an_edit_made_while_a_step_is_prepared_is_what_gets_sent() {
     let mut q = Queue::new();
     let id = q
         .add(
-            Draft {
+            NewItem {
                 account_id: ACCOUNT.to_owned(),
                 posts: vec![media_post("typo here")],
                 due_at_ms: T0,
@@ -816,7 +816,7 @@ fn an_interrupted_post_with_media_waits_for_the_user() {
     let mut q = Queue::new();
     let id = q
         .add(
-            Draft {
+            NewItem {
                 account_id: ACCOUNT.to_owned(),
                 posts: vec![media_post("look")],
                 due_at_ms: T0,
@@ -894,7 +894,7 @@ fn an_unanswered_request_is_retried_only_while_a_duplicate_would_be_refused() {
     let mut q = Queue::new();
     let id = q
         .add(
-            Draft {
+            NewItem {
                 account_id: ACCOUNT.to_owned(),
                 posts: vec![media_post("pic")],
                 due_at_ms: T0,
@@ -1253,12 +1253,12 @@ const KINDS: [&str; 10] = [
 /// Adds an item to `q` and drives it to `kind`, starting at `now`.
 fn drive(q: &mut Queue, kind: &str, now: u64) -> ItemId {
     let draft = match kind {
-        "confirm_unknown" => Draft {
+        "confirm_unknown" => NewItem {
             account_id: ACCOUNT.to_owned(),
             posts: vec![media_post(kind)],
             due_at_ms: now,
         },
-        "confirm_reply" => Draft {
+        "confirm_reply" => NewItem {
             account_id: ACCOUNT.to_owned(),
             posts: vec![PlannedPost::text("a"), PlannedPost::text("b")],
             due_at_ms: now,
@@ -2270,7 +2270,7 @@ fn simulate(seed: u64, items: u64, ticks: u32) -> (usize, usize, usize) {
         let id = sim
             .queue
             .add(
-                Draft {
+                NewItem {
                     account_id: account.to_owned(),
                     posts,
                     due_at_ms: due,

@@ -8,7 +8,7 @@ use crate::support::keys::{Counter, dek};
 
 use keypost::compose::{MediaInput, PostInput};
 use keypost::leak::{self, Place, Reason};
-use keypost::schedule::{Draft, PlannedPost, Queue};
+use keypost::schedule::{NewItem, PlannedPost, Queue};
 use keypost::sealed::{self, Kind, LoadedQueue, SealedError, StoredQueue};
 
 #[test]
@@ -34,7 +34,7 @@ fn the_queue_keeps_its_schedule_in_clear_and_its_texts_sealed() {
     let mut queue = Queue::new();
     queue
         .add(
-            Draft {
+            NewItem {
                 account_id: "a1".to_owned(),
                 posts: vec![PlannedPost::text("secret plans")],
                 due_at_ms: 5_000_000,
@@ -63,7 +63,7 @@ fn the_queue_keeps_its_schedule_in_clear_and_its_texts_sealed() {
 #[test]
 fn a_foreign_item_does_not_stop_the_others_moving_to_the_new_key() {
     let (foreign, old, new) = (dek('E'), dek('F'), dek('G'));
-    let draft = |text: &str, due| Draft {
+    let draft = |text: &str, due| NewItem {
         account_id: "a1".to_owned(),
         posts: vec![PlannedPost::text(text)],
         due_at_ms: due,

@@ -47,7 +47,7 @@ fn queue_of(n: usize, first: usize, now: u64) -> Queue {
     let mut q = Queue::new();
     for i in first..first + n {
         q.add(
-            schedule::Draft {
+            schedule::NewItem {
                 account_id: ACCOUNT.to_owned(),
                 posts: vec![PlannedPost::text(format!("queued post {i}"))],
                 due_at_ms: now + 86_400_000 + i as u64 * 60_000,
@@ -252,7 +252,7 @@ fn posts_of_another_vault_are_kept_and_named_and_the_others_survive_the_change()
         loaded
             .queue
             .add(
-                schedule::Draft {
+                schedule::NewItem {
                     account_id: ACCOUNT.to_owned(),
                     posts: vec![PlannedPost::text(format!("queued post {i}"))],
                     due_at_ms: browser.now_ms() + 2 * 86_400_000 + i * 60_000,

@@ -12,7 +12,7 @@ use keypost::compose::{Outbox, PostInput};
 use keypost::leak::{self, Place};
 use keypost::schedule::gate::{self, Facts, Gate};
 use keypost::schedule::notice::{ClickTarget, click_target};
-use keypost::schedule::{Draft, Outcome, PlannedPost, Queue, over_daily_limit};
+use keypost::schedule::{NewItem, Outcome, PlannedPost, Queue, over_daily_limit};
 use keypost::slots::{LEAD_MS, Slot};
 use serde_json::json;
 
@@ -89,7 +89,7 @@ fn the_next_free_slot_skips_times_taken_by_the_accounts_waiting_posts_only() {
     assert!(first >= now + u64::try_from(LEAD_MS).expect("positive"));
     let add = |q: &mut Queue, account: &str, at: u64| {
         q.add(
-            Draft {
+            NewItem {
                 account_id: account.to_owned(),
                 posts: vec![PlannedPost::text("x")],
                 due_at_ms: at,

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::store;
 use crate::compose::{self, PostInput};
 use crate::leak;
-use crate::schedule::{Draft, LatePolicy, PlannedPost};
+use crate::schedule::{LatePolicy, NewItem, PlannedPost};
 use crate::wasm::platform::BrowserZone;
 use crate::wasm::{AppError, media, session};
 
@@ -60,7 +60,7 @@ pub async fn add(
                 }
             }
         };
-        let draft = Draft {
+        let draft = NewItem {
             account_id: account_id.clone(),
             posts,
             due_at_ms,

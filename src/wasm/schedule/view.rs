@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::store;
-use crate::schedule::{HistoryEntry, Item, LatePolicy, Lateness, PostedVia, State};
+use crate::schedule::{Attempt, Item, LatePolicy, Lateness, PostedVia, State};
 use crate::wasm::{AppError, session};
 use crate::x;
 
@@ -30,7 +30,7 @@ struct ItemView<'a> {
     attempts: u32,
     posts: Vec<PostView<'a>>,
     posted: Vec<PostedView>,
-    history: &'a [HistoryEntry],
+    history: &'a [Attempt],
     /// What the user may do now (`Item::allowed_ops`): the suffixes of the schedule messages.
     actions: Vec<&'static str>,
     /// The answers `schedule_resolve` accepts now (empty unless it needs confirmation).
