@@ -9,8 +9,10 @@
 
 pub mod at_rest;
 mod boundary;
+mod changes;
 mod clock;
 mod config;
+mod driver;
 mod error;
 mod history;
 mod media;
@@ -28,9 +30,8 @@ mod send;
 mod session;
 mod upload;
 
-use serde_json::{Value, json};
 #[cfg(target_arch = "wasm32")]
-use {serde::Serialize, wasm_bindgen::prelude::*};
+use {serde::Serialize, serde_json::Value, wasm_bindgen::prelude::*};
 
 pub use boundary::{MAX_MESSAGE_BYTES, check_message};
 pub use config::{api_base, request_timeout_ms};
@@ -40,7 +41,6 @@ pub use error::AppError;
 use crate::accounts::KeysForm;
 #[cfg(all(feature = "test-hooks", target_arch = "wasm32"))]
 use crate::oauth1;
-use boundary::Message;
 
 /// The core's version (the extension's version).
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
@@ -84,7 +84,7 @@ pub fn sign_authorization(
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
 pub async fn handle_message(msg: JsValue) -> JsValue {
-    to_js(&answer(message_text(&msg)).await)
+    to_js(&driver::message(message_text(&msg)).await)
 }
 
 /// `handle_message` natively: one message as its JSON text, answered as the JSON text of
@@ -92,24 +92,7 @@ pub async fn handle_message(msg: JsValue) -> JsValue {
 /// browser, `platform::memory`).
 #[cfg(not(target_arch = "wasm32"))]
 pub async fn handle_json(msg: &str) -> String {
-    answer(Ok(msg.to_owned())).await.to_string()
-}
-
-/// Decodes a message's JSON text and runs its handler: `{ok}` or `{error}`.
-async fn answer(text: Result<String, AppError>) -> Value {
-    let answer = match text.and_then(|text| boundary::decode(&text)) {
-        Ok(message) => dispatch(message).await,
-        Err(e) => Err(e),
-    };
-    wrapped(answer)
-}
-
-/// An answer as pages receive it: `{ok: value}` or `{error: {code, ...}}`.
-fn wrapped(answer: Result<Value, AppError>) -> Value {
-    match answer {
-        Ok(value) => json!({ "ok": value }),
-        Err(e) => json!({ "error": e }),
-    }
+    driver::message(Ok(msg.to_owned())).await.to_string()
 }
 
 /// An answer as a plain JavaScript object (`null` if it cannot be one).
@@ -136,44 +119,23 @@ fn message_text(msg: &JsValue) -> Result<String, AppError> {
     text.as_string().ok_or_else(|| AppError::new("bad_message"))
 }
 
-async fn dispatch(message: Message) -> Result<Value, AppError> {
-    match message {
-        #[cfg(feature = "test-hooks")]
-        Message::Core(m) => msg_core::handle(m).await,
-        Message::Vault(m) => msg_vault::handle(m).await,
-        Message::Accounts(m) => msg_accounts::handle(m).await,
-        Message::Compose(m) => msg_compose::handle(m).await,
-        Message::Schedule(m) => schedule::handle(m).await,
-        Message::Slots(m) => schedule::slots::handle(m).await,
-    }
-}
-
 /// Handles a `chrome.alarms` alarm by name.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
 pub async fn on_alarm(name: String) {
-    // An alarm has no caller to answer: a failure waits for the next alarm or message.
-    if name == session::AUTOLOCK_ALARM {
-        let _ = session::on_autolock_alarm().await;
-    } else if name == schedule::ALARM {
-        schedule::on_alarm().await;
-    }
+    driver::alarm(&name).await;
 }
 
 /// The worker started (its top-level code runs this): recover the schedule, send what is due,
 /// and set the alarm from the stored queue.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
 pub async fn on_worker_start() {
-    // Pages follow the vault through the state this writes; a failure leaves the last one.
-    let _ = session::reconcile_state().await;
-    schedule::on_worker_start().await;
-    schedule::refresh_badge();
+    driver::worker_start().await;
 }
 
 /// `chrome.runtime.onStartup`: the browser started (the vault is locked).
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
 pub async fn on_startup() {
-    let _ = session::reconcile_state().await;
-    schedule::on_worker_start().await;
+    driver::startup().await;
 }
 
 /// `chrome.runtime.onInstalled`: installed or updated. Answers whether the setup page should
@@ -181,14 +143,13 @@ pub async fn on_startup() {
 /// installed at every launch, so "reason = install" alone would reopen setup every time.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
 pub async fn on_installed() -> bool {
-    schedule::on_worker_start().await;
-    matches!(session::record_exists().await, Ok(false))
+    driver::installed().await
 }
 
 /// `chrome.notifications.onClicked`.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
 pub async fn on_notification_click(id: String) {
-    schedule::on_notification_click(&id).await;
+    driver::notification_click(&id).await;
 }
 
 /// A right-click share: composes the text (selection quoted, page title and link when the
@@ -198,7 +159,7 @@ pub async fn on_notification_click(id: String) {
 pub async fn on_context_menu(info: JsValue, tab: JsValue) -> JsValue {
     let source = serde_wasm_bindgen::from_value(info).ok();
     let tab = serde_wasm_bindgen::from_value(tab).unwrap_or_default();
-    to_js(&share(source, tab).await)
+    to_js(&driver::share(source, tab).await)
 }
 
 /// `on_context_menu` natively: the click's `info` and `tab` as JSON text, answered as the JSON
@@ -207,16 +168,7 @@ pub async fn on_context_menu(info: JsValue, tab: JsValue) -> JsValue {
 pub async fn on_context_menu_json(info: &str, tab: &str) -> String {
     let source = serde_json::from_str(info).ok();
     let tab = serde_json::from_str(tab).unwrap_or_default();
-    share(source, tab).await.to_string()
-}
-
-/// A share as decoded (`None` when the click carried nothing to share): `{ok}` or `{error}`.
-async fn share(source: Option<crate::share::ShareSource>, tab: crate::share::ShareTab) -> Value {
-    let shared = match source {
-        Some(source) => msg_compose::share(source, tab).await,
-        None => Err(AppError::new("share_nothing")),
-    };
-    wrapped(shared.map(|()| json!({})))
+    driver::share(source, tab).await.to_string()
 }
 
 // The pure functions pages call are in crate::page (also built alone as the pages' core);

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use serde_json::Map;
 
 use super::AppError;
+use super::changes::{self, Change};
 use super::error::Coded;
 use super::platform::{self, Area, BrowserEntropy};
 use super::session;
@@ -233,7 +234,8 @@ async fn unlock(passphrase: Passphrase) -> Result<Value, AppError> {
     note_unlock_for_previous().await?;
     session::begin(&unlocked.dek).await?;
     drop(vault_lock);
-    super::schedule::spawn_unlocked();
+    // The posts that waited for the unlock go out (the driver starts them).
+    changes::mark(Change::Unlocked);
     status().await
 }
 

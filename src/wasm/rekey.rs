@@ -14,7 +14,7 @@ use super::AppError;
 use super::at_rest::{self, DRAFT_KEY, OUTBOX_KEY};
 use super::history::{self, HISTORY_KEPT_KEY, HISTORY_KEY};
 use super::platform::{self, Area, BrowserEntropy};
-use super::schedule::{self, QUEUE_KEY};
+use super::schedule::store::{self as queue, QUEUE_KEY};
 use super::session;
 use crate::rekey::{self, Record, Stored, Unopenable};
 use crate::vault::Rotation;
@@ -39,7 +39,7 @@ fn storage_key(record: Record) -> &'static str {
 pub async fn apply(rotation: &Rotation) -> Result<Unopenable, AppError> {
     let _records = at_rest::records_lock().await;
     let _history = history::lock().await;
-    let _queue = schedule::queue_lock().await;
+    let _queue = queue::lock().await;
     let stored = Stored {
         draft: platform::get(Area::Local, DRAFT_KEY).await?,
         outbox: platform::get(Area::Local, OUTBOX_KEY).await?,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
 use super::AppError;
+use super::changes::{self, Change};
 use super::platform::{self, Area, BrowserEntropy};
 use crate::accounts::AccountsDoc;
 use crate::settings::Settings;
@@ -184,7 +185,7 @@ pub async fn publish_state() -> Result<(), AppError> {
         .ok()
         .flatten();
     // The badge marks queued posts that will wait for a locked vault.
-    super::schedule::refresh_badge();
+    changes::mark(Change::Vault);
     match VaultState::next(previous, exists, unlocked) {
         Some(state) => platform::set(Area::Session, STATE_KEY, &state).await,
         None => Ok(()),

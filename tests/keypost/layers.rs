@@ -1,13 +1,13 @@
 //! The import graph of `src/`, read from the source text, so that the layering stays true:
 //!
 //! - the core (every module outside `wasm`) never refers to the worker (`wasm::…`);
-//! - the worker's modules form no import cycle, but for the known edges ([`KNOWN_EDGES`], which
-//!   may only shrink).
+//! - the worker's modules form no import cycle ([`KNOWN_EDGES`], the edges once let close one,
+//!   is empty and stays so).
 //!
 //! A file is a module (`src/wasm/schedule/run.rs` is `wasm::schedule::run`, `mod.rs` is its
 //! folder's module, `src/lib.rs` is `crate`). Its references are the paths it writes outside
 //! comments, strings and `#[cfg(test)] mod` blocks: `use` trees (grouped, `pub use`) and inline
-//! paths such as `super::schedule::refresh_badge()`, starting at `crate`, `super`, `self` or a
+//! paths such as `super::changes::mark(Change::Queue)`, starting at `crate`, `super`, `self` or a
 //! child module's name. A path stands for the longest module that prefixes it
 //! (`crate::wasm::at_rest::DRAFT_KEY` is `wasm::at_rest`); a child using its parent's items
 //! depends on its parent. A name that module only imports is followed to where it comes from:
@@ -19,24 +19,14 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The edges (from -> to) that close the worker's import cycles as the code stands: one of 13
-/// modules (ARCHITECTURE-REVIEW-R3 §1.1 names its causes A-D) and one of `config` and the
-/// `platform` facade with its two backends. `worker_imports_have_no_cycle` fails on any other
-/// edge that closes a cycle.
+/// The edges (from -> to) allowed to close an import cycle of the worker: none. It held the 48
+/// edges of two cycles (ARCHITECTURE-REVIEW-R3 §1.1 names their causes) until the worker was
+/// layered (docs/ARCHITECTURE.md). `worker_imports_have_no_cycle` fails on any edge that
+/// closes a cycle.
 ///
-/// This list may only shrink. Take an edge out when the code no longer closes a cycle with it
-/// (`known_edges_are_not_stale` fails until you do); never add one: fix the code instead.
-const KNOWN_EDGES: &[(&str, &str)] = &[
-    // Edges that run back up: removing these breaks every cycle.
-    ("wasm::schedule::store", "wasm::schedule::badge"), // B: persist refreshes the badge
-    ("wasm::session", "wasm::schedule::badge"),         // B: publish_state refreshes the badge
-    // Edges that run down, in a cycle only because of the ones above.
-    ("wasm::at_rest", "wasm::session"),
-    ("wasm::schedule::badge", "wasm::schedule::store"),
-    ("wasm::schedule::badge", "wasm::session"),
-    ("wasm::schedule::store", "wasm::at_rest"),
-    ("wasm::schedule::store", "wasm::session"),
-];
+/// This list may only shrink, and it is empty: never add an edge, fix the code instead (move
+/// the item a layer down, or mark the effect in `changes` for the driver to settle).
+const KNOWN_EDGES: &[(&str, &str)] = &[];
 
 /// Where a path that creates an edge is written.
 struct Site {

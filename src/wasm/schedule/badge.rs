@@ -1,5 +1,5 @@
-//! The toolbar badge, set from the core's [`crate::badge::badge`]: refreshed after every queue
-//! write, every change of the vault's lock state and at every worker start.
+//! The toolbar badge, set from the core's [`crate::badge::badge`]: the driver refreshes it
+//! after every queue write, every change of the vault's lock state and at every worker start.
 
 use super::store;
 use crate::badge::{Badge, NeedsUser, badge};
@@ -43,11 +43,4 @@ pub async fn refresh() -> Result<(), AppError> {
     platform::set_badge_color(b.color).await?;
     platform::set_badge_text(&b.text).await?;
     platform::set_action_title(&title(&b)).await
-}
-
-/// [`refresh`] in the background: callers may hold the queue's lock, which it takes.
-pub fn refresh_soon() {
-    platform::spawn(async {
-        let _ = refresh().await;
-    });
 }

@@ -15,29 +15,25 @@
 //! - [`view`]: the queue as the queue view draws it.
 
 mod add;
-mod badge;
+pub mod badge;
 mod late;
-mod notify;
+pub mod notify;
 mod plans;
 mod repeat;
-mod run;
+pub mod run;
 pub mod slots;
-mod store;
+pub mod store;
 mod view;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::changes::{self, Change};
 use super::{AppError, media};
 use crate::compose::PostInput;
 use crate::schedule::{ItemId, LatePolicy, PlannedPost, Queue, ResolutionInput, ScheduleError};
 use add::{Due, check_posts};
 use store::{with_queue, with_queue_unlocked};
-
-pub use badge::refresh_soon as refresh_badge;
-pub use notify::on_notification_click;
-pub use run::{ALARM, on_alarm, on_worker_start, spawn_unlocked};
-pub use store::{QUEUE_KEY, lock as queue_lock};
 
 /// Schedule messages.
 // The variant names are the message types (`schedule_add`, ...), as the pages send them.
@@ -224,8 +220,9 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
         Msg::ScheduleImport { csv, files } => plans::import(csv, files).await?,
         Msg::ScheduleExport => return plans::export().await,
     };
-    // Every change re-arms the alarm; anything now due goes out without waiting for it.
-    run::kick();
+    // Every change re-arms the alarm; anything now due goes out without waiting for it (the
+    // driver starts the run).
+    changes::mark(Change::Plans);
     Ok(answer)
 }
 
@@ -255,7 +252,7 @@ pub async fn test_clock_advance(by_ms: u64) -> Result<Value, AppError> {
     let offset = crate::wasm::clock::advance(by_ms).await?;
     // Series move on at the new time before the run looks for what is due.
     store::with_queue(|_, _| Ok(())).await?;
-    run::kick();
+    changes::mark(Change::Plans);
     Ok(json!({ "offset_ms": offset }))
 }
 
@@ -269,7 +266,7 @@ pub async fn test_idle(until_ms: u64) -> Result<Value, AppError> {
     let deadline = platform::now_ms().saturating_add(20_000);
     let mut quiet = 0;
     loop {
-        let alarm_at = platform::alarm_at(ALARM).await?;
+        let alarm_at = platform::alarm_at(run::ALARM).await?;
         let firing = run::firing();
         if !firing && alarm_at.is_none_or(|at| at >= until_ms) {
             quiet += 1;

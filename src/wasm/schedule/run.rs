@@ -1,7 +1,8 @@
 //! Firing: sending what is due, one step at a time, then setting the one alarm.
 //!
-//! A run starts at the `schedule` alarm, at every worker start, after every schedule message
-//! and after an unlock. The core chooses what goes ([`Queue::sendable`]), what X's answer means
+//! The driver starts a run at the `schedule` alarm, at every worker start, after every schedule
+//! message that changed the queue and after an unlock, and settles what each step of it changed
+//! (the badge: `settle`, passed in). The core chooses what goes ([`Queue::sendable`]), what X's answer means
 //! ([`Outcome`]) and when to wake ([`Queue::next_wake`]); this file does the I/O in the order
 //! the core's notes ask for: media are uploaded before `begin`, the queue is persisted after
 //! `begin` and before `POST /2/tweets`, and the answer is recorded with `complete`.
@@ -59,35 +60,12 @@ pub fn firing() -> bool {
     FIRING.with(Cell::get)
 }
 
-/// Starts a firing run in the background (after a change, or an unlock).
-pub fn kick() {
-    platform::spawn(async {
-        let _ = fire().await;
-    });
-}
-
 /// The vault was just unlocked: posts that waited for it go out at once.
-pub async fn unlocked() {
+pub async fn unlocked(settle: fn()) {
     if with_queue(|q, now| Ok(q.unlocked(now))).await.is_ok() {
         clear_unlock().await;
     }
-    let _ = fire().await;
-}
-
-/// Starts [`unlocked`] without making the caller wait for the posts.
-pub fn spawn_unlocked() {
-    platform::spawn(unlocked());
-}
-
-/// The `schedule` alarm fired.
-pub async fn on_alarm() {
-    let _ = fire().await;
-}
-
-/// A worker start (top-level code, `onStartup`, `onInstalled`): recover once, send what is
-/// due, and set the alarm from the stored queue.
-pub async fn on_worker_start() {
-    let _ = fire().await;
+    let _ = fire(settle).await;
 }
 
 /// Once per worker life, before anything is sent: items left `Sending` by a stopped worker have
@@ -106,8 +84,10 @@ async fn ensure_recovered() -> Result<(), AppError> {
 }
 
 /// Sends everything that is due, then re-arms the alarm. Runs one at a time: a trigger that
-/// arrives meanwhile makes the running one look again.
-async fn fire() -> Result<(), AppError> {
+/// arrives meanwhile makes the running one look again. `settle` is the driver's, run after
+/// each step, so that what a step changed (the badge) shows while the run goes on. At the
+/// `schedule` alarm, at every worker start, and started by the driver.
+pub async fn fire(settle: fn()) -> Result<(), AppError> {
     if FIRING.with(Cell::get) {
         FIRE_AGAIN.with(|f| f.set(true));
         return Ok(());
@@ -119,7 +99,7 @@ async fn fire() -> Result<(), AppError> {
     let mut result = Ok(());
     loop {
         FIRE_AGAIN.with(|f| f.set(false));
-        if let Err(e) = send_due().await {
+        if let Err(e) = send_due(settle).await {
             result = Err(e);
         }
         if !FIRE_AGAIN.with(Cell::get) {
@@ -138,11 +118,13 @@ async fn fire() -> Result<(), AppError> {
 
 /// Sends the sendable items one step at a time, each time taking the first the stored queue
 /// offers now; with the vault locked, the due items wait for it instead.
-async fn send_due() -> Result<(), AppError> {
+async fn send_due(settle: fn()) -> Result<(), AppError> {
     // Before every send, and before the recovery marks them late: each late post follows its
     // policy (after sleep the worker may not have stopped, so this is not only at its start).
     super::late::apply().await?;
+    settle();
     ensure_recovered().await?;
+    settle();
     // Bounded: every send moves its item out of the due set or to a later time.
     // Stays in the worker: a bound on one run's loop (each send moves its item on), not a policy.
     for _ in 0..1000 {
@@ -168,6 +150,7 @@ async fn send_due() -> Result<(), AppError> {
         };
         remember_usernames(&open).await;
         send_item(id, &open).await?;
+        settle();
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ use super::store;
 use crate::compose::PostInput;
 use crate::schedule::LatePolicy;
 use crate::slots::{self, Slot, SlotError};
+use crate::wasm::changes::{self, Change};
 use crate::wasm::error::Coded;
 use crate::wasm::platform::{self, Area, BrowserZone};
 use crate::wasm::{AppError, session};
@@ -137,7 +138,8 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
                 from_draft,
             )
             .await?;
-            super::run::kick();
+            // What is due goes out now; the alarm follows the queue.
+            changes::mark(Change::Plans);
             Ok(answer)
         }
     }

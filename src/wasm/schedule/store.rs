@@ -10,6 +10,7 @@ use crate::schedule::{DailyLimitNews, Queue, ScheduleError, daily_limit_news};
 use crate::sealed::LoadedQueue;
 use crate::vault::Dek;
 use crate::wasm::at_rest;
+use crate::wasm::changes::{self, Change};
 use crate::wasm::platform::{self, Area, BrowserEntropy};
 use crate::wasm::{AppError, session};
 use crate::x::RateLimits;
@@ -66,7 +67,7 @@ async fn persist(
     let mut writes = vec![(QUEUE_KEY, Value::String(json))];
     writes.extend(also.iter().cloned());
     platform::set_many(Area::Local, &writes).await?;
-    super::badge::refresh_soon();
+    changes::mark(Change::Queue);
     Ok(())
 }
 
