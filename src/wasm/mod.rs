@@ -28,6 +28,7 @@ mod rekey;
 mod schedule;
 mod send;
 mod session;
+mod status;
 mod upload;
 
 #[cfg(target_arch = "wasm32")]

@@ -8,9 +8,11 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::config::api_base;
 use super::net::signed_send;
+use super::schedule::slots_store;
 use super::session::{self, Open};
-use super::{AppError, api_base, msg_vault, platform};
+use super::{AppError, platform, status};
 use crate::accounts::{self, AccountsError, Keys, KeysForm, Verification};
 use crate::x::{self, XError};
 
@@ -258,14 +260,14 @@ async fn verify(id: String) -> Result<Value, AppError> {
 /// Removes an account; answers the vault status.
 async fn remove(id: String) -> Result<Value, AppError> {
     session::change(true, |open| Ok(open.doc.remove(&id)?)).await?;
-    super::schedule::slots::forget(&id).await;
-    msg_vault::status().await
+    slots_store::forget(&id).await;
+    status::status().await
 }
 
 /// Makes an account the default; answers the vault status.
 async fn set_default(id: String) -> Result<Value, AppError> {
     session::change(true, |open| Ok(open.doc.set_default(&id)?)).await?;
-    msg_vault::status().await
+    status::status().await
 }
 
 #[cfg(test)]

@@ -1,12 +1,22 @@
 //! Messages about the core itself: its status, and (test builds only) verifying four keys
-//! without storing them and a deliberate trap.
+//! without storing them, a deliberate trap, and the scheduler's test hooks (aging the queue,
+//! moving its clock, waiting until it is idle).
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{AppError, api_base};
+use super::AppError;
+use super::config::api_base;
 #[cfg(feature = "test-hooks")]
-use {super::net::signed_send, crate::accounts::KeysForm, crate::x};
+use {
+    super::changes::{self, Change},
+    super::net::signed_send,
+    super::schedule::{run, store as queue},
+    super::{clock, platform},
+    crate::accounts::KeysForm,
+    crate::schedule::State,
+    crate::x,
+};
 
 /// Core messages.
 #[derive(Debug, Deserialize)]
@@ -67,16 +77,73 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             Ok(serde_json::to_value(verified).unwrap_or(Value::Null))
         }
         #[cfg(feature = "test-hooks")]
-        Msg::TestAgeQueue { by_ms } => super::schedule::test_age(by_ms).await,
+        Msg::TestAgeQueue { by_ms } => test_age(by_ms).await,
         #[cfg(feature = "test-hooks")]
-        Msg::TestClockAdvance { by_ms } => super::schedule::test_clock_advance(by_ms).await,
+        Msg::TestClockAdvance { by_ms } => test_clock_advance(by_ms).await,
         #[cfg(feature = "test-hooks")]
-        Msg::TestIdle { until_ms } => super::schedule::test_idle(until_ms).await,
+        Msg::TestIdle { until_ms } => test_idle(until_ms).await,
         #[cfg(feature = "test-hooks")]
         Msg::TestTrap => {
             let _held = super::session::write_lock().await;
             trap()
         }
+    }
+}
+
+/// Test builds only: moves every unfinished item's times `by_ms` into the past (the
+/// `test_age_queue` message), without starting a run.
+#[cfg(feature = "test-hooks")]
+async fn test_age(by_ms: u64) -> Result<Value, AppError> {
+    queue::with_queue(|q, _| {
+        for item in q.items_mut().iter_mut().filter(|i| !i.is_finished()) {
+            item.due_at_ms = item.due_at_ms.saturating_sub(by_ms);
+            item.created_at_ms = item.created_at_ms.saturating_sub(by_ms);
+            if let State::Scheduled { at_ms } = &mut item.state {
+                *at_ms = at_ms.saturating_sub(by_ms);
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(json!({}))
+}
+
+/// Test builds only: moves the scheduler's clock `by_ms` forward (the `test_clock_advance`
+/// message), then runs the queue. Requests are still signed with the true time.
+#[cfg(feature = "test-hooks")]
+async fn test_clock_advance(by_ms: u64) -> Result<Value, AppError> {
+    let offset = clock::advance(by_ms).await?;
+    // Series move on at the new time before the run looks for what is due.
+    queue::with_queue(|_, _| Ok(())).await?;
+    changes::mark(Change::Plans);
+    Ok(json!({ "offset_ms": offset }))
+}
+
+/// Test builds only: waits (at most 20 s) until no run is under way and the alarm is not due
+/// before `until_ms` on the browser's clock, seen twice 50 ms apart (`test_idle`). Answers
+/// `{alarm_at_ms}`, or `test_not_idle` with what it saw last.
+#[cfg(feature = "test-hooks")]
+async fn test_idle(until_ms: u64) -> Result<Value, AppError> {
+    // Browser clock: a real-time bound on this hook's wait (alarms run on it).
+    let deadline = platform::now_ms().saturating_add(20_000);
+    let mut quiet = 0;
+    loop {
+        let alarm_at = platform::alarm_at(run::ALARM).await?;
+        let firing = run::firing();
+        if !firing && alarm_at.is_none_or(|at| at >= until_ms) {
+            quiet += 1;
+            if quiet >= 2 {
+                return Ok(json!({ "alarm_at_ms": alarm_at }));
+            }
+        } else {
+            quiet = 0;
+        }
+        if platform::now_ms() > deadline {
+            return Err(AppError::new("test_not_idle")
+                .with("firing", firing)
+                .with("alarm_at_ms", alarm_at));
+        }
+        platform::sleep(50).await;
     }
 }
 

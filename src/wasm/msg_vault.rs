@@ -13,9 +13,9 @@ use super::AppError;
 use super::changes::{self, Change};
 use super::error::Coded;
 use super::platform::{self, Area, BrowserEntropy};
-use super::session;
-use crate::accounts::{AccountView, AccountsDoc};
-use crate::settings::{Settings, SettingsPatch};
+use super::{session, status};
+use crate::accounts::AccountsDoc;
+use crate::settings::SettingsPatch;
 use crate::vault::{self, KdfParams, Passphrase, PreviousVault, VaultError, VaultRecord};
 
 /// The Argon2id parameters new and upgraded vaults get: the strongest of the measured sets
@@ -80,26 +80,6 @@ pub enum Msg {
     },
 }
 
-/// What the pages draw from.
-#[derive(Serialize)]
-struct VaultStatus {
-    exists: bool,
-    unlocked: bool,
-    settings: Settings,
-    accounts: Vec<AccountView>,
-    default_id: Option<String>,
-    /// The vault an import replaced, while it is kept.
-    previous: Option<PreviousView>,
-}
-
-/// What a page shows of a kept previous vault.
-#[derive(Serialize)]
-struct PreviousView {
-    replaced_ms: u64,
-    /// When it will be dropped; `None` until the new vault has been unlocked once.
-    expires_ms: Option<u64>,
-}
-
 /// A vault error with the facts its message needs: the floor's minimums and the estimator's
 /// hint, and which KDF bound a record broke.
 impl Coded for VaultError {
@@ -134,49 +114,6 @@ fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-/// The vault status every page draws from (`accounts` is empty while locked).
-pub(super) async fn status() -> Result<Value, AppError> {
-    // Whatever changed behind the worker's back, the watched state catches up here too (a
-    // failure to write it does not keep the page from its answer).
-    let _ = session::publish_state().await;
-    let mut settings = session::settings().await?;
-    // Pages show the policy that applies (older settings held late posts with `hold_late`).
-    settings.late_policy = Some(settings.default_late_policy());
-    let exists = exists_or_unreadable().await;
-    let open = if exists && session::is_unlocked().await? {
-        session::open(false).await.ok()
-    } else {
-        None
-    };
-    let (accounts, default_id) = match &open {
-        Some(o) => (o.doc.views(), o.doc.default_id.clone()),
-        None => (Vec::new(), None),
-    };
-    let now = super::clock::now().await;
-    let previous = session::previous()
-        .await?
-        .filter(|p| !p.expired(now))
-        .map(|p| PreviousView {
-            replaced_ms: p.replaced_ms,
-            expires_ms: p.expires_ms(),
-        });
-    Ok(to_value(&VaultStatus {
-        exists,
-        unlocked: open.is_some(),
-        settings,
-        accounts,
-        default_id,
-        previous,
-    }))
-}
-
-/// Whether a vault record is stored; one that cannot be read counts as one (it is not
-/// overwritten without `replace`).
-// Stays in the worker: a fact of what storage holds (a record that does not parse), not of the vault.
-async fn exists_or_unreadable() -> bool {
-    session::record().await.map(|r| r.is_some()).unwrap_or(true)
-}
-
 /// The stored record, or `vault_missing`.
 async fn stored_record() -> Result<VaultRecord, AppError> {
     session::record()
@@ -187,7 +124,7 @@ async fn stored_record() -> Result<VaultRecord, AppError> {
 /// Handles a vault message.
 pub async fn handle(msg: Msg) -> Result<Value, AppError> {
     match msg {
-        Msg::VaultStatus => status().await,
+        Msg::VaultStatus => status::status().await,
         Msg::VaultCreate { passphrase } => create(Passphrase::new(passphrase)).await,
         Msg::VaultUnlock { passphrase } => unlock(Passphrase::new(passphrase)).await,
         Msg::VaultLock => lock().await,
@@ -211,7 +148,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
 /// First run: creates an empty vault and unlocks it.
 async fn create(passphrase: Passphrase) -> Result<Value, AppError> {
     let vault_lock = session::write_lock().await;
-    if exists_or_unreadable().await {
+    if status::exists_or_unreadable().await {
         return Err(AppError::new("vault_exists"));
     }
     let payload = AccountsDoc::new().to_bytes()?;
@@ -219,7 +156,7 @@ async fn create(passphrase: Passphrase) -> Result<Value, AppError> {
     session::store_record(&record).await?;
     session::begin(&dek).await?;
     drop(vault_lock);
-    status().await
+    status::status().await
 }
 
 /// Unlocks, storing the record re-wrapped when it was made with weaker parameters than
@@ -236,13 +173,13 @@ async fn unlock(passphrase: Passphrase) -> Result<Value, AppError> {
     drop(vault_lock);
     // The posts that waited for the unlock go out (the driver starts them).
     changes::mark(Change::Unlocked);
-    status().await
+    status::status().await
 }
 
 /// Locks now.
 async fn lock() -> Result<Value, AppError> {
     session::lock().await?;
-    status().await
+    status::status().await
 }
 
 /// The vault was unlocked: a kept previous vault starts its countdown the first time, and one
@@ -278,7 +215,7 @@ async fn change_passphrase(old: Passphrase, new: Passphrase) -> Result<Value, Ap
     let unopenable = super::rekey::apply(&rotation).await?;
     drop(vault_lock);
     session::publish_state().await?;
-    let mut answer = status().await?;
+    let mut answer = status::status().await?;
     if let Value::Object(map) = &mut answer {
         map.insert("unopenable".to_owned(), to_value(&unopenable));
     }
@@ -311,7 +248,7 @@ async fn import(
     passphrase: Option<Passphrase>,
 ) -> Result<Value, AppError> {
     let record = VaultRecord::from_json(json.trim())?;
-    if passphrase.is_none() && (replace || exists_or_unreadable().await) {
+    if passphrase.is_none() && (replace || status::exists_or_unreadable().await) {
         if !replace {
             return Err(AppError::new("vault_exists"));
         }
@@ -339,7 +276,7 @@ async fn import(
     drop(vault_lock);
     // The vault may exist only now (an import into an empty browser).
     session::publish_state().await?;
-    status().await
+    status::status().await
 }
 
 /// The kept previous vault, or `vault_no_previous`.
@@ -371,7 +308,7 @@ async fn restore_previous() -> Result<Value, AppError> {
     }
     drop(vault_lock);
     session::publish_state().await?;
-    status().await
+    status::status().await
 }
 
 /// The previous vault as a backup file: `{file_name, json, replaced_ms}`.
@@ -390,7 +327,7 @@ async fn discard_previous() -> Result<Value, AppError> {
     let vault_lock = session::write_lock().await;
     session::store_previous(None).await?;
     drop(vault_lock);
-    status().await
+    status::status().await
 }
 
 /// Changes some settings.
@@ -399,7 +336,7 @@ async fn set_settings(patch: SettingsPatch) -> Result<Value, AppError> {
         policy.validate()?;
     }
     session::change_settings(|current| current.apply(patch)).await?;
-    status().await
+    status::status().await
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! the same [`Outcome`] for the same answer from X.
 
 use super::AppError;
+use super::config;
 use super::net::signed_send;
 use super::platform;
 use crate::http::HttpResponse;
@@ -21,7 +22,7 @@ pub struct Attempted {
 
 /// Posts `post` with `creds`, as the core's [`PostAttempt`] asks.
 pub async fn post(post: &NewPost, creds: &Credentials<'_>) -> Attempted {
-    let (mut machine, mut step) = PostAttempt::start(&super::api_base().await, post);
+    let (mut machine, mut step) = PostAttempt::start(&config::api_base().await, post);
     let mut first: Option<Result<HttpResponse, AppError>> = None;
     loop {
         let request = match step {

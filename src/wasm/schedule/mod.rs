@@ -2,17 +2,20 @@
 //! every worker start, and the notifications that tell the user when something needs them.
 //!
 //! The core decides (what goes out, in which order, what X's answer means, when to wake up);
-//! this module wires it to the browser:
+//! this folder wires it to the browser, in the worker's layers (docs/ARCHITECTURE.md):
 //!
-//! - `mod.rs`: the messages, each a short call into the core under the queue lock;
-//! - [`add`]: adding a post or thread, at a time or in the next free slot, and the checks
-//!   every new text passes (the account's length limit, the leak guard, the images);
-//! - [`store`]: the queue in `storage.local` (key `queue`) and its one in-worker lock, plus the
-//!   caches the messages need (usernames, X's last 24-hour limit per account);
-//! - [`run`]: firing, sending one step at a time, and the one alarm (`schedule`), which is only
-//!   a cache of the core's `Queue::next_wake`;
-//! - [`notify`]: the notifications and their texts;
-//! - [`view`]: the queue as the queue view draws it.
+//! - stores: [`store`], the queue in `storage.local` (key `queue`) and its one in-worker lock,
+//!   plus the caches the messages need (usernames, X's last 24-hour limit per account);
+//!   [`slots_store`], every account's posting slots;
+//! - handlers: `mod.rs`, the messages, each a short call into the core under the queue lock;
+//!   [`add`], adding a post or thread (at a time or in the next free slot) and the checks every
+//!   new text passes; `repeat` (series), `plans` (CSV import and export), [`slots`] (slot
+//!   messages), `view` (the queue as the queue view draws it);
+//! - tasks: [`run`], firing, sending one step at a time, and the one alarm (`schedule`), which
+//!   is only a cache of the core's `Queue::next_wake`; `late`, the late policy before every
+//!   send; [`notify`], the notifications and their texts; [`badge`], the toolbar badge.
+//!
+//! The driver starts runs and refreshes the badge ([`super::driver`]); nothing here spawns.
 
 mod add;
 pub mod badge;
@@ -22,6 +25,7 @@ mod plans;
 mod repeat;
 pub mod run;
 pub mod slots;
+pub mod slots_store;
 pub mod store;
 mod view;
 
@@ -224,65 +228,6 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
     // driver starts the run).
     changes::mark(Change::Plans);
     Ok(answer)
-}
-
-/// Test builds only: moves every unfinished item's times `by_ms` into the past (the
-/// `test_age_queue` message), without starting a run.
-#[cfg(feature = "test-hooks")]
-pub async fn test_age(by_ms: u64) -> Result<Value, AppError> {
-    use crate::schedule::State;
-    store::with_queue(|q, _| {
-        for item in q.items_mut().iter_mut().filter(|i| !i.is_finished()) {
-            item.due_at_ms = item.due_at_ms.saturating_sub(by_ms);
-            item.created_at_ms = item.created_at_ms.saturating_sub(by_ms);
-            if let State::Scheduled { at_ms } = &mut item.state {
-                *at_ms = at_ms.saturating_sub(by_ms);
-            }
-        }
-        Ok(())
-    })
-    .await?;
-    Ok(json!({}))
-}
-
-/// Test builds only: moves the scheduler's clock `by_ms` forward (the `test_clock_advance`
-/// message), then runs the queue. Requests are still signed with the true time.
-#[cfg(feature = "test-hooks")]
-pub async fn test_clock_advance(by_ms: u64) -> Result<Value, AppError> {
-    let offset = crate::wasm::clock::advance(by_ms).await?;
-    // Series move on at the new time before the run looks for what is due.
-    store::with_queue(|_, _| Ok(())).await?;
-    changes::mark(Change::Plans);
-    Ok(json!({ "offset_ms": offset }))
-}
-
-/// Test builds only: waits (at most 20 s) until no run is under way and the alarm is not due
-/// before `until_ms` on the browser's clock, seen twice 50 ms apart (`test_idle`). Answers
-/// `{alarm_at_ms}`, or `test_not_idle` with what it saw last.
-#[cfg(feature = "test-hooks")]
-pub async fn test_idle(until_ms: u64) -> Result<Value, AppError> {
-    use crate::wasm::platform;
-    // Browser clock: a real-time bound on this hook's wait (alarms run on it).
-    let deadline = platform::now_ms().saturating_add(20_000);
-    let mut quiet = 0;
-    loop {
-        let alarm_at = platform::alarm_at(run::ALARM).await?;
-        let firing = run::firing();
-        if !firing && alarm_at.is_none_or(|at| at >= until_ms) {
-            quiet += 1;
-            if quiet >= 2 {
-                return Ok(json!({ "alarm_at_ms": alarm_at }));
-            }
-        } else {
-            quiet = 0;
-        }
-        if platform::now_ms() > deadline {
-            return Err(AppError::new("test_not_idle")
-                .with("firing", firing)
-                .with("alarm_at_ms", alarm_at));
-        }
-        platform::sleep(50).await;
-    }
 }
 
 /// Applies one change to the stored queue; the answer is `{}`.

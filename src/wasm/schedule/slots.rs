@@ -1,61 +1,22 @@
-//! Posting slots in the worker: the slots record (`storage.local` key `slots`, every account's
-//! slots in one record with one owner, [`change`]), its messages, and "Add to queue", which
-//! takes the next free slot through the same add path as `schedule_add` ([`add::add`]).
+//! Posting slots in the worker: the slot messages (the slots themselves are kept by
+//! [`slots_store`]), and "Add to queue", which takes the next free slot through the same add
+//! path as `schedule_add` ([`add::add`]).
 //!
 //! The core decides ([`crate::slots`]): validation, the next free slot, the week's local days;
 //! the zone is the browser's ([`BrowserZone`]). Pages never compute slot times.
-
-use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::add::{self, Due};
-use super::store;
+use super::{slots_store, store};
 use crate::compose::PostInput;
 use crate::schedule::LatePolicy;
 use crate::slots::{self, Slot, SlotError};
 use crate::wasm::changes::{self, Change};
 use crate::wasm::error::Coded;
-use crate::wasm::platform::{self, Area, BrowserZone};
+use crate::wasm::platform::BrowserZone;
 use crate::wasm::{AppError, session};
-
-/// `storage.local` key of every account's slots: `{account_id: [slot]}`.
-const SLOTS_KEY: &str = "slots";
-
-/// The slots record's one owner: a change reads, applies and stores under this lock, with no
-/// other wait in between.
-static SLOTS_LOCK: async_lock::Mutex<()> = async_lock::Mutex::new(());
-
-type Record = HashMap<String, Vec<Slot>>;
-
-async fn load() -> Result<Record, AppError> {
-    Ok(platform::get(Area::Local, SLOTS_KEY)
-        .await?
-        .unwrap_or_default())
-}
-
-/// Applies `change` to the stored record and stores it, serialised with every other change.
-/// A refusal (`Err`) stores nothing.
-async fn change<T>(change: impl FnOnce(&mut Record) -> Result<T, AppError>) -> Result<T, AppError> {
-    let _guard = SLOTS_LOCK.lock().await;
-    let mut record = load().await?;
-    let answer = change(&mut record)?;
-    platform::set(Area::Local, SLOTS_KEY, &record).await?;
-    Ok(answer)
-}
-
-/// The slots of one account (none when it has none), read under the owner's lock.
-pub async fn of(account_id: &str) -> Result<Vec<Slot>, AppError> {
-    let _guard = SLOTS_LOCK.lock().await;
-    Ok(load().await?.remove(account_id).unwrap_or_default())
-}
-
-/// Drops the slots of a removed account (a storage fault is only a stale entry: it names an
-/// account that no longer exists and is never shown).
-pub async fn forget(account_id: &str) {
-    let _ = change(|record| Ok(record.remove(account_id))).await;
-}
 
 impl Coded for SlotError {
     fn code(&self) -> &'static str {
@@ -114,10 +75,7 @@ pub enum Msg {
 /// Handles a slot message.
 pub async fn handle(msg: Msg) -> Result<Value, AppError> {
     match msg {
-        Msg::SlotsGet => {
-            let _guard = SLOTS_LOCK.lock().await;
-            Ok(json!({ "accounts": load().await? }))
-        }
+        Msg::SlotsGet => Ok(json!({ "accounts": slots_store::all().await? })),
         Msg::SlotsSet { account_id, slots } => set(account_id, slots).await,
         Msg::SlotsWeek => week().await,
         Msg::ScheduleAddToQueue {
@@ -126,7 +84,7 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             late_policy,
             from_draft,
         } => {
-            let slots = of(&account_id).await?;
+            let slots = slots_store::of(&account_id).await?;
             if slots.is_empty() {
                 return Err(SlotError::NoSlots.into());
             }
@@ -155,7 +113,7 @@ async fn set(account_id: String, input: Vec<Slot>) -> Result<Value, AppError> {
     }
     drop(open);
     let stored = checked.clone();
-    change(move |record| {
+    slots_store::change(move |record| {
         if stored.is_empty() {
             record.remove(&account_id);
         } else {
