@@ -2,7 +2,8 @@
 //!
 //! - the core (every module outside `wasm`) never refers to the worker (`wasm::…`);
 //! - the worker's modules form no import cycle ([`KNOWN_EDGES`], the edges once let close one,
-//!   is empty and stays so).
+//!   is empty and stays so), and each imports only its own layer or those below ([`LAYERS`]:
+//!   platform, stores, handlers and tasks, driver, exports).
 //!
 //! A file is a module (`src/wasm/schedule/run.rs` is `wasm::schedule::run`, `mod.rs` is its
 //! folder's module, `src/lib.rs` is `crate`). Its references are the paths it writes outside
@@ -21,12 +22,69 @@ use std::sync::OnceLock;
 
 /// The edges (from -> to) allowed to close an import cycle of the worker: none. It held the 48
 /// edges of two cycles (ARCHITECTURE-REVIEW-R3 §1.1 names their causes) until the worker was
-/// layered (docs/ARCHITECTURE.md). `worker_imports_have_no_cycle` fails on any edge that
-/// closes a cycle.
+/// layered ([`LAYERS`]). `worker_imports_have_no_cycle` fails on any edge that closes a cycle.
 ///
 /// This list may only shrink, and it is empty: never add an edge, fix the code instead (move
 /// the item a layer down, or mark the effect in `changes` for the driver to settle).
 const KNOWN_EDGES: &[(&str, &str)] = &[];
+
+/// The worker's layers, bottom first (docs/ARCHITECTURE.md, "The worker's layers"): every
+/// module of `src/wasm/` is in one, and imports run only down or within a layer
+/// (`worker_imports_run_downward`; within a layer, `worker_imports_have_no_cycle` keeps them
+/// acyclic). A new module goes into the layer of what it does.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "platform",
+        &[
+            "wasm::error",
+            "wasm::platform",
+            "wasm::platform::types",
+            "wasm::platform::web",
+            "wasm::platform::memory",
+            "wasm::clock",
+            "wasm::config",
+            "wasm::net",
+        ],
+    ),
+    (
+        "stores",
+        &[
+            "wasm::changes",
+            "wasm::session",
+            "wasm::at_rest",
+            "wasm::history",
+            "wasm::media",
+            "wasm::progress",
+            "wasm::schedule::store",
+            "wasm::schedule::slots_store",
+        ],
+    ),
+    (
+        "handlers and tasks",
+        &[
+            "wasm::msg_vault",
+            "wasm::msg_accounts",
+            "wasm::msg_compose",
+            "wasm::msg_core",
+            "wasm::status",
+            "wasm::schedule",
+            "wasm::schedule::add",
+            "wasm::schedule::repeat",
+            "wasm::schedule::plans",
+            "wasm::schedule::slots",
+            "wasm::schedule::view",
+            "wasm::send",
+            "wasm::upload",
+            "wasm::rekey",
+            "wasm::schedule::run",
+            "wasm::schedule::late",
+            "wasm::schedule::notify",
+            "wasm::schedule::badge",
+        ],
+    ),
+    ("driver", &["wasm::driver", "wasm::boundary"]),
+    ("exports", &["wasm"]),
+];
 
 /// Where a path that creates an edge is written.
 struct Site {
@@ -846,6 +904,50 @@ fn known_edges_are_not_stale() {
     assert!(
         problems.is_empty(),
         "take these out of KNOWN_EDGES in tests/keypost/layers.rs (the list only shrinks):\n{problems}"
+    );
+}
+
+/// Every module of the worker is in one layer of [`LAYERS`], and none imports a layer above its
+/// own: the driver is the only way up (it settles what the layers below marked in `changes`).
+#[test]
+fn worker_imports_run_downward() {
+    let graph = graph();
+    let (nodes, edges) = worker_graph(graph);
+    let mut layer_of: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut problems = String::new();
+    for (index, (_, modules)) in LAYERS.iter().enumerate() {
+        for &module in *modules {
+            if layer_of.insert(module, index).is_some() {
+                let _ = writeln!(problems, "  {module}: in two layers");
+            }
+            if !nodes.contains(module) {
+                let _ = writeln!(problems, "  {module}: in LAYERS, but no such module");
+            }
+        }
+    }
+    for module in &nodes {
+        if !layer_of.contains_key(module.as_str()) {
+            let _ = writeln!(problems, "  {module}: in no layer; add it to LAYERS");
+        }
+    }
+    for (from, to) in &edges {
+        let (Some(&up), Some(&down)) = (layer_of.get(from.as_str()), layer_of.get(to.as_str()))
+        else {
+            continue;
+        };
+        if down > up {
+            let _ = writeln!(
+                problems,
+                "  {from} ({}) imports {to} ({}), a layer above it:",
+                LAYERS[up].0, LAYERS[down].0
+            );
+            write_sites(&mut problems, graph, from, to);
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the worker's layers do not hold; move the item a layer down, or mark the effect in \
+         `changes` for the driver to settle:\n{problems}"
     );
 }
 
