@@ -2,7 +2,7 @@
 //!
 //! The modules here are sans-IO: time, nonces and randomness come in as arguments, and
 //! requests come out as values. Everything that touches `wasm_bindgen`, `js_sys` or `web_sys`
-//! lives under `wasm` (the worker's core, the default `worker` feature) and [`page`] (the
+//! lives under `worker` (the worker's core, the default `worker` feature) and [`page`] (the
 //! pure functions pages call, also built alone without `worker` as the pages' small core).
 
 pub mod accounts;
@@ -26,7 +26,7 @@ pub mod text;
 pub mod upload;
 pub mod vault;
 #[cfg(feature = "worker")]
-pub mod wasm;
+pub mod worker;
 pub mod x;
 
 /// The crate's version, which is also the extension's version (one source: Cargo.toml).

@@ -2,7 +2,7 @@
 //! passphrase strength, image sniffing): synchronous, holding no keys.
 //!
 //! They are compiled into both WebAssembly builds: the worker's core (the default `worker`
-//! feature, everything under [`crate::wasm`]) and the pages' small core, built with
+//! feature, everything under [`crate::worker`]) and the pages' small core, built with
 //! `--no-default-features` (scripts/build.sh: `pkg/keypost_page*`), which holds only these and
 //! what they use, so a page loads no vault, scheduler or network code just to count.
 

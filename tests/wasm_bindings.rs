@@ -1,7 +1,7 @@
 //! The wasm exports that need no browser, called as JavaScript calls them, under Node.
 #![cfg(target_arch = "wasm32")]
 
-use keypost::wasm;
+use keypost::worker;
 use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -19,31 +19,31 @@ fn rust(v: JsValue) -> Value {
 
 #[test]
 fn counter_export_matches_the_core() {
-    let v = rust(wasm::count_text("see https://example.com 漢字", false));
+    let v = rust(worker::count_text("see https://example.com 漢字", false));
     assert_eq!(v["weighted_length"], 4 + 23 + 1 + 4);
     assert_eq!(v["has_url"], true);
-    let over = rust(wasm::count_text(&"a".repeat(300), false));
+    let over = rust(worker::count_text(&"a".repeat(300), false));
     assert_eq!(over["valid"], false);
     assert_eq!(over["over_limit_from_utf16"], 280);
     assert_eq!(
-        rust(wasm::count_text(&"a".repeat(300), true))["valid"],
+        rust(worker::count_text(&"a".repeat(300), true))["valid"],
         true
     );
 }
 
 #[test]
 fn thread_and_cost_exports() {
-    let parts = wasm::split_thread(&"word ".repeat(120), false);
+    let parts = worker::split_thread(&"word ".repeat(120), false);
     assert!(parts.len() >= 3);
     assert!(parts[0].ends_with(&format!("(1/{})", parts.len())));
-    let cost = rust(wasm::estimate_cost(js(
+    let cost = rust(worker::estimate_cost(js(
         &json!([{ "text": "hi" }, { "text": "x.com", "media": 1, "alt_texts": 1 }]),
     )));
     assert_eq!(cost["micro_usd"], 15_000 + 200_000 + 5_000);
     assert_eq!(cost["has_url"], true);
     // An image's upload has no published price: said, not counted as zero.
     assert_eq!(cost["media_upload_unpublished"], true);
-    let table = rust(wasm::price_table());
+    let table = rust(worker::price_table());
     assert_eq!(table["post_with_url"]["since"], "2026-04-20");
     assert!(table["media_upload"]["usd"].is_null());
     assert_eq!(table["user_read"]["usd"], 0.01);
@@ -51,16 +51,16 @@ fn thread_and_cost_exports() {
 
 #[test]
 fn check_post_export_gives_the_workers_error() {
-    let two = rust(wasm::check_post(js(
+    let two = rust(worker::check_post(js(
         &json!([{ "text": "ok" }, { "text": "$TSLA $AAPL", "media_types": [] }]),
     )));
     assert_eq!(two, json!({ "code": "post_too_many_cashtags", "step": 1 }));
-    let mixed = rust(wasm::check_post(js(
+    let mixed = rust(worker::check_post(js(
         &json!([{ "text": "", "media_types": ["image/gif", "image/png"] }]),
     )));
     assert_eq!(mixed, json!({ "code": "media_gif_not_alone", "step": 0 }));
     assert!(
-        wasm::check_post(js(
+        worker::check_post(js(
             &json!([{ "text": "$TSLA", "media_types": ["image/gif"] }])
         ))
         .is_null()
@@ -69,16 +69,16 @@ fn check_post_export_gives_the_workers_error() {
 
 #[test]
 fn limits_and_sniff_exports() {
-    let limits = rust(wasm::limits());
+    let limits = rust(worker::limits());
     assert_eq!(limits["max_images"], 4);
     assert_eq!(limits["max_image_bytes"], 5 * 1024 * 1024);
     assert_eq!(limits["image_types"][0], "image/jpeg");
     assert_eq!(limits["premium_text_limit"], 25_000);
     assert_eq!(
-        wasm::sniff_image(b"\x89PNG\r\n\x1a\n\x00\x00\x00\r").as_deref(),
+        worker::sniff_image(b"\x89PNG\r\n\x1a\n\x00\x00\x00\r").as_deref(),
         Some("image/png")
     );
-    assert_eq!(wasm::sniff_image(b"<svg"), None);
+    assert_eq!(worker::sniff_image(b"<svg"), None);
 }
 
 // sign_authorization exists only in sandbox builds (`--features test-hooks`).
@@ -98,7 +98,7 @@ fn sign_export_reproduces_the_x_docs_header() {
             "Hello Ladies + Gentlemen, a signed OAuth request!"
         ]
     ]);
-    let header = wasm::sign_authorization(
+    let header = worker::sign_authorization(
         "POST",
         "https://api.twitter.com/1.1/statuses/update.json",
         js(&form),
@@ -118,7 +118,7 @@ fn sign_export_reproduces_the_x_docs_header() {
         "access_token": "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb ",
         "access_token_secret": "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
     });
-    let again = wasm::sign_authorization(
+    let again = worker::sign_authorization(
         "POST",
         "https://api.twitter.com/1.1/statuses/update.json",
         js(&form),
@@ -128,7 +128,7 @@ fn sign_export_reproduces_the_x_docs_header() {
     )
     .expect("signs");
     assert_eq!(again, header);
-    let bad = wasm::sign_authorization("GET", "not a url", js(&json!([])), js(&keys), "n", 1.0);
+    let bad = worker::sign_authorization("GET", "not a url", js(&json!([])), js(&keys), "n", 1.0);
     assert_eq!(
         bad.unwrap_err().as_string().as_deref(),
         Some("oauth_invalid_url")
@@ -137,27 +137,28 @@ fn sign_export_reproduces_the_x_docs_header() {
 
 #[wasm_bindgen_test::wasm_bindgen_test]
 async fn messages_are_checked_before_anything_runs() {
-    let unknown = rust(wasm::handle_message(js(&json!({ "type": "drop_tables" }))).await);
+    let unknown = rust(worker::handle_message(js(&json!({ "type": "drop_tables" }))).await);
     assert_eq!(unknown["error"]["code"], "unknown_message");
     let extra =
-        rust(wasm::handle_message(js(&json!({ "type": "vault_lock", "force": true }))).await);
+        rust(worker::handle_message(js(&json!({ "type": "vault_lock", "force": true }))).await);
     assert_eq!(extra["error"]["code"], "unknown_field");
     assert_eq!(extra["error"]["field"], "force");
-    let big = "a".repeat(wasm::MAX_MESSAGE_BYTES);
-    let too_large =
-        rust(wasm::handle_message(js(&json!({ "type": "vault_unlock", "passphrase": big }))).await);
+    let big = "a".repeat(worker::MAX_MESSAGE_BYTES);
+    let too_large = rust(
+        worker::handle_message(js(&json!({ "type": "vault_unlock", "passphrase": big }))).await,
+    );
     assert_eq!(too_large["error"]["code"], "message_too_large");
-    let not_an_object = rust(wasm::handle_message(JsValue::UNDEFINED).await);
+    let not_an_object = rust(worker::handle_message(JsValue::UNDEFINED).await);
     assert_eq!(not_an_object["error"]["code"], "bad_message");
 }
 
 #[cfg(feature = "test-hooks")]
 #[wasm_bindgen_test::wasm_bindgen_test]
 async fn test_messages_answer_in_sandbox_builds() {
-    let malformed = rust(wasm::handle_message(js(&json!({ "type": "verify_keys" }))).await);
+    let malformed = rust(worker::handle_message(js(&json!({ "type": "verify_keys" }))).await);
     assert_eq!(malformed["error"]["code"], "bad_message");
     assert_eq!(malformed["error"]["field"], "keys");
-    let status = rust(wasm::handle_message(js(&json!({ "type": "status" }))).await);
+    let status = rust(worker::handle_message(js(&json!({ "type": "status" }))).await);
     assert_eq!(status["ok"]["version"], keypost::VERSION);
 }
 
@@ -165,7 +166,7 @@ async fn test_messages_answer_in_sandbox_builds() {
 #[wasm_bindgen_test::wasm_bindgen_test]
 async fn test_messages_do_not_exist_in_release_builds() {
     for kind in ["status", "verify_keys", "test_trap", "test_age_queue"] {
-        let answer = rust(wasm::handle_message(js(&json!({ "type": kind }))).await);
+        let answer = rust(worker::handle_message(js(&json!({ "type": kind }))).await);
         assert_eq!(answer["error"]["code"], "unknown_message", "{kind}");
     }
 }

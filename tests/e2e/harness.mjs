@@ -11,7 +11,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // The origin of the sandbox this test file started (each file runs in a process of its own,
 // with its own sandbox on a free port, so files run side by side). `launch` points the
-// extension at it through the sandbox build's `test_config` (src/wasm/config.rs).
+// extension at it through the sandbox build's `test_config` (src/worker/config.rs).
 /** @type {string | null} */
 let sandboxOrigin = null;
 

@@ -1,7 +1,7 @@
-//! The message boundary (src/wasm/boundary.rs), natively: every message the pages send
+//! The message boundary (src/worker/boundary.rs), natively: every message the pages send
 //! decodes, and anything else is refused with its own code before a handler runs.
 
-use keypost::wasm::{MAX_MESSAGE_BYTES, check_message};
+use keypost::worker::{MAX_MESSAGE_BYTES, check_message};
 use serde_json::{Value, json};
 
 /// One message of every type the pages send (extension/lib/protocol.js `Requests`), with

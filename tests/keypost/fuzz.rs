@@ -8,7 +8,7 @@
 //! - `text_counter`: the character counter and the thread splitter on arbitrary Unicode.
 //! - `oauth1_signing`: percent-encoding and signing arbitrary parameters, checked against an
 //!   independent build of the base string and HMAC.
-//! - `messages`: decoding arbitrary and mutated page messages (`wasm::check_message`).
+//! - `messages`: decoding arbitrary and mutated page messages (`worker::check_message`).
 //!
 //! The targets are `#[ignore]`d so that plain `cargo test` stays quick; `--ignored` runs them.
 //! By default each runs a smoke run of `FUZZ_CASES` cases (2,000), as `make test` does;
@@ -518,7 +518,7 @@ mod oauth1_signing {
 
 mod messages {
     use super::*;
-    use keypost::wasm::check_message;
+    use keypost::worker::check_message;
 
     const CODES: [&str; 4] = [
         "unknown_message",

@@ -1,19 +1,19 @@
 //! The import graph of `src/`, read from the source text, so that the layering stays true:
 //!
-//! - the core (every module outside `wasm`) never refers to the worker (`wasm::…`);
+//! - the core (every module outside `worker`) never refers to the worker (`worker::…`);
 //! - the worker's modules form no import cycle ([`KNOWN_EDGES`], the edges once let close one,
 //!   is empty and stays so), and each imports only its own layer or those below ([`LAYERS`]:
 //!   platform, stores, handlers and tasks, driver, exports).
 //!
-//! A file is a module (`src/wasm/schedule/run.rs` is `wasm::schedule::run`, `mod.rs` is its
+//! A file is a module (`src/worker/schedule/run.rs` is `worker::schedule::run`, `mod.rs` is its
 //! folder's module, `src/lib.rs` is `crate`). Its references are the paths it writes outside
 //! comments, strings and `#[cfg(test)] mod` blocks: `use` trees (grouped, `pub use`) and inline
 //! paths such as `super::changes::mark(Change::Queue)`, starting at `crate`, `super`, `self` or a
 //! child module's name. A path stands for the longest module that prefixes it
-//! (`crate::wasm::at_rest::DRAFT_KEY` is `wasm::at_rest`); a child using its parent's items
+//! (`crate::worker::at_rest::DRAFT_KEY` is `worker::at_rest`); a child using its parent's items
 //! depends on its parent. A name that module only imports is followed to where it comes from:
-//! `use super::AppError` depends on `wasm::error`, not on `wasm`, which re-exports it. (Not in
-//! the core: there, naming `crate::wasm::…` at all is the fault, even for a re-export.)
+//! `use super::AppError` depends on `worker::error`, not on `worker`, which re-exports it. (Not in
+//! the core: there, naming `crate::worker::…` at all is the fault, even for a re-export.)
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -29,61 +29,61 @@ use std::sync::OnceLock;
 const KNOWN_EDGES: &[(&str, &str)] = &[];
 
 /// The worker's layers, bottom first (docs/ARCHITECTURE.md, "The worker's layers"): every
-/// module of `src/wasm/` is in one, and imports run only down or within a layer
+/// module of `src/worker/` is in one, and imports run only down or within a layer
 /// (`worker_imports_run_downward`; within a layer, `worker_imports_have_no_cycle` keeps them
 /// acyclic). A new module goes into the layer of what it does.
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "platform",
         &[
-            "wasm::error",
-            "wasm::platform",
-            "wasm::platform::types",
-            "wasm::platform::web",
-            "wasm::platform::memory",
-            "wasm::clock",
-            "wasm::config",
-            "wasm::net",
+            "worker::error",
+            "worker::platform",
+            "worker::platform::types",
+            "worker::platform::web",
+            "worker::platform::memory",
+            "worker::clock",
+            "worker::config",
+            "worker::net",
         ],
     ),
     (
         "stores",
         &[
-            "wasm::changes",
-            "wasm::session",
-            "wasm::at_rest",
-            "wasm::history",
-            "wasm::media",
-            "wasm::progress",
-            "wasm::schedule::store",
-            "wasm::schedule::slots_store",
+            "worker::changes",
+            "worker::session",
+            "worker::at_rest",
+            "worker::history",
+            "worker::media",
+            "worker::progress",
+            "worker::schedule::store",
+            "worker::schedule::slots_store",
         ],
     ),
     (
         "handlers and tasks",
         &[
-            "wasm::msg_vault",
-            "wasm::msg_accounts",
-            "wasm::msg_compose",
-            "wasm::msg_core",
-            "wasm::status",
-            "wasm::schedule",
-            "wasm::schedule::add",
-            "wasm::schedule::repeat",
-            "wasm::schedule::plans",
-            "wasm::schedule::slots",
-            "wasm::schedule::view",
-            "wasm::send",
-            "wasm::upload",
-            "wasm::rekey",
-            "wasm::schedule::run",
-            "wasm::schedule::late",
-            "wasm::schedule::notify",
-            "wasm::schedule::badge",
+            "worker::msg_vault",
+            "worker::msg_accounts",
+            "worker::msg_compose",
+            "worker::msg_core",
+            "worker::status",
+            "worker::schedule",
+            "worker::schedule::add",
+            "worker::schedule::repeat",
+            "worker::schedule::plans",
+            "worker::schedule::slots",
+            "worker::schedule::view",
+            "worker::send",
+            "worker::upload",
+            "worker::rekey",
+            "worker::schedule::run",
+            "worker::schedule::late",
+            "worker::schedule::notify",
+            "worker::schedule::badge",
         ],
     ),
-    ("driver", &["wasm::driver", "wasm::boundary"]),
-    ("exports", &["wasm"]),
+    ("driver", &["worker::driver", "worker::boundary"]),
+    ("exports", &["worker"]),
 ];
 
 /// Where a path that creates an edge is written.
@@ -94,7 +94,7 @@ struct Site {
 }
 
 struct Graph {
-    /// module -> its file, relative to the crate (`src/wasm/mod.rs`)
+    /// module -> its file, relative to the crate (`src/worker/mod.rs`)
     modules: BTreeMap<String, String>,
     /// (from, to) -> every place that writes it
     edges: BTreeMap<(String, String), Vec<Site>>,
@@ -108,7 +108,7 @@ fn graph() -> &'static Graph {
 }
 
 fn is_worker(module: &str) -> bool {
-    module == "wasm" || module.starts_with("wasm::")
+    module == "worker" || module.starts_with("worker::")
 }
 
 /// `crate` for the root, else `a::b`.
@@ -139,7 +139,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `wasm/schedule/run.rs` -> `[wasm, schedule, run]`; `wasm/mod.rs` -> `[wasm]`; `lib.rs` -> `[]`.
+/// `worker/schedule/run.rs` -> `[worker, schedule, run]`; `worker/mod.rs` -> `[worker]`; `lib.rs` -> `[]`.
 fn module_of(relative: &Path) -> Vec<String> {
     let mut segments: Vec<String> = relative
         .with_extension("")
@@ -839,7 +839,7 @@ fn core_never_refers_to_the_worker() {
     }
     assert!(
         problems.is_empty(),
-        "the core (src/ outside src/wasm/) refers to the worker; move what it needs into the \
+        "the core (src/ outside src/worker/) refers to the worker; move what it needs into the \
          core, or the call into the worker:\n{problems}"
     );
 }
@@ -955,8 +955,8 @@ fn worker_imports_run_downward() {
 #[test]
 fn reader_takes_paths_from_code_only() {
     let text = r##"
-//! [`crate::wasm::doc`] in a doc comment
-/* crate::wasm::block /* nested */ comment */
+//! [`crate::worker::doc`] in a doc comment
+/* crate::worker::block /* nested */ comment */
 use super::{b, c::Item as Other, self as parent};
 pub use crate::d::*;
 fn f(x: &X) -> &'static str {
@@ -971,7 +971,7 @@ mod tests {
     use crate::only_in_tests;
 }
 "##;
-    let module = vec!["wasm".to_owned(), "a".to_owned()];
+    let module = vec!["worker".to_owned(), "a".to_owned()];
     let known = BTreeSet::from([module.clone(), child(&module, "child")]);
     let found: Vec<String> = scan(&lex(text), &module, &known)
         .references

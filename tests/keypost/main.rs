@@ -46,7 +46,7 @@ mod upload_session;
 mod vault;
 mod x_api;
 mod x_refusals;
-// Native only: the worker on the in-memory browser (src/wasm/platform/memory.rs).
+// Native only: the worker on the in-memory browser (src/worker/platform/memory.rs).
 #[cfg(not(target_arch = "wasm32"))]
 mod worker_compose;
 #[cfg(not(target_arch = "wasm32"))]

@@ -2,8 +2,8 @@
 //! against the fake X. What is checked is what X received, what the composer is told and what
 //! it may offer (`draft_get`'s `resumable`), never a resend of a post that may be on X.
 
-use keypost::wasm::handle_json;
-use keypost::wasm::platform::memory::run_stopping_after;
+use keypost::worker::handle_json;
+use keypost::worker::platform::memory::run_stopping_after;
 use serde_json::{Value, json};
 
 use crate::support::fake_x::{Endpoint, Scripted};

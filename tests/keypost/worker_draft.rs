@@ -6,8 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use keypost::wasm::handle_json;
-use keypost::wasm::platform::memory::run_stopping_after;
+use keypost::worker::handle_json;
+use keypost::worker::platform::memory::run_stopping_after;
 use serde_json::{Value, json};
 
 use crate::support::worker::{PASSPHRASE, World, error_code, kind, ok, post};

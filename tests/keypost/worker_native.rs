@@ -1,5 +1,5 @@
-//! The worker (`src/wasm/`) run natively on the in-memory browser
-//! (`keypost::wasm::platform::memory`): messages go in through the worker's own entry
+//! The worker (`src/worker/`) run natively on the in-memory browser
+//! (`keypost::worker::platform::memory`): messages go in through the worker's own entry
 //! (`handle_json`, the dispatch `handle_message` runs in the extension), and the tests read
 //! what the worker left in the browser.
 //!
@@ -14,11 +14,11 @@ use std::collections::BTreeMap;
 
 use keypost::http::{HttpRequest, HttpResponse, Method};
 use keypost::upload::REQUEST_TIMEOUT_MS;
-use keypost::wasm::platform::memory::{
+use keypost::worker::platform::memory::{
     MemoryBrowser, Opened, block_on, one_worker_at_a_time, run_stopping_after, run_until_idle,
 };
-use keypost::wasm::platform::{self, Area};
-use keypost::wasm::{AppError, handle_json, on_alarm};
+use keypost::worker::platform::{self, Area};
+use keypost::worker::{AppError, handle_json, on_alarm};
 use serde_json::{Value, json};
 
 const PASSPHRASE: &str = "tangerine orbit falcon marble quietly 47";

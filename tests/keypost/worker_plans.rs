@@ -2,8 +2,8 @@
 //! `schedule_add_to_queue` (the next free slot, taken under the queue's lock) and `slots_week`,
 //! through the worker's entry, in a browser whose zone is an hour ahead of UTC.
 
-use keypost::wasm::handle_json;
-use keypost::wasm::platform::memory::run_stopping_after;
+use keypost::worker::handle_json;
+use keypost::worker::platform::memory::run_stopping_after;
 use serde_json::{Value, json};
 
 use crate::support::fake_x::user;

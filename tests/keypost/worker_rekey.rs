@@ -1,5 +1,5 @@
 //! A passphrase change, run natively through the worker's message entry on the in-memory
-//! browser ([`keypost::wasm::platform::memory`]), stopped at every await point, raced, and
+//! browser ([`keypost::worker::platform::memory`]), stopped at every await point, raced, and
 //! over a queue that holds another vault's posts. What the user would notice: after a
 //! restart, the passphrase that unlocks opens every post, the draft, the Sent list, and the
 //! outbox still refuses to resend a post that may be on X.
@@ -8,9 +8,9 @@ use keypost::compose::{Draft, DraftPost, Outbox, PostInput, SentPost};
 use keypost::schedule::{self, PlannedPost, Queue};
 use keypost::sealed::{self, Kind, LoadedQueue};
 use keypost::vault::Dek;
-use keypost::wasm::handle_json;
-use keypost::wasm::platform::Area;
-use keypost::wasm::platform::memory::{
+use keypost::worker::handle_json;
+use keypost::worker::platform::Area;
+use keypost::worker::platform::memory::{
     MemoryBrowser, block_on, one_worker_at_a_time, run_stopping_after,
 };
 use serde_json::{Value, json};
@@ -436,7 +436,7 @@ fn session_opens_record(browser: &MemoryBrowser) -> bool {
 #[test]
 fn a_scheduled_send_racing_a_passphrase_change_is_recorded_under_the_new_key() {
     use crate::support::worker::{PASSPHRASE, World, call, interleave, kind, post};
-    use keypost::wasm::on_alarm;
+    use keypost::worker::on_alarm;
 
     let start = World::new();
     let id = start.schedule(

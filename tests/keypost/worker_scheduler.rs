@@ -2,9 +2,9 @@
 //! in-memory browser's clock, X faked in Rust (`support::fake_x`). What is checked is what a
 //! user would notice: what X received, what the queue shows, the notifications.
 
-use keypost::wasm::on_alarm;
-use keypost::wasm::platform::Area;
-use keypost::wasm::platform::memory::run_stopping_after;
+use keypost::worker::on_alarm;
+use keypost::worker::platform::Area;
+use keypost::worker::platform::memory::run_stopping_after;
 use serde_json::{Value, json};
 
 use crate::support::fake_x::{Endpoint, Scripted};
@@ -220,13 +220,13 @@ fn a_post_due_while_locked_waits_for_the_unlock_and_goes_out_right_after_it() {
     );
     // Clicking it opens the options page, where the vault is unlocked.
     w.worker(|| {
-        keypost::wasm::platform::memory::block_on(keypost::wasm::on_notification_click(
+        keypost::worker::platform::memory::block_on(keypost::worker::on_notification_click(
             "schedule_unlock".to_owned(),
         ))
     });
     assert_eq!(
         w.browser.opened(),
-        [keypost::wasm::platform::memory::Opened::OptionsPage]
+        [keypost::worker::platform::memory::Opened::OptionsPage]
     );
 
     let unlocked_at = w.browser.now_ms();

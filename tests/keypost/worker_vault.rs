@@ -3,9 +3,9 @@
 //! X ([`while_paused`]). What is checked is what the user would see: whether the vault is
 //! locked, which passphrase opens it, which accounts it holds and which is the default.
 
-use keypost::wasm::on_alarm;
-use keypost::wasm::platform::Area;
-use keypost::wasm::platform::memory::block_on;
+use keypost::worker::on_alarm;
+use keypost::worker::platform::Area;
+use keypost::worker::platform::memory::block_on;
 use serde_json::{Value, json};
 
 use crate::support::fake_x::user;

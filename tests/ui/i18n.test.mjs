@@ -5,7 +5,7 @@
 //       per-feature files, scripts/locales.mjs; the same merge is done here);
 //   (b) a key used in code does not exist: t('key'), getMessage('key'), data-i18n="key",
 //       data-i18n-<attribute>="key", __MSG_key__ in the manifest, the worker's
-//       platform::message("key") in src/wasm; a key built at run time (t(`err_${code}`)) must
+//       platform::message("key") in src/worker; a key built at run time (t(`err_${code}`)) must
 //       at least match some key by its literal prefix;
 //   (c) the HTML pages (extension/*.html, <template> contents included) hold text with letters
 //       outside an element that has data-i18n, or an aria-label, title, placeholder, alt, ...
@@ -146,7 +146,7 @@ export function keysUsed(text) {
 test('(b) every message key used in the pages, the worker, the manifest and the core exists', () => {
   const sources = [
     ...jsFiles(), ...htmlFiles(), join(EXT, 'manifest.json'),
-    ...rustFiles().filter((p) => p.includes(`${join('src', 'wasm')}`)),
+    ...rustFiles().filter((p) => p.includes(`${join('src', 'worker')}`)),
   ];
   const problems = [];
   let used = 0;

@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use keypost::http::{Body, HttpRequest, HttpResponse, Method};
 use keypost::oauth1::{self, Credentials};
-use keypost::wasm::AppError;
-use keypost::wasm::platform::memory::MemoryBrowser;
+use keypost::worker::AppError;
+use keypost::worker::platform::memory::MemoryBrowser;
 use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 

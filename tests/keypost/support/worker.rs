@@ -12,11 +12,11 @@ use std::pin::pin;
 use std::sync::{MutexGuard, OnceLock};
 use std::task::Poll;
 
-use keypost::wasm::platform::Area;
-use keypost::wasm::platform::memory::{
+use keypost::worker::platform::Area;
+use keypost::worker::platform::memory::{
     MemoryBrowser, block_on, one_worker_at_a_time, run_stopping_after,
 };
-use keypost::wasm::{handle_json, on_alarm, on_worker_start};
+use keypost::worker::{handle_json, on_alarm, on_worker_start};
 use serde_json::{Value, json};
 
 use super::fake_x::{FakeX, user};

@@ -3,7 +3,7 @@
 
 use super::store;
 use crate::badge::{Badge, NeedsUser, badge};
-use crate::wasm::{AppError, platform, session};
+use crate::worker::{AppError, platform, session};
 
 /// The badge for the stored queue and the vault's state now.
 pub async fn current() -> Result<Badge, AppError> {

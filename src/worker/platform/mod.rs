@@ -8,7 +8,7 @@
 //!   tests, which a test installs on its thread ([`memory::MemoryBrowser::install`]).
 //!
 //! No other file of the worker touches `wasm_bindgen`, `js_sys`, `web_sys` or the futures and
-//! timers built on them (but for the exports in `wasm/mod.rs`).
+//! timers built on them (but for the exports in `worker/mod.rs`).
 
 use std::future::Future;
 

@@ -22,8 +22,8 @@ use crate::compose::SentPost;
 use crate::leak;
 use crate::schedule::gate::{self, Gate};
 use crate::schedule::{ItemId, MAX_PAST_ITEMS, Outcome, ScheduleError, State, notice};
-use crate::wasm::platform;
-use crate::wasm::{AppError, at_rest, history, media, send, session, upload};
+use crate::worker::platform;
+use crate::worker::{AppError, at_rest, history, media, send, session, upload};
 use crate::x::{self, RateLimits};
 
 /// The one alarm that wakes the worker for the next due item.
@@ -128,7 +128,7 @@ async fn send_due(settle: fn()) -> Result<(), AppError> {
     // Bounded: every send moves its item out of the due set or to a later time.
     // Stays in the worker: a bound on one run's loop (each send moves its item on), not a policy.
     for _ in 0..1000 {
-        let now = crate::wasm::clock::now().await;
+        let now = crate::worker::clock::now().await;
         let next = read().await?.sendable(now).first().copied();
         let Some(id) = next else {
             return Ok(());
@@ -298,7 +298,7 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
             &username,
             &post_id,
             &step.text,
-            crate::wasm::clock::now().await,
+            crate::worker::clock::now().await,
         );
         let _ = history::record(post, &open.dek).await;
     }
@@ -307,9 +307,9 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
 
 /// Sets (or clears) the one `schedule` alarm from the stored queue.
 async fn reconcile() -> Result<(), AppError> {
-    match read().await?.next_wake(crate::wasm::clock::now().await) {
+    match read().await?.next_wake(crate::worker::clock::now().await) {
         Some(when) => {
-            let when = crate::wasm::clock::to_browser(when).await;
+            let when = crate::worker::clock::to_browser(when).await;
             platform::set_repeating_alarm(ALARM, when, BACKSTOP_PERIOD_MINUTES).await
         }
         None => platform::clear_alarm(ALARM).await,

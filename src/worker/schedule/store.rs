@@ -9,10 +9,10 @@ use serde_json::Value;
 use crate::schedule::{DailyLimitNews, Queue, ScheduleError, daily_limit_news};
 use crate::sealed::LoadedQueue;
 use crate::vault::Dek;
-use crate::wasm::at_rest;
-use crate::wasm::changes::{self, Change};
-use crate::wasm::platform::{self, Area, BrowserEntropy};
-use crate::wasm::{AppError, session};
+use crate::worker::at_rest;
+use crate::worker::changes::{self, Change};
+use crate::worker::platform::{self, Area, BrowserEntropy};
+use crate::worker::{AppError, session};
 use crate::x::RateLimits;
 
 /// `storage.local` key of the queue: the core's [`StoredQueue`] as JSON text (the queue with
@@ -106,7 +106,7 @@ async fn change_and_persist<T>(
 ) -> Result<Result<T, ScheduleError>, AppError> {
     let mut loaded = load(dek).await?;
     let before = loaded.queue.clone();
-    let now = crate::wasm::clock::now().await;
+    let now = crate::worker::clock::now().await;
     let result = change(&mut loaded.queue, now);
     if result
         .as_ref()
@@ -219,7 +219,7 @@ pub async fn remember_limit(account_id: &str, status: u16, limits: &RateLimits) 
                 account_id.to_owned(),
                 KnownLimit {
                     limit,
-                    at_ms: crate::wasm::clock::now().await,
+                    at_ms: crate::worker::clock::now().await,
                 },
             );
         }

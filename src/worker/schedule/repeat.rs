@@ -15,8 +15,8 @@ use crate::recur::{End, Repeat, Rule};
 use crate::schedule::{
     LatePolicy, PlannedPost, ScheduleError, SeriesId, SeriesSpec, VariationKind, rule_words,
 };
-use crate::wasm::AppError;
-use crate::wasm::platform::BrowserZone;
+use crate::worker::AppError;
+use crate::worker::platform::BrowserZone;
 
 /// The `repeat` of `schedule_add` and `series_edit`: the rule starts at the message's
 /// `due_at_ms` (its local date and time).

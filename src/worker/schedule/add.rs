@@ -9,8 +9,8 @@ use super::store;
 use crate::compose::{self, PostInput};
 use crate::leak;
 use crate::schedule::{LatePolicy, NewItem, PlannedPost};
-use crate::wasm::platform::BrowserZone;
-use crate::wasm::{AppError, media, session};
+use crate::worker::platform::BrowserZone;
+use crate::worker::{AppError, media, session};
 
 /// Checks lengths against the account (premium or not) and refuses a pasted key (the leak
 /// guard); the vault must be unlocked.

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use crate::slots::Slot;
-use crate::wasm::AppError;
-use crate::wasm::platform::{self, Area};
+use crate::worker::AppError;
+use crate::worker::platform::{self, Area};
 
 /// `storage.local` key of every account's slots: `{account_id: [slot]}`.
 const SLOTS_KEY: &str = "slots";

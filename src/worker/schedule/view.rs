@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::store;
 use crate::schedule::{Attempt, Item, LatePolicy, Lateness, PostedVia, State};
-use crate::wasm::{AppError, session};
+use crate::worker::{AppError, session};
 use crate::x;
 
 /// One item as the queue view draws it.
@@ -131,7 +131,7 @@ pub async fn list(limit: Option<usize>) -> Result<Value, AppError> {
         store::remember_usernames(&open).await;
     }
     let names = store::usernames().await?;
-    let now_ms = crate::wasm::clock::now().await;
+    let now_ms = crate::worker::clock::now().await;
     // Only the items shown are drawn as views (a page of a 10,000-item queue, not all of it).
     let take = limit.unwrap_or(usize::MAX);
     let (upcoming_all, past_all) = (queue.upcoming(), queue.past());

@@ -10,7 +10,7 @@
 //! upload pacing measures real elapsed time, and auto-lock runs on `chrome.alarms`, which
 //! fire on the browser's clock.
 
-use crate::wasm::platform;
+use crate::worker::platform;
 
 /// The scheduler's now, Unix milliseconds.
 pub async fn now() -> u64 {
@@ -34,8 +34,8 @@ use hooks::offset;
 mod hooks {
     use std::cell::Cell;
 
-    use crate::wasm::AppError;
-    use crate::wasm::platform::{self, Area};
+    use crate::worker::AppError;
+    use crate::worker::platform::{self, Area};
 
     /// `storage.local` key of the offset (sandbox builds only).
     const KEY: &str = "test_clock_offset_ms";

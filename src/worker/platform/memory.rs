@@ -44,7 +44,7 @@ use serde_json::Value;
 use super::types::{Area, MediaInfo, StoredMedia};
 use crate::civil::{self, Civil};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::wasm::error::AppError;
+use crate::worker::error::AppError;
 
 /// The clock's start in a new browser: 2026-01-01T00:00:00Z.
 pub const DEFAULT_NOW_MS: u64 = 1_767_225_600_000;

@@ -4,7 +4,7 @@
 
 use super::store::{self, with_queue};
 use crate::schedule::{LateDecision, LateReport, Queue};
-use crate::wasm::{AppError, platform, session};
+use crate::worker::{AppError, platform, session};
 
 /// The notification that lists the late posts (replaced by the next one).
 const LATE_NOTIFICATION: &str = "schedule_late";

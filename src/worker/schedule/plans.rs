@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use super::store;
 use crate::csv_plan::{self, ExportItem, ImportAccount, ImportContext, RowError};
 use crate::leak;
-use crate::wasm::platform::BrowserZone;
-use crate::wasm::{AppError, session};
+use crate::worker::platform::BrowserZone;
+use crate::worker::{AppError, session};
 
 /// An image file picked with the CSV, already in the media store.
 #[derive(Deserialize)]
@@ -57,7 +57,7 @@ pub async fn import(csv: String, files: Vec<ImportFile>) -> Result<Value, AppErr
         accounts: &accounts,
         media: &media,
         zone: &BrowserZone,
-        now_ms: crate::wasm::clock::now().await,
+        now_ms: crate::worker::clock::now().await,
     };
     let items = csv_plan::plan(&csv, &ctx).map_err(|rows| invalid(&rows))?;
     let leaks = csv_plan::leaking_rows(&items, &leak::secrets_of(&open.doc));

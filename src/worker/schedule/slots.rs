@@ -13,10 +13,10 @@ use super::{slots_store, store};
 use crate::compose::PostInput;
 use crate::schedule::LatePolicy;
 use crate::slots::{self, Slot, SlotError};
-use crate::wasm::changes::{self, Change};
-use crate::wasm::error::Coded;
-use crate::wasm::platform::BrowserZone;
-use crate::wasm::{AppError, session};
+use crate::worker::changes::{self, Change};
+use crate::worker::error::Coded;
+use crate::worker::platform::BrowserZone;
+use crate::worker::{AppError, session};
 
 impl Coded for SlotError {
     fn code(&self) -> &'static str {
@@ -135,7 +135,7 @@ async fn week() -> Result<Value, AppError> {
         .iter()
         .map(|i| i64::try_from(i.due_at_ms).unwrap_or(i64::MAX))
         .collect();
-    let now = i64::try_from(crate::wasm::clock::now().await).unwrap_or(i64::MAX);
+    let now = i64::try_from(crate::worker::clock::now().await).unwrap_or(i64::MAX);
     let days: Vec<Value> = slots::week_view(&due, now, &BrowserZone)
         .into_iter()
         .map(|day| {

@@ -12,7 +12,7 @@ use web_sys::{AbortController, Blob, BlobPropertyBag, FormData, Headers, Request
 
 use super::types::{Area, MediaInfo, StoredMedia};
 use crate::http::{Body, HttpRequest, HttpResponse};
-use crate::wasm::error::AppError;
+use crate::worker::error::AppError;
 
 #[wasm_bindgen]
 extern "C" {

@@ -4,7 +4,7 @@
 use super::store;
 use crate::schedule::notice::{self, ClickTarget, UNLOCK_NOTIFICATION};
 use crate::schedule::{ConfirmReason, Item, ItemId, State};
-use crate::wasm::platform;
+use crate::worker::platform;
 
 /// The notification that says scheduled posts are paused because storage failed.
 const STORAGE_NOTIFICATION: &str = "schedule_storage";

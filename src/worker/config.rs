@@ -38,7 +38,7 @@ pub async fn request_timeout_ms() -> u32 {
 mod hooks {
     use serde::Deserialize;
 
-    use crate::wasm::platform::{self, Area};
+    use crate::worker::platform::{self, Area};
 
     /// `storage.local` key of the overrides (sandbox builds only).
     const KEY: &str = "test_config";
