@@ -3,7 +3,8 @@
 //! - the core (every module outside `worker`) never refers to the worker (`worker::…`);
 //! - the worker's modules form no import cycle ([`KNOWN_EDGES`], the edges once let close one,
 //!   is empty and stays so), and each imports only its own layer or those below ([`LAYERS`]:
-//!   platform, stores, handlers and tasks, driver, exports).
+//!   platform, stores, handlers and tasks, driver, exports);
+//! - only the driver spawns a task (`only_the_driver_spawns`, from the tokens of each file).
 //!
 //! A file is a module (`src/worker/schedule/run.rs` is `worker::schedule::run`, `mod.rs` is its
 //! folder's module, `src/lib.rs` is `crate`). Its references are the paths it writes outside
@@ -948,6 +949,37 @@ fn worker_imports_run_downward() {
         problems.is_empty(),
         "the worker's layers do not hold; move the item a layer down, or mark the effect in \
          `changes` for the driver to settle:\n{problems}"
+    );
+}
+
+/// Only the driver spawns: outside `driver.rs` and the platform that implements it, no file of
+/// the worker calls a `spawn` (a task started elsewhere is an effect the driver does not settle).
+#[test]
+fn only_the_driver_spawns() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src.join("worker"), &mut files);
+    let mut problems = String::new();
+    for path in files {
+        let relative = path.strip_prefix(&src).expect("under src/");
+        let module = key(&module_of(relative));
+        if module == "worker::driver" || module.starts_with("worker::platform") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let toks = lex(&text);
+        for pair in toks.windows(2) {
+            if matches!(&pair[0].tok, Tok::Ident(name) if name.starts_with("spawn"))
+                && pair[1].tok == Tok::Punct('(')
+            {
+                let _ = writeln!(problems, "  src/{}:{}", relative.display(), pair[0].line);
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "a task spawned outside the driver; mark the effect in `changes` for the driver to \
+         settle instead:\n{problems}"
     );
 }
 
