@@ -12,7 +12,7 @@ use super::boundary::{self, Message};
 use super::changes::{self, Change};
 #[cfg(feature = "test-hooks")]
 use super::msg_core;
-use super::schedule::{self, badge, notify, run};
+use super::schedule::{self, notify, run, toolbar};
 use super::{AppError, msg_accounts, msg_compose, msg_vault, platform, session};
 use crate::share::{ShareSource, ShareTab};
 
@@ -67,7 +67,7 @@ pub async fn worker_start() {
     settle();
     // At every worker start, whatever changed: the badge is set from what is stored.
     spawn(async {
-        let _ = badge::refresh().await;
+        let _ = toolbar::refresh().await;
     });
 }
 
@@ -114,7 +114,7 @@ pub fn settle() {
     if changed.has(Change::Queue) || changed.has(Change::Vault) {
         // After the writes that changed it: the badge is drawn from what is stored.
         spawn(async {
-            let _ = badge::refresh().await;
+            let _ = toolbar::refresh().await;
         });
     }
     if changed.has(Change::Unlocked) {

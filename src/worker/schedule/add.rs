@@ -1,7 +1,7 @@
 //! Adding a post or thread to the queue, for `schedule_add` (at a time) and
 //! `schedule_add_to_queue` (in the account's next free slot, [`super::slots`]): the posts
 //! checked against the account, then queued in one change of the queue. Series
-//! ([`super::repeat`]) and edits check their posts the same way ([`check_posts`]).
+//! ([`super::series`]) and edits check their posts the same way ([`check_posts`]).
 
 use serde_json::{Value, json};
 

@@ -18,15 +18,15 @@
 //! The driver starts runs and refreshes the badge ([`super::driver`]); nothing here spawns.
 
 mod add;
-pub mod badge;
-mod late;
+mod late_notice;
 pub mod notify;
 mod plans;
-mod repeat;
 pub mod run;
+mod series;
 pub mod slots;
 pub mod slots_store;
 pub mod store;
+pub mod toolbar;
 mod view;
 
 use serde::Deserialize;
@@ -58,7 +58,7 @@ pub enum Msg {
         late_policy: Option<LatePolicy>,
         /// Repeats it (`repeat`): a recurring series starting at `due_at_ms`.
         #[serde(default)]
-        repeat: Option<repeat::RepeatInput>,
+        repeat: Option<series::RepeatInput>,
         /// The posts are the composer's draft: it is removed in the same write that queues
         /// them (its images then belong to the queued post).
         #[serde(default)]
@@ -75,7 +75,7 @@ pub enum Msg {
         /// The new first time (local date and time of the rule).
         due_at_ms: u64,
         /// The rule.
-        repeat: repeat::RepeatInput,
+        repeat: series::RepeatInput,
         /// What to do with an occurrence found late.
         #[serde(default)]
         late_policy: Option<LatePolicy>,
@@ -180,19 +180,19 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             late_policy,
             repeat: Some(input),
             from_draft,
-        } => repeat::add(account_id, posts, due_at_ms, input, late_policy, from_draft).await?,
-        Msg::SeriesList => return repeat::list().await,
+        } => series::add(account_id, posts, due_at_ms, input, late_policy, from_draft).await?,
+        Msg::SeriesList => return series::list().await,
         Msg::SeriesEdit {
             id,
             posts,
             due_at_ms,
             repeat: input,
             late_policy,
-        } => repeat::edit(id, posts, due_at_ms, input, late_policy).await?,
-        Msg::SeriesStop { id } => repeat::stop(id).await?,
+        } => series::edit(id, posts, due_at_ms, input, late_policy).await?,
+        Msg::SeriesStop { id } => series::stop(id).await?,
         Msg::ScheduleList { limit } => return view::list(limit).await,
         Msg::ScheduleSummary => {
-            return Ok(serde_json::to_value(badge::current().await?).unwrap_or_default());
+            return Ok(serde_json::to_value(toolbar::current().await?).unwrap_or_default());
         }
         Msg::ScheduleEdit { id, posts } => edit(ItemId(id), posts).await?,
         Msg::ScheduleReschedule { id, due_at_ms } => {

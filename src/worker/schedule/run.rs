@@ -74,7 +74,7 @@ async fn ensure_recovered() -> Result<(), AppError> {
     if RECOVERED.with(Cell::get) {
         return Ok(());
     }
-    // Late posts are held by the late policy (`late::apply`, before this), not here.
+    // Late posts are held by the late policy (`late_notice::apply`, before this), not here.
     let report = with_queue(|q, now| Ok(q.recover(now, false))).await?;
     RECOVERED.with(|r| r.set(true));
     for id in report.needs_confirmation.iter().chain(&report.failed) {
@@ -121,7 +121,7 @@ pub async fn fire(settle: fn()) -> Result<(), AppError> {
 async fn send_due(settle: fn()) -> Result<(), AppError> {
     // Before every send, and before the recovery marks them late: each late post follows its
     // policy (after sleep the worker may not have stopped, so this is not only at its start).
-    super::late::apply().await?;
+    super::late_notice::apply().await?;
     settle();
     ensure_recovered().await?;
     settle();
