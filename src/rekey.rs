@@ -165,10 +165,9 @@ pub fn move_record<E: Entropy + ?Sized>(
             if sealed::open(new, kind, &s).is_ok() {
                 return Ok(Moved::Unchanged);
             }
-            match sealed::open(old, kind, &s) {
-                Ok(plain) => Ok(Moved::Write(Value::String(sealed::seal(
-                    new, kind, &plain, entropy,
-                )?))),
+            match sealed::reseal(old, new, kind, &s, entropy) {
+                Ok(moved) => Ok(Moved::Write(Value::String(moved))),
+                Err(SealedError::EncryptionFailed) => Err(SealedError::EncryptionFailed),
                 Err(_) => Ok(Moved::Unopenable),
             }
         }
