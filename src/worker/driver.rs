@@ -8,18 +8,18 @@ use std::future::Future;
 
 use serde_json::{Value, json};
 
-use super::boundary::{self, Message};
 use super::changes::{self, Change};
 #[cfg(feature = "test-hooks")]
 use super::msg_core;
+use super::protocol::{self, Answer, Message};
 use super::schedule::{self, notify, run, toolbar};
 use super::{AppError, msg_accounts, msg_compose, msg_vault, platform, session};
 use crate::share::{ShareSource, ShareTab};
 
-/// A page's message, as its JSON text: decoded ([`boundary`]), handled, and answered as
+/// A page's message, as its JSON text: decoded ([`protocol::decode`]), handled, and answered as
 /// `{ok}` or `{error}`.
 pub async fn message(text: Result<String, AppError>) -> Value {
-    let answer = match text.and_then(|text| boundary::decode(&text)) {
+    let answer = match text.and_then(|text| protocol::decode(&text)) {
         Ok(message) => dispatch(message).await,
         Err(e) => Err(e),
     };
@@ -27,7 +27,7 @@ pub async fn message(text: Result<String, AppError>) -> Value {
     wrapped(answer)
 }
 
-async fn dispatch(message: Message) -> Result<Value, AppError> {
+async fn dispatch(message: Message) -> Result<Answer, AppError> {
     match message {
         #[cfg(feature = "test-hooks")]
         Message::Core(m) => msg_core::handle(m).await,
@@ -40,9 +40,9 @@ async fn dispatch(message: Message) -> Result<Value, AppError> {
 }
 
 /// An answer as pages receive it: `{ok: value}` or `{error: {code, ...}}`.
-fn wrapped(answer: Result<Value, AppError>) -> Value {
+fn wrapped(answer: Result<Answer, AppError>) -> Value {
     match answer {
-        Ok(value) => json!({ "ok": value }),
+        Ok(answer) => json!({ "ok": answer.into_json() }),
         Err(e) => json!({ "error": e }),
     }
 }
@@ -101,7 +101,7 @@ pub async fn share(source: Option<ShareSource>, tab: ShareTab) -> Value {
         None => Err(AppError::new("share_nothing")),
     };
     settle();
-    wrapped(shared.map(|()| json!({})))
+    wrapped(shared.and_then(|()| protocol::reply(&protocol::Done {})))
 }
 
 /// Acts on what changed since it last ran ([`changes`]), in the background, so that no answer

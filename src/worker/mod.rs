@@ -8,7 +8,6 @@
 //! browser of `platform::memory` (the worker's native tests).
 
 pub mod at_rest;
-mod boundary;
 mod changes;
 mod clock;
 mod config;
@@ -24,6 +23,7 @@ mod msg_vault;
 mod net;
 pub mod platform;
 mod progress;
+mod protocol;
 mod rekey;
 mod schedule;
 mod send;
@@ -34,9 +34,9 @@ mod upload;
 #[cfg(target_arch = "wasm32")]
 use {serde::Serialize, serde_json::Value, wasm_bindgen::prelude::*};
 
-pub use boundary::{MAX_MESSAGE_BYTES, check_message};
 pub use config::{api_base, request_timeout_ms};
 pub use error::AppError;
+pub use protocol::{MAX_MESSAGE_BYTES, check_message};
 
 #[cfg(all(feature = "test-hooks", target_arch = "wasm32"))]
 use crate::accounts::KeysForm;
@@ -80,7 +80,7 @@ pub fn sign_authorization(
 }
 
 /// Handles one message from an extension page and resolves to `{ok}` or `{error}`. The
-/// message is read as its JSON text and decoded strictly ([`boundary`]): too large, unknown
+/// message is read as its JSON text and decoded strictly ([`protocol::decode`]): too large, unknown
 /// type, unknown field and malformed messages are refused before anything runs.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
@@ -115,7 +115,7 @@ fn message_text(msg: &JsValue) -> Result<String, AppError> {
     }
     let text = js_sys::JSON::stringify(msg).map_err(|_| AppError::new("bad_message"))?;
     if text.length() as usize > MAX_MESSAGE_BYTES {
-        return Err(boundary::too_large());
+        return Err(protocol::decode::too_large());
     }
     text.as_string().ok_or_else(|| AppError::new("bad_message"))
 }

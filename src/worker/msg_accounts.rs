@@ -5,82 +5,33 @@
 //! are checked with X first, then [`session::change`] applies the verdict to the vault as it
 //! is at that moment, after re-checking what the check relied on (no open, network, save).
 
-use serde::Deserialize;
-use serde_json::{Value, json};
-
 use super::config::api_base;
 use super::net::signed_send;
+use super::protocol::answers::{AccountAnswer, VaultStatus};
+use super::protocol::{AccountMsg, Answer, reply};
 use super::schedule::slots_store;
 use super::session::{self, Open};
 use super::{AppError, platform, status};
 use crate::accounts::{self, AccountsError, Keys, KeysForm, Verification};
 use crate::x::{self, XError};
 
-/// Account messages, each named on the wire as `account_` + its name.
-#[derive(Deserialize)]
-#[serde(tag = "type", deny_unknown_fields)]
-pub enum Msg {
-    /// Add an account: check the form, verify with X, then save.
-    #[serde(rename = "account_add")]
-    Add {
-        /// A name for the account.
-        #[serde(default)]
-        label: String,
-        /// The four keys as typed.
-        keys: KeysForm,
-        /// Long posts allowed.
-        #[serde(default)]
-        premium: bool,
-    },
-    /// Change an account; new keys are verified before they are saved.
-    #[serde(rename = "account_update")]
-    Update {
-        /// The account's `id`, as the vault status lists it.
-        id: String,
-        /// A new label.
-        label: Option<String>,
-        /// Keys to rotate (blank fields keep the saved ones).
-        keys: Option<KeysForm>,
-        /// Long posts allowed.
-        premium: Option<bool>,
-    },
-    /// Verify a saved account again.
-    #[serde(rename = "account_verify")]
-    Verify {
-        /// The account's `id`, as the vault status lists it.
-        id: String,
-    },
-    /// Remove an account.
-    #[serde(rename = "account_remove")]
-    Remove {
-        /// The account's `id`, as the vault status lists it.
-        id: String,
-    },
-    /// Make an account the default.
-    #[serde(rename = "account_set_default")]
-    SetDefault {
-        /// The account's `id`, as the vault status lists it.
-        id: String,
-    },
-}
-
 /// Handles an account message.
-pub async fn handle(msg: Msg) -> Result<Value, AppError> {
+pub async fn handle(msg: AccountMsg) -> Result<Answer, AppError> {
     match msg {
-        Msg::Add {
+        AccountMsg::Add {
             label,
             keys,
             premium,
-        } => add(label, keys, premium).await,
-        Msg::Update {
+        } => reply(&add(label, keys, premium).await?),
+        AccountMsg::Update {
             id,
             label,
             keys,
             premium,
-        } => update(id, label, keys, premium).await,
-        Msg::Verify { id } => verify(id).await,
-        Msg::Remove { id } => remove(id).await,
-        Msg::SetDefault { id } => set_default(id).await,
+        } => reply(&update(id, label, keys, premium).await?),
+        AccountMsg::Verify { id } => reply(&verify(id).await?),
+        AccountMsg::Remove { id } => reply(&remove(id).await?),
+        AccountMsg::SetDefault { id } => reply(&set_default(id).await?),
     }
 }
 
@@ -118,15 +69,18 @@ async fn check_with_x(keys: &Keys) -> Result<Checked, AppError> {
     }
 }
 
-/// `{account, warning?}`: the account as the vault now holds it.
-fn account_answer(open: &Open, id: &str, warning: Option<&str>) -> Result<Value, AppError> {
+/// The account as the vault now holds it, and X's warning.
+fn account_answer(
+    open: &Open,
+    id: &str,
+    warning: Option<&'static str>,
+) -> Result<AccountAnswer, AppError> {
     let account = open.doc.get(id).ok_or(AccountsError::NotFound)?;
     let is_default = open.doc.default_id.as_deref() == Some(id);
-    let mut answer = json!({ "account": account.view(is_default) });
-    if let Some(w) = warning {
-        answer["warning"] = json!(w);
-    }
-    Ok(answer)
+    Ok(AccountAnswer {
+        account: account.view(is_default),
+        warning,
+    })
 }
 
 fn new_id() -> Result<String, AppError> {
@@ -137,7 +91,7 @@ fn new_id() -> Result<String, AppError> {
 
 /// Adds an account: the keys are checked with X first (the vault is not held while X is
 /// asked), then the account is added to the vault as it is at that moment.
-async fn add(label: String, form: KeysForm, premium: bool) -> Result<Value, AppError> {
+async fn add(label: String, form: KeysForm, premium: bool) -> Result<AccountAnswer, AppError> {
     let keys = accounts::normalize_and_validate(&form)?;
     // A quick refusal before asking X; `add` checks again under the lock.
     session::open(true)
@@ -195,7 +149,7 @@ async fn update(
     label: Option<String>,
     keys: Option<KeysForm>,
     premium: Option<bool>,
-) -> Result<Value, AppError> {
+) -> Result<AccountAnswer, AppError> {
     let rotation = match keys.filter(KeysForm::any_typed) {
         Some(form) => Some(check_rotation(&id, &form).await?),
         None => None,
@@ -225,7 +179,7 @@ async fn update(
 
 /// Checks an account's saved keys with X and records the verdict, if the account still has
 /// those keys when X answers (a key change made meanwhile is not stamped with this verdict).
-async fn verify(id: String) -> Result<Value, AppError> {
+async fn verify(id: String) -> Result<AccountAnswer, AppError> {
     let keys = session::open(true)
         .await?
         .doc
@@ -258,85 +212,14 @@ async fn verify(id: String) -> Result<Value, AppError> {
 }
 
 /// Removes an account; answers the vault status.
-async fn remove(id: String) -> Result<Value, AppError> {
+async fn remove(id: String) -> Result<VaultStatus, AppError> {
     session::change(true, |open| Ok(open.doc.remove(&id)?)).await?;
     slots_store::forget(&id).await;
     status::status().await
 }
 
 /// Makes an account the default; answers the vault status.
-async fn set_default(id: String) -> Result<Value, AppError> {
+async fn set_default(id: String) -> Result<VaultStatus, AppError> {
     session::change(true, |open| Ok(open.doc.set_default(&id)?)).await?;
     status::status().await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::boundary::{Message, decode};
-    use super::*;
-
-    /// The account message a page's JSON reads as, if it is one.
-    fn read(message: Value) -> Option<Msg> {
-        match decode(&message.to_string()) {
-            Ok(Message::Accounts(msg)) => Some(msg),
-            _ => None,
-        }
-    }
-
-    #[test]
-    fn the_pages_messages_keep_their_shapes() {
-        let keys = json!({ "api_key": "k", "api_secret": "s", "access_token": "1-t", "access_token_secret": "ts" });
-        let add =
-            read(json!({ "type": "account_add", "label": "Work", "keys": keys, "premium": true }));
-        assert!(matches!(
-            add,
-            Some(Msg::Add { ref label, ref keys, premium: true })
-                if label == "Work" && keys.access_token == "1-t"
-        ));
-        let bare = read(json!({ "type": "account_add", "keys": {} }));
-        assert!(
-            matches!(bare, Some(Msg::Add { ref label, premium: false, .. }) if label.is_empty())
-        );
-        assert!(read(json!({ "type": "account_add", "label": "No keys" })).is_none());
-
-        let rotate =
-            read(json!({ "type": "account_update", "id": "a1", "keys": { "api_secret": "s2" } }));
-        assert!(matches!(
-            rotate,
-            Some(Msg::Update { ref id, label: None, keys: Some(ref keys), premium: None })
-                if id == "a1" && keys.api_secret == "s2" && keys.api_key.is_empty()
-        ));
-        let rename = read(
-            json!({ "type": "account_update", "id": "a1", "label": "Home", "premium": false }),
-        );
-        assert!(matches!(
-            rename,
-            Some(Msg::Update {
-                label: Some(_),
-                keys: None,
-                premium: Some(false),
-                ..
-            })
-        ));
-        for (kind, expect) in [
-            ("account_verify", 0),
-            ("account_remove", 1),
-            ("account_set_default", 2),
-        ] {
-            let msg = read(json!({ "type": kind, "id": "a1" }));
-            let got = match msg {
-                Some(Msg::Verify { id }) if id == "a1" => 0,
-                Some(Msg::Remove { id }) if id == "a1" => 1,
-                Some(Msg::SetDefault { id }) if id == "a1" => 2,
-                _ => -1,
-            };
-            assert_eq!(got, expect, "{kind}");
-        }
-        assert!(read(json!({ "type": "account_verify" })).is_none());
-        // Vault messages stay in their own group.
-        assert!(matches!(
-            decode(r#"{"type":"vault_status"}"#),
-            Ok(Message::Vault(_))
-        ));
-    }
 }

@@ -3,16 +3,15 @@
 
 use std::cell::Cell;
 
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::at_rest::{self, DRAFT_KEY, OUTBOX_KEY};
 use super::platform::{self, Area};
-use super::progress::{self, Progress};
+use super::progress::{self, Phase, Progress};
+use super::protocol::answers::{DraftAnswer, HistoryAnswer, PostedAnswer};
+use super::protocol::{Answer, ComposeMsg, Done, reply};
 use super::{AppError, history, media, session, upload};
-use crate::compose::{
-    self, Decision, Draft, Outbox, PostFailure, PostInput, Posted, SentPost, StepResult,
-};
+use crate::compose::{self, Draft, Outbox, PostFailure, PostInput, Posted, SentPost, StepResult};
 use crate::oauth1::Credentials;
 use crate::schedule::Outcome;
 use crate::sealed::Kind;
@@ -21,65 +20,20 @@ use crate::{leak, x};
 
 const SHARE_KEY: &str = "share";
 
-/// Compose messages.
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Msg {
-    /// The saved draft and any pending right-click share.
-    DraftGet,
-    /// Saves the draft (refused, and nothing stored, when it is not a well-formed draft).
-    DraftSave {
-        /// The draft.
-        draft: Draft,
-    },
-    /// Discards the draft and, unless `keep_media` (the images now belong to a scheduled post),
-    /// its images.
-    DraftClear {
-        /// Keep the images in the media store.
-        #[serde(default)]
-        keep_media: bool,
-    },
-    /// Posts one post or a thread.
-    PostSend {
-        /// The account.
-        account_id: String,
-        /// The posts, in order.
-        posts: Vec<PostInput>,
-    },
-    /// Continues a post or thread that failed part-way. When the last request's outcome is
-    /// unknown (it may be on X), a `decision` is required: nothing is resent blindly.
-    PostResume {
-        /// What the user decided about the step whose outcome is unknown.
-        #[serde(default)]
-        decision: Option<Decision>,
-        /// A link to that step on X (or its id), when the user found it there: needed to
-        /// continue a thread after it.
-        #[serde(default)]
-        post_url: Option<String>,
-    },
-    /// Where the current post is.
-    PostProgress,
-    /// Sent posts, newest first.
-    HistoryList {
-        /// Only this account's.
-        account_id: Option<String>,
-    },
-}
-
 /// Handles a compose message.
-pub async fn handle(msg: Msg) -> Result<Value, AppError> {
+pub async fn handle(msg: ComposeMsg) -> Result<Answer, AppError> {
     match msg {
-        Msg::DraftGet => draft_get().await,
-        Msg::DraftSave { draft } => {
+        ComposeMsg::DraftGet => reply(&draft_get().await?),
+        ComposeMsg::DraftSave { draft } => {
             draft.check()?;
             // Sealed with the data key: while locked there is no key, and nothing is stored.
             let _guard = at_rest::records_lock().await;
             let dek = at_rest::key(None).await?;
             at_rest::put(DRAFT_KEY, Kind::Draft, &draft, &dek).await?;
-            Ok(json!({}))
+            reply(&Done {})
         }
         // Stays in the worker: which stored records a discard removes (draft, and the outbox when idle).
-        Msg::DraftClear { keep_media } => {
+        ComposeMsg::DraftClear { keep_media } => {
             // Discarding the draft also gives up the rest of a half-posted thread.
             if !RUNNING.with(Cell::get) {
                 let _guard = at_rest::records_lock().await;
@@ -91,9 +45,9 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             } else {
                 clear_draft().await?;
             }
-            Ok(json!({}))
+            reply(&Done {})
         }
-        Msg::PostSend { account_id, posts } => {
+        ComposeMsg::PostSend { account_id, posts } => {
             if RUNNING.with(Cell::get) {
                 return Err(AppError::new("post_in_progress"));
             }
@@ -104,9 +58,9 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             {
                 return Err(AppError::new("post_outcome_unknown").with("step", step));
             }
-            run(Outbox::new(account_id, posts)).await
+            reply(&run(Outbox::new(account_id, posts)).await?)
         }
-        Msg::PostResume { decision, post_url } => {
+        ComposeMsg::PostResume { decision, post_url } => {
             let dek = at_rest::key(None).await?;
             let Some(mut outbox) = load_outbox(&dek).await? else {
                 return Err(AppError::new("nothing_to_resume"));
@@ -121,19 +75,18 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
                 None => None,
             };
             outbox.settle(decision, pasted)?;
-            run(outbox).await
+            reply(&run(outbox).await?)
         }
-        Msg::PostProgress => progress::get().await,
-        Msg::HistoryList { account_id } => {
-            let items = history::list(account_id.as_deref()).await?;
-            Ok(json!({ "items": items }))
-        }
+        ComposeMsg::PostProgress => reply(&progress::get().await?),
+        ComposeMsg::HistoryList { account_id } => reply(&HistoryAnswer {
+            items: history::list(account_id.as_deref()).await?,
+        }),
     }
 }
 
 /// The draft (with a pending right-click share added to it and stored), and what the composer
 /// may resume: the core's outbox decides, so it survives a browser restart.
-async fn draft_get() -> Result<Value, AppError> {
+async fn draft_get() -> Result<DraftAnswer, AppError> {
     // The draft is sealed: while locked there is none to give (`locked`).
     let dek = at_rest::key(None).await?;
     let mut draft = load_draft(&dek).await?;
@@ -161,7 +114,11 @@ async fn draft_get() -> Result<Value, AppError> {
     let resumable = load_outbox(&dek)
         .await?
         .and_then(|o| o.resumable_with(draft.is_some(), RUNNING.with(Cell::get)));
-    Ok(json!({ "draft": draft, "shared": shared.is_some(), "resumable": resumable }))
+    Ok(DraftAnswer {
+        draft,
+        shared: shared.is_some(),
+        resumable,
+    })
 }
 
 /// The stored draft. One that is not a well-formed draft (an older or damaged record) or
@@ -216,7 +173,7 @@ impl Drop for RunningGuard {
 }
 
 /// Sends what the outbox still holds, step by step, recording each success before the next.
-async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
+async fn run(mut outbox: Outbox) -> Result<PostedAnswer, AppError> {
     RUNNING.with(|r| r.set(true));
     let _guard = RunningGuard;
     let open = session::open(true).await?;
@@ -244,7 +201,7 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
         active: false,
         step: outbox.posted.len(),
         steps,
-        phase: "done",
+        phase: Phase::Done,
         uploaded_bytes: 0,
         total_bytes: 0,
     })
@@ -264,7 +221,7 @@ async fn run(mut outbox: Outbox) -> Result<Value, AppError> {
                     .flat_map(|p| p.media.iter().map(|m| m.media_id.clone())),
             )
             .await;
-            Ok(json!({ "posted": posted, "username": username }))
+            Ok(PostedAnswer { posted, username })
         }
         Err(e) => {
             let failure = PostFailure {
@@ -372,7 +329,7 @@ async fn post_one(
         active: true,
         step,
         steps,
-        phase: "posting",
+        phase: Phase::Posting,
         uploaded_bytes: 0,
         total_bytes: 0,
     })

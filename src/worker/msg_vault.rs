@@ -4,15 +4,15 @@
 //! Every change to the record holds [`session::write_lock`] from reading the record to
 //! storing it, with no network wait in between.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-
-use serde_json::Map;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
 
 use super::AppError;
 use super::changes::{self, Change};
 use super::error::Coded;
 use super::platform::{self, Area, BrowserEntropy};
+use super::protocol::answers::{BackupFile, PassphraseChanged, VaultStatus};
+use super::protocol::{Answer, VaultMsg, reply};
 use super::{session, status};
 use crate::accounts::AccountsDoc;
 use crate::settings::SettingsPatch;
@@ -21,64 +21,6 @@ use crate::vault::{self, KdfParams, Passphrase, PreviousVault, VaultError, Vault
 /// The Argon2id parameters new and upgraded vaults get: the strongest of the measured sets
 /// that unlocks within about 250 ms in the extension's service worker (docs/SECURITY.md, "Argon2id parameters").
 pub const TARGET_KDF: KdfParams = KdfParams::DEFAULT;
-
-/// Vault messages.
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Msg {
-    /// Whether a vault exists, whether it is unlocked, the settings and the accounts.
-    VaultStatus,
-    /// First run: create the vault.
-    VaultCreate {
-        /// The chosen passphrase.
-        passphrase: String,
-    },
-    /// Unlock with the passphrase.
-    VaultUnlock {
-        /// The passphrase.
-        passphrase: String,
-    },
-    /// Lock now.
-    VaultLock,
-    /// Change the passphrase and the data key (everything sealed with it is re-sealed).
-    VaultChangePassphrase {
-        /// The current passphrase.
-        old: String,
-        /// The new one.
-        new: String,
-    },
-    /// How strong a passphrase looks. Kept for older pages: pages call the pure
-    /// `passphrase_strength` export instead, so the passphrase is not sent on every keystroke.
-    PassphraseStrength {
-        /// The candidate.
-        passphrase: String,
-    },
-    /// The encrypted record, for a backup file.
-    VaultExport,
-    /// Replace (or create) the vault from a backup file.
-    VaultImport {
-        /// The file's text.
-        json: String,
-        /// Replace an existing vault.
-        #[serde(default)]
-        replace: bool,
-        /// The backup's passphrase: required to replace a vault (the backup must open before
-        /// anything is changed), checked when given for an import into an empty browser.
-        #[serde(default)]
-        passphrase: Option<String>,
-    },
-    /// Put back the vault an import replaced (the replaced one is kept in its place).
-    VaultRestorePrevious,
-    /// The vault an import replaced, encrypted, for a backup file.
-    VaultExportPrevious,
-    /// Drop the vault an import replaced now.
-    VaultDiscardPrevious,
-    /// Change some settings.
-    SettingsSet {
-        /// The settings to change.
-        settings: SettingsPatch,
-    },
-}
 
 /// A vault error with the facts its message needs: the floor's minimums and the estimator's
 /// hint, and which KDF bound a record broke.
@@ -122,31 +64,32 @@ async fn stored_record() -> Result<VaultRecord, AppError> {
 }
 
 /// Handles a vault message.
-pub async fn handle(msg: Msg) -> Result<Value, AppError> {
+pub async fn handle(msg: VaultMsg) -> Result<Answer, AppError> {
     match msg {
-        Msg::VaultStatus => status::status().await,
-        Msg::VaultCreate { passphrase } => create(Passphrase::new(passphrase)).await,
-        Msg::VaultUnlock { passphrase } => unlock(Passphrase::new(passphrase)).await,
-        Msg::VaultLock => lock().await,
-        Msg::VaultChangePassphrase { old, new } => {
-            change_passphrase(Passphrase::new(old), Passphrase::new(new)).await
+        VaultMsg::VaultStatus => reply(&status::status().await?),
+        VaultMsg::VaultCreate { passphrase } => reply(&create(Passphrase::new(passphrase)).await?),
+        VaultMsg::VaultUnlock { passphrase } => reply(&unlock(Passphrase::new(passphrase)).await?),
+        VaultMsg::VaultLock => reply(&lock().await?),
+        VaultMsg::VaultChangePassphrase { old, new } => {
+            reply(&change_passphrase(Passphrase::new(old), Passphrase::new(new)).await?)
         }
-        Msg::PassphraseStrength { passphrase } => Ok(strength(&passphrase)),
-        Msg::VaultExport => export().await,
-        Msg::VaultImport {
+        // The same answer as the pure `passphrase_strength` export.
+        VaultMsg::PassphraseStrength { passphrase } => reply(&vault::strength_report(&passphrase)),
+        VaultMsg::VaultExport => reply(&export().await?),
+        VaultMsg::VaultImport {
             json,
             replace,
             passphrase,
-        } => import(&json, replace, passphrase.map(Passphrase::new)).await,
-        Msg::VaultRestorePrevious => restore_previous().await,
-        Msg::VaultExportPrevious => export_previous().await,
-        Msg::VaultDiscardPrevious => discard_previous().await,
-        Msg::SettingsSet { settings } => set_settings(settings).await,
+        } => reply(&import(&json, replace, passphrase.map(Passphrase::new)).await?),
+        VaultMsg::VaultRestorePrevious => reply(&restore_previous().await?),
+        VaultMsg::VaultExportPrevious => reply(&export_previous().await?),
+        VaultMsg::VaultDiscardPrevious => reply(&discard_previous().await?),
+        VaultMsg::SettingsSet { settings } => reply(&set_settings(settings).await?),
     }
 }
 
 /// First run: creates an empty vault and unlocks it.
-async fn create(passphrase: Passphrase) -> Result<Value, AppError> {
+async fn create(passphrase: Passphrase) -> Result<VaultStatus, AppError> {
     let vault_lock = session::write_lock().await;
     if status::exists_or_unreadable().await {
         return Err(AppError::new("vault_exists"));
@@ -161,7 +104,7 @@ async fn create(passphrase: Passphrase) -> Result<Value, AppError> {
 
 /// Unlocks, storing the record re-wrapped when it was made with weaker parameters than
 /// [`TARGET_KDF`], and lets the scheduler send what waited for the unlock.
-async fn unlock(passphrase: Passphrase) -> Result<Value, AppError> {
+async fn unlock(passphrase: Passphrase) -> Result<VaultStatus, AppError> {
     let vault_lock = session::write_lock().await;
     let record = stored_record().await?;
     let unlocked = vault::unlock(&record, &passphrase, TARGET_KDF, &mut BrowserEntropy)?;
@@ -177,7 +120,7 @@ async fn unlock(passphrase: Passphrase) -> Result<Value, AppError> {
 }
 
 /// Locks now.
-async fn lock() -> Result<Value, AppError> {
+async fn lock() -> Result<VaultStatus, AppError> {
     session::lock().await?;
     status::status().await
 }
@@ -205,7 +148,10 @@ async fn note_unlock_for_previous() -> Result<(), AppError> {
 /// the vault write lock, so two changes never overlap. The answer is the status with
 /// `unopenable`: what opened with neither key and was kept as it was (records, item ids,
 /// series ids), for the page to name.
-async fn change_passphrase(old: Passphrase, new: Passphrase) -> Result<Value, AppError> {
+async fn change_passphrase(
+    old: Passphrase,
+    new: Passphrase,
+) -> Result<PassphraseChanged, AppError> {
     let vault_lock = session::write_lock().await;
     let record = stored_record().await?;
     // A record made with stronger parameters than this build's target keeps them (within the
@@ -215,24 +161,21 @@ async fn change_passphrase(old: Passphrase, new: Passphrase) -> Result<Value, Ap
     let unopenable = super::rekey::apply(&rotation).await?;
     drop(vault_lock);
     session::publish_state().await?;
-    let mut answer = status::status().await?;
-    if let Value::Object(map) = &mut answer {
-        map.insert("unopenable".to_owned(), to_value(&unopenable));
-    }
-    Ok(answer)
-}
-
-/// `{score, hint, acceptable, refusal, min_chars, min_score}` for a candidate passphrase
-/// (the same answer as the pure `passphrase_strength` export).
-fn strength(passphrase: &str) -> Value {
-    to_value(&vault::strength_report(passphrase))
+    Ok(PassphraseChanged {
+        status: status::status().await?,
+        unopenable,
+    })
 }
 
 /// The encrypted record as a backup file: `{file_name, json}`.
-async fn export() -> Result<Value, AppError> {
+async fn export() -> Result<BackupFile, AppError> {
     let record = stored_record().await?;
     let day = platform::iso_day(super::clock::now().await);
-    Ok(json!({ "file_name": format!("keypost-vault-{day}.json"), "json": record.to_json() }))
+    Ok(BackupFile {
+        file_name: format!("keypost-vault-{day}.json"),
+        json: record.to_json(),
+        replaced_ms: None,
+    })
 }
 
 /// Stores a backup file's record and locks: the imported vault's own passphrase unlocks it.
@@ -246,7 +189,7 @@ async fn import(
     json: &str,
     replace: bool,
     passphrase: Option<Passphrase>,
-) -> Result<Value, AppError> {
+) -> Result<VaultStatus, AppError> {
     let record = VaultRecord::from_json(json.trim())?;
     if passphrase.is_none() && (replace || status::exists_or_unreadable().await) {
         if !replace {
@@ -290,7 +233,7 @@ async fn kept_previous() -> Result<PreviousVault, AppError> {
 
 /// Puts the previous vault back, keeping the one it replaces as the previous in its turn (so
 /// a restore can be undone too), and locks.
-async fn restore_previous() -> Result<Value, AppError> {
+async fn restore_previous() -> Result<VaultStatus, AppError> {
     let vault_lock = session::write_lock().await;
     let previous = kept_previous().await?;
     let current = session::raw_record().await?;
@@ -312,18 +255,18 @@ async fn restore_previous() -> Result<Value, AppError> {
 }
 
 /// The previous vault as a backup file: `{file_name, json, replaced_ms}`.
-async fn export_previous() -> Result<Value, AppError> {
+async fn export_previous() -> Result<BackupFile, AppError> {
     let previous = kept_previous().await?;
     let day = platform::iso_day(previous.replaced_ms);
-    Ok(json!({
-        "file_name": format!("keypost-vault-replaced-{day}.json"),
-        "json": previous.record,
-        "replaced_ms": previous.replaced_ms,
-    }))
+    Ok(BackupFile {
+        file_name: format!("keypost-vault-replaced-{day}.json"),
+        json: previous.record,
+        replaced_ms: Some(previous.replaced_ms),
+    })
 }
 
 /// Drops the previous vault now.
-async fn discard_previous() -> Result<Value, AppError> {
+async fn discard_previous() -> Result<VaultStatus, AppError> {
     let vault_lock = session::write_lock().await;
     session::store_previous(None).await?;
     drop(vault_lock);
@@ -331,7 +274,7 @@ async fn discard_previous() -> Result<Value, AppError> {
 }
 
 /// Changes some settings.
-async fn set_settings(patch: SettingsPatch) -> Result<Value, AppError> {
+async fn set_settings(patch: SettingsPatch) -> Result<VaultStatus, AppError> {
     if let Some(policy) = patch.late_policy {
         policy.validate()?;
     }

@@ -3,35 +3,11 @@
 //! vault an import replaced. Read from the stores; shared by the vault's and the accounts'
 //! handlers, which do not call each other.
 
-use serde::Serialize;
-use serde_json::Value;
-
+use super::protocol::answers::{PreviousView, VaultStatus};
 use super::{AppError, clock, session};
-use crate::accounts::AccountView;
-use crate::settings::Settings;
-
-/// What the pages draw from.
-#[derive(Serialize)]
-struct VaultStatus {
-    exists: bool,
-    unlocked: bool,
-    settings: Settings,
-    accounts: Vec<AccountView>,
-    default_id: Option<String>,
-    /// The vault an import replaced, while it is kept.
-    previous: Option<PreviousView>,
-}
-
-/// What a page shows of a kept previous vault.
-#[derive(Serialize)]
-struct PreviousView {
-    replaced_ms: u64,
-    /// When it will be dropped; `None` until the new vault has been unlocked once.
-    expires_ms: Option<u64>,
-}
 
 /// The vault status every page draws from (`accounts` is empty while locked).
-pub async fn status() -> Result<Value, AppError> {
+pub async fn status() -> Result<VaultStatus, AppError> {
     // Whatever changed behind the worker's back, the watched state catches up here too (a
     // failure to write it does not keep the page from its answer).
     let _ = session::publish_state().await;
@@ -56,7 +32,7 @@ pub async fn status() -> Result<Value, AppError> {
             replaced_ms: p.replaced_ms,
             expires_ms: p.expires_ms(),
         });
-    Ok(serde_json::to_value(VaultStatus {
+    Ok(VaultStatus {
         exists,
         unlocked: open.is_some(),
         settings,
@@ -64,7 +40,6 @@ pub async fn status() -> Result<Value, AppError> {
         default_id,
         previous,
     })
-    .unwrap_or(Value::Null))
 }
 
 /// Whether a vault record is stored; one that cannot be read counts as one (it is not

@@ -6,7 +6,7 @@ use super::AppError;
 use super::config::{api_base, request_timeout_ms};
 use super::net::signed_send;
 use super::platform;
-use super::progress::{self, Progress};
+use super::progress::{self, Phase, Progress};
 use crate::oauth1::Credentials;
 use crate::upload::{Session, UploadError, UploadStep};
 
@@ -32,7 +32,7 @@ pub async fn image(
                 active: true,
                 step,
                 steps,
-                phase: "uploading",
+                phase: Phase::Uploading,
                 uploaded_bytes: uploaded,
                 total_bytes: total,
             })

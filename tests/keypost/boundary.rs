@@ -1,4 +1,4 @@
-//! The message boundary (src/worker/boundary.rs), natively: every message the pages send
+//! The message boundary (src/worker/protocol/decode.rs), natively: every message the pages send
 //! decodes, and anything else is refused with its own code before a handler runs.
 
 use keypost::worker::{MAX_MESSAGE_BYTES, check_message};

@@ -3,13 +3,12 @@
 //! checked against the account, then queued in one change of the queue. Series
 //! ([`super::series`]) and edits check their posts the same way ([`check_posts`]).
 
-use serde_json::{Value, json};
-
 use super::store;
 use crate::compose::{self, PostInput};
 use crate::leak;
 use crate::schedule::{LatePolicy, NewItem, PlannedPost};
 use crate::worker::platform::BrowserZone;
+use crate::worker::protocol::answers::Added;
 use crate::worker::{AppError, media, session};
 
 /// Checks lengths against the account (premium or not) and refuses a pasted key (the leak
@@ -45,7 +44,7 @@ pub async fn add(
     due: Due,
     late_policy: Option<LatePolicy>,
     from_draft: bool,
-) -> Result<Value, AppError> {
+) -> Result<Added, AppError> {
     let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
     check_posts(&account_id, &posts).await?;
     let posts = posts.into_iter().map(PlannedPost::from).collect();
@@ -75,10 +74,10 @@ pub async fn add(
     })
     .await?;
     let (id, due_at_ms, planned_count) = added?;
-    let mut answer = json!({ "id": id.0, "due_at_ms": due_at_ms });
     let known = store::known_limit(&account_id).await?.map(|k| k.limit);
-    if let Some(warning) = crate::schedule::over_daily_limit(planned_count, known) {
-        answer["warning"] = serde_json::to_value(warning).unwrap_or(Value::Null);
-    }
-    Ok(answer)
+    Ok(Added {
+        id: id.0,
+        due_at_ms,
+        warning: crate::schedule::over_daily_limit(planned_count, known),
+    })
 }

@@ -29,182 +29,77 @@ pub mod store;
 pub mod toolbar;
 mod view;
 
-use serde::Deserialize;
-use serde_json::{Value, json};
-
 use super::changes::{self, Change};
+use super::protocol::{Answer, Done, ScheduleMsg, reply};
 use super::{AppError, media};
 use crate::compose::PostInput;
-use crate::schedule::{ItemId, LatePolicy, PlannedPost, Queue, ResolutionInput, ScheduleError};
+use crate::schedule::{ItemId, PlannedPost, Queue, ScheduleError};
 use add::{Due, check_posts};
 use store::{with_queue, with_queue_unlocked};
 
-/// Schedule messages.
-// The variant names are the message types (`schedule_add`, ...), as the pages send them.
-#[allow(clippy::enum_variant_names)]
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Msg {
-    /// Plans a post or thread.
-    ScheduleAdd {
-        /// The account that posts.
-        account_id: String,
-        /// The posts, in thread order.
-        posts: Vec<PostInput>,
-        /// When, Unix milliseconds.
-        due_at_ms: u64,
-        /// What to do if it is found late; absent follows the default setting.
-        #[serde(default)]
-        late_policy: Option<LatePolicy>,
-        /// Repeats it (`repeat`): a recurring series starting at `due_at_ms`.
-        #[serde(default)]
-        repeat: Option<series::RepeatInput>,
-        /// The posts are the composer's draft: it is removed in the same write that queues
-        /// them (its images then belong to the queued post).
-        #[serde(default)]
-        from_draft: bool,
-    },
-    /// The recurring series.
-    SeriesList,
-    /// Changes a recurring series.
-    SeriesEdit {
-        /// The series' id.
-        id: u64,
-        /// Its post (numbered suffix) or the rotation's texts.
-        posts: Vec<PostInput>,
-        /// The new first time (local date and time of the rule).
-        due_at_ms: u64,
-        /// The rule.
-        repeat: series::RepeatInput,
-        /// What to do with an occurrence found late.
-        #[serde(default)]
-        late_policy: Option<LatePolicy>,
-    },
-    /// Stops a recurring series.
-    SeriesStop {
-        /// The series' id.
-        id: u64,
-    },
-    /// The queue: upcoming and past items, at most `limit` of each (all without it).
-    ScheduleList {
-        /// How many of each list to answer with; their totals come with them.
-        #[serde(default)]
-        limit: Option<usize>,
-    },
-    /// What the toolbar badge shows: queued count, what needs the user, the next due time.
-    ScheduleSummary,
-    /// Replaces the posts of an item.
-    ScheduleEdit {
-        /// The queue's id of the item to change.
-        id: u64,
-        /// The new posts.
-        posts: Vec<PostInput>,
-    },
-    /// Moves an item to another time.
-    ScheduleReschedule {
-        /// The queue's id of the item to move.
-        id: u64,
-        /// The new time, Unix milliseconds.
-        due_at_ms: u64,
-    },
-    /// Sets or clears a waiting item's own late policy.
-    ScheduleLatePolicy {
-        /// The queue's id of the item.
-        id: u64,
-        /// Its policy; `null`: the default setting's.
-        late_policy: Option<LatePolicy>,
-    },
-    /// Cancels an item.
-    ScheduleCancel {
-        /// The queue's id of the item to cancel.
-        id: u64,
-    },
-    /// Sends an item now.
-    SchedulePostNow {
-        /// The queue's id of the item to send.
-        id: u64,
-    },
-    /// Tries a failed item again.
-    ScheduleRetry {
-        /// The queue's id of the failed item.
-        id: u64,
-    },
-    /// Answers an item that needs confirmation.
-    ScheduleResolve {
-        /// The queue's id of the item that waits for the answer.
-        id: u64,
-        /// `{kind: "posted", post_ref?}` (or `post_id?`, from older pages) or `{kind: "send"}`.
-        resolution: ResolutionInput,
-    },
-    /// Deletes a finished item from the list.
-    ScheduleRemove {
-        /// The queue's id of the finished item.
-        id: u64,
-    },
-    /// Queues every post of a CSV file, or none (`plans`).
-    ScheduleImport {
-        /// The file's text.
-        csv: String,
-        /// The images picked with it, already in the media store.
-        #[serde(default)]
-        files: Vec<plans::ImportFile>,
-    },
-    /// The waiting posts as CSV (`plans`).
-    ScheduleExport,
-}
-
 /// Handles a schedule message.
-pub async fn handle(msg: Msg) -> Result<Value, AppError> {
+pub async fn handle(msg: ScheduleMsg) -> Result<Answer, AppError> {
     let answer = match msg {
-        Msg::ScheduleAdd {
+        ScheduleMsg::ScheduleAdd {
             account_id,
             posts,
             due_at_ms,
             late_policy,
             repeat: None,
             from_draft,
-        } => {
-            add::add(
+        } => reply(
+            &add::add(
                 account_id,
                 posts,
                 Due::At(due_at_ms),
                 late_policy,
                 from_draft,
             )
-            .await?
-        }
-        Msg::ScheduleAdd {
+            .await?,
+        )?,
+        ScheduleMsg::ScheduleAdd {
             account_id,
             posts,
             due_at_ms,
             late_policy,
             repeat: Some(input),
             from_draft,
-        } => series::add(account_id, posts, due_at_ms, input, late_policy, from_draft).await?,
-        Msg::SeriesList => return series::list().await,
-        Msg::SeriesEdit {
+        } => reply(
+            &series::add(account_id, posts, due_at_ms, input, late_policy, from_draft).await?,
+        )?,
+        ScheduleMsg::SeriesList => return series::list().await,
+        ScheduleMsg::SeriesEdit {
             id,
             posts,
             due_at_ms,
             repeat: input,
             late_policy,
-        } => series::edit(id, posts, due_at_ms, input, late_policy).await?,
-        Msg::SeriesStop { id } => series::stop(id).await?,
-        Msg::ScheduleList { limit } => return view::list(limit).await,
-        Msg::ScheduleSummary => {
-            return Ok(serde_json::to_value(toolbar::current().await?).unwrap_or_default());
+        } => {
+            series::edit(id, posts, due_at_ms, input, late_policy).await?;
+            reply(&Done {})?
         }
-        Msg::ScheduleEdit { id, posts } => edit(ItemId(id), posts).await?,
-        Msg::ScheduleReschedule { id, due_at_ms } => {
+        ScheduleMsg::SeriesStop { id } => reply(&series::stop(id).await?)?,
+        ScheduleMsg::ScheduleList { limit } => return view::list(limit).await,
+        ScheduleMsg::ScheduleSummary => {
+            return reply(&toolbar::current().await?);
+        }
+        ScheduleMsg::ScheduleEdit { id, posts } => {
+            edit(ItemId(id), posts).await?;
+            reply(&Done {})?
+        }
+        ScheduleMsg::ScheduleReschedule { id, due_at_ms } => {
             apply(|q, now| q.reschedule(ItemId(id), due_at_ms, now)).await?
         }
-        Msg::ScheduleLatePolicy { id, late_policy } => {
+        ScheduleMsg::ScheduleLatePolicy { id, late_policy } => {
             apply(|q, _| q.set_late_policy(ItemId(id), late_policy)).await?
         }
-        Msg::ScheduleCancel { id } => cancel(ItemId(id)).await?,
-        Msg::SchedulePostNow { id } => apply(|q, now| q.post_now(ItemId(id), now)).await?,
-        Msg::ScheduleRetry { id } => apply(|q, now| q.retry(ItemId(id), now)).await?,
-        Msg::ScheduleResolve { id, resolution } => {
+        ScheduleMsg::ScheduleCancel { id } => {
+            cancel(ItemId(id)).await?;
+            reply(&Done {})?
+        }
+        ScheduleMsg::SchedulePostNow { id } => apply(|q, now| q.post_now(ItemId(id), now)).await?,
+        ScheduleMsg::ScheduleRetry { id } => apply(|q, now| q.retry(ItemId(id), now)).await?,
+        ScheduleMsg::ScheduleResolve { id, resolution } => {
             // A post that is not one changes nothing (checked before the queue is read).
             let resolution = resolution.parse()?;
             let item = with_queue(|q, now| {
@@ -218,11 +113,11 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             {
                 media::forget_item(&item).await;
             }
-            json!({})
+            reply(&Done {})?
         }
-        Msg::ScheduleRemove { id } => apply(|q, _| q.remove(ItemId(id))).await?,
-        Msg::ScheduleImport { csv, files } => plans::import(csv, files).await?,
-        Msg::ScheduleExport => return plans::export().await,
+        ScheduleMsg::ScheduleRemove { id } => apply(|q, _| q.remove(ItemId(id))).await?,
+        ScheduleMsg::ScheduleImport { csv, files } => reply(&plans::import(csv, files).await?)?,
+        ScheduleMsg::ScheduleExport => return reply(&plans::export().await?),
     };
     // Every change re-arms the alarm; anything now due goes out without waiting for it (the
     // driver starts the run).
@@ -233,13 +128,13 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
 /// Applies one change to the stored queue; the answer is `{}`.
 async fn apply<T>(
     change: impl FnOnce(&mut Queue, u64) -> Result<T, ScheduleError>,
-) -> Result<Value, AppError> {
+) -> Result<Answer, AppError> {
     with_queue(change).await?;
-    Ok(json!({}))
+    reply(&Done {})
 }
 
 /// Replaces the posts of an item, checked against its account's length limit.
-async fn edit(id: ItemId, posts: Vec<PostInput>) -> Result<Value, AppError> {
+async fn edit(id: ItemId, posts: Vec<PostInput>) -> Result<(), AppError> {
     let account_id = store::read()
         .await?
         .get(id)
@@ -248,11 +143,11 @@ async fn edit(id: ItemId, posts: Vec<PostInput>) -> Result<Value, AppError> {
     check_posts(&account_id, &posts).await?;
     let posts = posts.into_iter().map(PlannedPost::from).collect();
     with_queue_unlocked(|q, _| q.edit(id, posts)).await?;
-    Ok(json!({}))
+    Ok(())
 }
 
 /// Cancels an item and deletes its images.
-async fn cancel(id: ItemId) -> Result<Value, AppError> {
+async fn cancel(id: ItemId) -> Result<(), AppError> {
     let item = with_queue(|q, now| {
         q.cancel(id, now)?;
         Ok(q.get(id).cloned())
@@ -261,5 +156,5 @@ async fn cancel(id: ItemId) -> Result<Value, AppError> {
     if let Some(item) = item {
         media::forget_item(&item).await;
     }
-    Ok(json!({}))
+    Ok(())
 }

@@ -4,24 +4,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::store;
 use crate::csv_plan::{self, ExportItem, ImportAccount, ImportContext, RowError};
 use crate::leak;
 use crate::worker::platform::BrowserZone;
+use crate::worker::protocol::ImportFile;
+use crate::worker::protocol::answers::{CsvFile, Imported};
 use crate::worker::{AppError, session};
-
-/// An image file picked with the CSV, already in the media store.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportFile {
-    /// The file's name, as the CSV's `media` column names it.
-    pub name: String,
-    /// Its key in the media store.
-    pub media_id: String,
-}
 
 fn row_json(e: &RowError) -> Value {
     let mut row = json!({ "line": e.line, "code": e.code });
@@ -37,7 +28,7 @@ fn invalid(rows: &[RowError]) -> AppError {
 
 /// Checks every row, then queues every item in one change of the queue: `{queued, media_used}`,
 /// or `import_invalid` with `rows: [{line, code, detail?}]` and nothing queued.
-pub async fn import(csv: String, files: Vec<ImportFile>) -> Result<Value, AppError> {
+pub async fn import(csv: String, files: Vec<ImportFile>) -> Result<Imported, AppError> {
     let open = session::open(true).await?;
     store::remember_usernames(&open).await;
     let accounts: Vec<ImportAccount> = open
@@ -77,12 +68,15 @@ pub async fn import(csv: String, files: Vec<ImportFile>) -> Result<Value, AppErr
     let count = store::with_queue_unlocked(|q, now| Ok(csv_plan::queue_all(q, items, now)))
         .await?
         .map_err(|rows| invalid(&rows))?;
-    Ok(json!({ "queued": count, "media_used": used.into_iter().collect::<Vec<_>>() }))
+    Ok(Imported {
+        queued: count,
+        media_used: used.into_iter().collect(),
+    })
 }
 
 /// The queue's waiting items in the import's format: `{file_name, csv}`. The texts are sealed,
 /// so the vault must be unlocked.
-pub async fn export() -> Result<Value, AppError> {
+pub async fn export() -> Result<CsvFile, AppError> {
     session::open(true).await?;
     let loaded = store::read_loaded().await?;
     let names = store::usernames().await?;
@@ -97,9 +91,9 @@ pub async fn export() -> Result<Value, AppError> {
             posts: &i.posts,
         })
         .collect();
-    Ok(json!({
-        "file_name": "keypost-queue.csv",
-        "csv": csv_plan::export(&items, &BrowserZone),
-        "count": items.len(),
-    }))
+    Ok(CsvFile {
+        file_name: "keypost-queue.csv",
+        csv: csv_plan::export(&items, &BrowserZone),
+        count: items.len(),
+    })
 }

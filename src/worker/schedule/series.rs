@@ -5,31 +5,16 @@
 //!
 //! [`Queue::advance_series`]: crate::schedule::Queue::advance_series
 
-use serde::Deserialize;
-use serde_json::{Value, json};
-
 use super::add::check_posts;
 use super::store;
 use crate::compose::PostInput;
-use crate::recur::{End, Repeat, Rule};
-use crate::schedule::{
-    LatePolicy, PlannedPost, ScheduleError, SeriesId, SeriesSpec, VariationKind, rule_words,
-};
+use crate::recur::Rule;
+use crate::schedule::{LatePolicy, PlannedPost, ScheduleError, SeriesId, SeriesSpec, rule_words};
 use crate::worker::AppError;
 use crate::worker::platform::BrowserZone;
-
-/// The `repeat` of `schedule_add` and `series_edit`: the rule starts at the message's
-/// `due_at_ms` (its local date and time).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RepeatInput {
-    /// How often.
-    pub repeat: Repeat,
-    /// When it ends.
-    pub end: End,
-    /// How occurrences differ.
-    pub variation: VariationKind,
-}
+use crate::worker::protocol::RepeatInput;
+use crate::worker::protocol::answers::{SeriesAdded, SeriesList, SeriesStopped, SeriesView};
+use crate::worker::protocol::{Answer, reply};
 
 /// The spec of a series from a message, its texts checked against the account (every text an
 /// occurrence may carry, at its longest).
@@ -71,7 +56,7 @@ pub async fn add(
     input: RepeatInput,
     late_policy: Option<LatePolicy>,
     from_draft: bool,
-) -> Result<Value, AppError> {
+) -> Result<SeriesAdded, AppError> {
     let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
     let spec = spec_of(account_id, posts, due_at_ms, input, late_policy).await?;
     let words = rule_words(&spec.rule);
@@ -80,7 +65,12 @@ pub async fn add(
         Ok((series, item, q.get(item).map(|i| i.due_at_ms)))
     })
     .await?;
-    Ok(json!({ "id": item.0, "series_id": series.0, "due_at_ms": due_at_ms, "words": words }))
+    Ok(SeriesAdded {
+        id: item.0,
+        series_id: series.0,
+        due_at_ms,
+        words,
+    })
 }
 
 /// Changes a series (same account): future occurrences, and the waiting one if nothing of it
@@ -91,7 +81,7 @@ pub async fn edit(
     due_at_ms: u64,
     input: RepeatInput,
     late_policy: Option<LatePolicy>,
-) -> Result<Value, AppError> {
+) -> Result<(), AppError> {
     let id = SeriesId(id);
     let account_id = store::read()
         .await?
@@ -101,42 +91,44 @@ pub async fn edit(
     let late_policy = late_policy.map(LatePolicy::validate).transpose()?;
     let spec = spec_of(account_id, posts, due_at_ms, input, late_policy).await?;
     store::with_queue_unlocked(|q, now| q.edit_series(id, spec, &BrowserZone, now)).await?;
-    Ok(json!({}))
+    Ok(())
 }
 
 /// Stops a series and cancels its waiting occurrence: `{cancelled: id|null}`.
-pub async fn stop(id: u64) -> Result<Value, AppError> {
+pub async fn stop(id: u64) -> Result<SeriesStopped, AppError> {
     let cancelled = store::with_queue(|q, now| q.stop_series(SeriesId(id), now)).await?;
-    Ok(json!({ "cancelled": cancelled.map(|i| i.0) }))
+    Ok(SeriesStopped {
+        cancelled: cancelled.map(|i| i.0),
+    })
 }
 
 /// Every series: `{series: [SeriesView]}`.
-pub async fn list() -> Result<Value, AppError> {
+pub async fn list() -> Result<Answer, AppError> {
     let loaded = store::read_loaded().await?;
     let names = store::usernames().await?;
     let q = &loaded.queue;
-    let series: Vec<Value> = q
+    let series: Vec<SeriesView> = q
         .series()
         .iter()
         .map(|s| {
             let next = s.current.and_then(|id| q.get(id));
-            json!({
-                "id": s.id.0,
-                "account_id": s.spec.account_id,
-                "username": names.get(&s.spec.account_id),
-                "state": s.state,
-                "words": rule_words(&s.spec.rule),
-                "rule": s.spec.rule,
-                "variation": s.spec.variation,
-                "late_policy": s.spec.late_policy,
-                "text": s.spec.text,
-                "contents_available": s.has_texts(),
-                "sent": s.sent,
-                "next_item": next.map(|i| i.id.0),
-                "next_at_ms": next.map(|i| i.due_at_ms),
-                "next_text": next.and_then(|i| i.posts.first()).map(|p| p.text.clone()),
-            })
+            SeriesView {
+                id: s.id.0,
+                account_id: &s.spec.account_id,
+                username: names.get(&s.spec.account_id).map(String::as_str),
+                state: &s.state,
+                words: rule_words(&s.spec.rule),
+                rule: &s.spec.rule,
+                variation: &s.spec.variation,
+                late_policy: s.spec.late_policy,
+                text: &s.spec.text,
+                contents_available: s.has_texts(),
+                sent: s.sent,
+                next_item: next.map(|i| i.id.0),
+                next_at_ms: next.map(|i| i.due_at_ms),
+                next_text: next.and_then(|i| i.posts.first()).map(|p| p.text.as_str()),
+            }
         })
         .collect();
-    Ok(json!({ "series": series }))
+    reply(&SeriesList { series })
 }

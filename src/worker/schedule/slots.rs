@@ -5,17 +5,16 @@
 //! The core decides ([`crate::slots`]): validation, the next free slot, the week's local days;
 //! the zone is the browser's ([`BrowserZone`]). Pages never compute slot times.
 
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::add::{self, Due};
 use super::{slots_store, store};
-use crate::compose::PostInput;
-use crate::schedule::LatePolicy;
 use crate::slots::{self, Slot, SlotError};
 use crate::worker::changes::{self, Change};
 use crate::worker::error::Coded;
 use crate::worker::platform::BrowserZone;
+use crate::worker::protocol::answers::{AllSlots, SlotsSaved, Week, WeekDayView, WeekItem};
+use crate::worker::protocol::{Answer, SlotMsg, reply};
 use crate::worker::{AppError, session};
 
 impl Coded for SlotError {
@@ -42,43 +41,15 @@ impl Coded for SlotError {
     }
 }
 
-/// Slot messages.
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Msg {
-    /// Every account's slots.
-    SlotsGet,
-    /// Replaces one account's slots (an empty list removes them).
-    SlotsSet {
-        /// The account.
-        account_id: String,
-        /// Its slots.
-        slots: Vec<Slot>,
-    },
-    /// The coming seven local days with the waiting items due on each.
-    SlotsWeek,
-    /// Plans a post or thread in the account's next free slot.
-    ScheduleAddToQueue {
-        /// The account that posts.
-        account_id: String,
-        /// The posts, in thread order.
-        posts: Vec<PostInput>,
-        /// What to do if it is found late; absent follows the default setting.
-        #[serde(default)]
-        late_policy: Option<LatePolicy>,
-        /// The posts are the composer's draft (see `schedule_add`).
-        #[serde(default)]
-        from_draft: bool,
-    },
-}
-
 /// Handles a slot message.
-pub async fn handle(msg: Msg) -> Result<Value, AppError> {
+pub async fn handle(msg: SlotMsg) -> Result<Answer, AppError> {
     match msg {
-        Msg::SlotsGet => Ok(json!({ "accounts": slots_store::all().await? })),
-        Msg::SlotsSet { account_id, slots } => set(account_id, slots).await,
-        Msg::SlotsWeek => week().await,
-        Msg::ScheduleAddToQueue {
+        SlotMsg::SlotsGet => reply(&AllSlots {
+            accounts: slots_store::all().await?,
+        }),
+        SlotMsg::SlotsSet { account_id, slots } => reply(&set(account_id, slots).await?),
+        SlotMsg::SlotsWeek => week().await,
+        SlotMsg::ScheduleAddToQueue {
             account_id,
             posts,
             late_policy,
@@ -98,14 +69,14 @@ pub async fn handle(msg: Msg) -> Result<Value, AppError> {
             .await?;
             // What is due goes out now; the alarm follows the queue.
             changes::mark(Change::Plans);
-            Ok(answer)
+            reply(&answer)
         }
     }
 }
 
 /// Checks and stores one account's slots: `{slots}` in their stored form, or the core's refusal
 /// with nothing changed. The account must exist (the vault unlocked).
-async fn set(account_id: String, input: Vec<Slot>) -> Result<Value, AppError> {
+async fn set(account_id: String, input: Vec<Slot>) -> Result<SlotsSaved, AppError> {
     let checked = slots::validate(&input)?;
     let open = session::open(true).await?;
     if open.doc.get(&account_id).is_none() {
@@ -122,12 +93,12 @@ async fn set(account_id: String, input: Vec<Slot>) -> Result<Value, AppError> {
         Ok(())
     })
     .await?;
-    Ok(json!({ "slots": checked }))
+    Ok(SlotsSaved { slots: checked })
 }
 
 /// `{days: [{date, weekday, items: [{id, account_id, username, due_at_ms}]}]}`: the coming
 /// seven local days (today first) and the waiting items due on each, earliest first.
-async fn week() -> Result<Value, AppError> {
+async fn week() -> Result<Answer, AppError> {
     let queue = store::read().await?;
     let names = store::usernames().await?;
     let waiting: Vec<_> = queue.items().iter().filter(|i| !i.is_finished()).collect();
@@ -136,24 +107,23 @@ async fn week() -> Result<Value, AppError> {
         .map(|i| i64::try_from(i.due_at_ms).unwrap_or(i64::MAX))
         .collect();
     let now = i64::try_from(crate::worker::clock::now().await).unwrap_or(i64::MAX);
-    let days: Vec<Value> = slots::week_view(&due, now, &BrowserZone)
+    let days: Vec<WeekDayView> = slots::week_view(&due, now, &BrowserZone)
         .into_iter()
-        .map(|day| {
-            let items: Vec<Value> = day
+        .map(|day| WeekDayView {
+            items: day
                 .items
                 .iter()
                 .filter_map(|&i| waiting.get(i))
-                .map(|item| {
-                    json!({
-                        "id": item.id.0,
-                        "account_id": item.account_id,
-                        "username": names.get(&item.account_id),
-                        "due_at_ms": item.due_at_ms,
-                    })
+                .map(|item| WeekItem {
+                    id: item.id.0,
+                    account_id: &item.account_id,
+                    username: names.get(&item.account_id).map(String::as_str),
+                    due_at_ms: item.due_at_ms,
                 })
-                .collect();
-            json!({ "date": day.date, "weekday": day.weekday, "items": items })
+                .collect(),
+            date: day.date,
+            weekday: day.weekday,
         })
         .collect();
-    Ok(json!({ "days": days }))
+    reply(&Week { days })
 }

@@ -4,65 +4,12 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-use serde_json::{Value, json};
-
 use super::store;
-use crate::schedule::{Attempt, Item, LatePolicy, Lateness, PostedVia, State};
+use crate::schedule::Item;
+use crate::worker::protocol::answers::{ItemView, MediaView, PostView, PostedView, QueueList};
+use crate::worker::protocol::{Answer, reply};
 use crate::worker::{AppError, session};
 use crate::x;
-
-/// One item as the queue view draws it.
-#[derive(Serialize)]
-struct ItemView<'a> {
-    id: u64,
-    account_id: &'a str,
-    username: Option<&'a str>,
-    state: &'a State,
-    due_at_ms: u64,
-    /// When it goes out next (for the countdown), if it waits for a time.
-    wake_at_ms: Option<u64>,
-    late: bool,
-    /// For a late post: its original time and when it went (or was skipped, or now).
-    lateness: Option<Lateness>,
-    /// Its own late policy (`None`: the default setting's).
-    late_policy: Option<LatePolicy>,
-    attempts: u32,
-    posts: Vec<PostView<'a>>,
-    posted: Vec<PostedView>,
-    history: &'a [Attempt],
-    /// What the user may do now (`Item::allowed_ops`): the suffixes of the schedule messages.
-    actions: Vec<&'static str>,
-    /// The answers `schedule_resolve` accepts now (empty unless it needs confirmation).
-    resolutions: Vec<&'static str>,
-    /// Whether a `posted` answer must name the post (`post_ref`).
-    post_ref_required: bool,
-    /// How many leading posts `schedule_edit` must leave as they are (on X, or maybe on X).
-    fixed_steps: usize,
-    /// Whether `posts` hold the texts: they are sealed, so while the vault is locked (or for
-    /// contents that do not open) the texts and alt texts are empty.
-    contents_available: bool,
-}
-
-#[derive(Serialize)]
-struct PostView<'a> {
-    text: &'a str,
-    media: Vec<MediaView<'a>>,
-}
-
-#[derive(Serialize)]
-struct MediaView<'a> {
-    media_id: &'a str,
-    alt: &'a str,
-}
-
-#[derive(Serialize)]
-struct PostedView {
-    id: Option<String>,
-    url: Option<String>,
-    at_ms: u64,
-    via: PostedVia,
-}
 
 fn view<'a>(
     item: &'a Item,
@@ -124,7 +71,7 @@ fn view<'a>(
 }
 
 /// The answer to `schedule_list`: upcoming and past items, and how many need the user.
-pub async fn list(limit: Option<usize>) -> Result<Value, AppError> {
+pub async fn list(limit: Option<usize>) -> Result<Answer, AppError> {
     let loaded = store::read_loaded().await?;
     let queue = &loaded.queue;
     if let Ok(open) = session::open(false).await {
@@ -146,13 +93,13 @@ pub async fn list(limit: Option<usize>) -> Result<Value, AppError> {
         .map(|i| view(i, &names, loaded.has_contents(i.id), now_ms))
         .collect();
     let summary = crate::badge::badge(queue, session::has_session().await?);
-    Ok(json!({
-        "now_ms": now_ms,
-        "upcoming": upcoming,
-        "upcoming_total": upcoming_all.len(),
-        "past": past,
-        "past_total": past_all.len(),
-        "needs_user": queue.needs_user_count(),
-        "summary": summary,
-    }))
+    reply(&QueueList {
+        now_ms,
+        upcoming,
+        upcoming_total: upcoming_all.len(),
+        past,
+        past_total: past_all.len(),
+        needs_user: queue.needs_user_count(),
+        summary,
+    })
 }

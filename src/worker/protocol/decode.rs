@@ -14,10 +14,10 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::AppError;
 #[cfg(feature = "test-hooks")]
-use super::msg_core;
-use super::{msg_accounts, msg_compose, msg_vault, schedule};
+use super::messages::CoreMsg;
+use super::messages::{AccountMsg, ComposeMsg, ScheduleMsg, SlotMsg, VaultMsg};
+use crate::worker::AppError;
 
 /// The largest message the core reads, as UTF-8 JSON text: 8 MiB.
 ///
@@ -31,14 +31,14 @@ pub const MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Every message the extension's pages may send, grouped by feature; each group is an
 /// internally tagged enum (by `type`) that denies unknown fields.
-pub(super) enum Message {
+pub enum Message {
     #[cfg(feature = "test-hooks")]
-    Core(msg_core::Msg),
-    Vault(msg_vault::Msg),
-    Accounts(msg_accounts::Msg),
-    Compose(msg_compose::Msg),
-    Schedule(schedule::Msg),
-    Slots(schedule::slots::Msg),
+    Core(CoreMsg),
+    Vault(VaultMsg),
+    Accounts(AccountMsg),
+    Compose(ComposeMsg),
+    Schedule(ScheduleMsg),
+    Slots(SlotMsg),
 }
 
 impl Message {
@@ -122,7 +122,7 @@ fn attempt<T: DeserializeOwned>(value: &Value, kind: &str, wrap: fn(T) -> Messag
 }
 
 /// Decodes one message from its JSON text, or says why it is refused.
-pub(super) fn decode(text: &str) -> Result<Message, AppError> {
+pub fn decode(text: &str) -> Result<Message, AppError> {
     if text.len() > MAX_MESSAGE_BYTES {
         return Err(too_large());
     }
@@ -131,7 +131,7 @@ pub(super) fn decode(text: &str) -> Result<Message, AppError> {
 }
 
 /// The refusal of a message over [`MAX_MESSAGE_BYTES`].
-pub(super) fn too_large() -> AppError {
+pub fn too_large() -> AppError {
     AppError::new("message_too_large").with("max_bytes", MAX_MESSAGE_BYTES as u64)
 }
 
