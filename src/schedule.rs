@@ -64,6 +64,7 @@ mod outcome;
 mod policy;
 mod recover;
 mod resolve;
+pub mod run;
 mod send;
 mod series;
 mod window;
@@ -88,6 +89,7 @@ pub use policy::{
 };
 pub use recover::Recovery;
 pub use resolve::*;
+pub use run::{Run, UploadFailed};
 pub use series::{
     Occurrence, RuleWords, Series, SeriesId, SeriesSpec, SeriesState, VariationKind, rule_words,
 };

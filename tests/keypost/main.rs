@@ -37,6 +37,7 @@ mod oauth1_differential;
 mod recur;
 mod rekey;
 mod schedule;
+mod schedule_run;
 mod sealed;
 mod series;
 mod slots;

@@ -9,13 +9,16 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use std::collections::HashMap;
 
+use keypost::schedule::gate::Facts;
+use keypost::schedule::run::Action;
 use keypost::schedule::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, ConfirmReason, DAY_MS, DEFAULT_RATE_LIMIT_WAIT_MS,
     DUPLICATE_GUARD_MS, HOUR_MS, ItemId, LATE_THRESHOLD_MS, LatePolicy, MAX_AHEAD_MS, MAX_ATTEMPTS,
     MAX_RATE_LIMIT_WAIT_MS, MINUTE_MS, MediaRef, NewItem, Op, Outcome, PlannedPost, PostedVia,
-    Queue, RESET_SLACK_MS, Resolution, ResolutionInput, ResolutionKind, SCHEDULE_GRACE_MS,
-    ScheduleError, State, StateKind, backoff_ms,
+    Queue, RESET_SLACK_MS, Resolution, ResolutionInput, ResolutionKind, Run, SCHEDULE_GRACE_MS,
+    ScheduleError, State, StateKind, UploadFailed, backoff_ms,
 };
+use keypost::x::NewPost;
 
 use crate::support::http;
 use http::resp;
@@ -2076,38 +2079,100 @@ impl Sim {
         panic!("a run never ends: something stays sendable");
     }
 
-    /// Sends the next step of one item. Returns false when the worker was stopped.
+    /// Sends the next step of one item as the worker does: by running the core's [`Run`],
+    /// doing each action it asks for, with the worker stopped now and then between any two.
+    /// Returns false when the worker was stopped.
     fn send(&mut self, id: ItemId) -> bool {
-        // Prepared (its media uploaded) before it is begun, and begun only as prepared.
         let prepared = self.queue.next_step(id).unwrap();
-        let step = match self.queue.begin_prepared(&prepared, self.now) {
-            Ok(step) => step,
-            Err(e) => {
-                assert!(e.changes_queue(), "item {id}: {e:?}");
-                self.persist();
-                return true;
-            }
+        let facts = Facts {
+            has_contents: true,
+            unlocked: true,
+            account_known: true,
+            leak: None,
         };
-        assert_eq!(step.text, Self::text(id, step.step));
-        if self.crashes && self.rng.chance(3) {
-            return false; // stopped before the Sending state was stored
+        let notify_sent = self.rng.chance(50);
+        let (mut run, mut action) = Run::start(prepared, &facts, notify_sent);
+        loop {
+            action = match action {
+                Action::Done => return true,
+                Action::ReserveRoom => run.room(),
+                Action::Upload { local_id, .. } => {
+                    if self.crashes && self.rng.chance(2) {
+                        return false; // stopped mid-upload: nothing was begun
+                    }
+                    if self.rng.chance(5) {
+                        run.uploaded(Err(UploadFailed {
+                            code: "x_server_error".to_owned(),
+                            retry_at_s: None,
+                        }))
+                    } else {
+                        run.uploaded(Ok(format!("media-{local_id}")))
+                    }
+                }
+                Action::Begin(prepared) => match self.queue.begin_prepared(&prepared, self.now) {
+                    Ok(step) => {
+                        assert_eq!(step.text, Self::text(id, step.step));
+                        if self.crashes && self.rng.chance(3) {
+                            return false; // stopped before the Sending state was stored
+                        }
+                        self.persist();
+                        if self.crashes && self.rng.chance(3) {
+                            return false; // stopped before the request
+                        }
+                        run.begun(Ok(())).unwrap()
+                    }
+                    Err(e) => {
+                        assert!(e.changes_queue(), "item {id}: {e:?}");
+                        self.persist();
+                        run.begun(Err(e)).unwrap()
+                    }
+                },
+                Action::Post(post) => match self.post(id, &post) {
+                    Some(outcome) => run.posted(outcome),
+                    None => return false,
+                },
+                Action::Finish(outcome) => {
+                    self.now += self.rng.below(20_000);
+                    let jitter = self.rng.unit();
+                    let state = self.queue.complete(id, outcome, self.now, jitter).unwrap();
+                    if self.crashes && self.rng.chance(3) {
+                        return false; // stopped after the answer, before it was stored
+                    }
+                    self.persist();
+                    run.finished(Some(&state))
+                }
+                Action::ForgetMedia | Action::Notify | Action::RecordSent { .. } => {
+                    if self.crashes && self.rng.chance(2) {
+                        return false; // stopped after the record: only a follow-up is lost
+                    }
+                    run.followed()
+                }
+            };
         }
-        self.persist();
-        if self.crashes && self.rng.chance(3) {
-            return false; // stopped before the request
-        }
-        if let Some(parent) = &step.in_reply_to {
+    }
+
+    /// X's answer to a post request, from a faulty X; `None` when the worker was stopped
+    /// mid-request.
+    fn post(&mut self, id: ItemId, post: &NewPost) -> Option<Outcome> {
+        let step = post
+            .text
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap();
+        assert_eq!(post.text, Self::text(id, step));
+        if let Some(parent) = &post.in_reply_to {
             assert_eq!(
-                self.x.id_of(&Self::text(id, step.step - 1)).as_ref(),
+                self.x.id_of(&Self::text(id, step - 1)).as_ref(),
                 Some(parent),
                 "replies to the previous step"
             );
         }
-        let media = !step.media.is_empty();
+        let media = !post.media_ids.is_empty();
         let now_s = self.now / 1_000;
         let roll = self.rng.below(100);
-        let outcome = match roll {
-            0..=49 => self.x.post(&step.text, media, self.now),
+        Some(match roll {
+            0..=49 => self.x.post(&post.text, media, self.now),
             50..=57 => Outcome::RateLimited {
                 reset_at_s: Some(now_s + self.rng.below(900)),
                 user_24h_remaining: Some(self.rng.below(2)),
@@ -2120,7 +2185,7 @@ impl Sim {
             },
             68..=79 => {
                 if self.rng.chance(50) {
-                    let _ = self.x.post(&step.text, media, self.now);
+                    let _ = self.x.post(&post.text, media, self.now);
                 }
                 Outcome::Unknown {
                     code: "timeout".to_owned(),
@@ -2132,24 +2197,16 @@ impl Sim {
             82 => Outcome::Locked,
             _ => {
                 if !self.crashes {
-                    self.x.post(&step.text, media, self.now)
+                    self.x.post(&post.text, media, self.now)
                 } else {
                     // Stopped mid-request: X may or may not have got it.
                     if self.rng.chance(60) {
-                        let _ = self.x.post(&step.text, media, self.now);
+                        let _ = self.x.post(&post.text, media, self.now);
                     }
-                    return false;
+                    return None;
                 }
             }
-        };
-        self.now += self.rng.below(20_000);
-        let jitter = self.rng.unit();
-        self.queue.complete(id, outcome, self.now, jitter).unwrap();
-        if self.crashes && self.rng.chance(3) {
-            return false; // stopped after the answer, before it was stored
-        }
-        self.persist();
-        true
+        })
     }
 
     /// The user looks at the notifications and answers some of them, checking X as a person

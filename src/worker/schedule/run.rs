@@ -18,13 +18,15 @@ use super::notify::{clear_unlock, notify_item, notify_storage_fault, notify_unlo
 use super::store::{
     read, read_loaded, remember_limit, remember_usernames, reserve_room, try_with_queue, with_queue,
 };
+use crate::accounts::Keys;
 use crate::compose::SentPost;
 use crate::leak;
-use crate::schedule::gate::{self, Gate};
-use crate::schedule::{ItemId, MAX_PAST_ITEMS, Outcome, ScheduleError, State, notice};
+use crate::schedule::gate;
+use crate::schedule::run::Action;
+use crate::schedule::{ItemId, MAX_PAST_ITEMS, Run, State, UploadFailed, notice};
 use crate::worker::platform;
 use crate::worker::{AppError, at_rest, history, media, send, session, upload};
-use crate::x::{self, RateLimits};
+use crate::x::RateLimits;
 
 /// The one alarm that wakes the worker for the next due item.
 pub const ALARM: &str = "schedule";
@@ -163,54 +165,22 @@ fn jitter() -> f64 {
     }
 }
 
-/// Records what became of a begun step, persists, and tells the user when it matters.
-async fn finish(id: ItemId, outcome: Outcome) -> Result<(), AppError> {
-    let item = with_queue(|q, now| {
-        q.complete(id, outcome, now, jitter())?;
-        q.prune_past(MAX_PAST_ITEMS);
-        Ok(q.get(id).cloned())
-    })
-    .await?;
-    if let Some(item) = item {
-        // A sent item's images leave the browser; who is told is the core's rule.
-        if matches!(item.state, State::Sent { .. }) {
-            media::forget_item(&item).await;
-        }
-        let notify_sent = session::settings().await?.notify_sent;
-        if notice::notice_for(&item.state, notify_sent).is_some() {
-            notify_item(id).await;
-        }
-    }
-    Ok(())
-}
-
-/// Ends an item's step without sending it: a permanent failure with this code.
-async fn refuse(id: ItemId, code: &str) -> Result<(), AppError> {
-    with_queue(|q, now| q.begin(id, now)).await?;
-    finish(
-        id,
-        Outcome::Permanent {
-            code: code.to_owned(),
-        },
-    )
-    .await
-}
-
-/// Sends the next step of one due item.
+/// Sends the next step of one due item: runs the core's [`Run`] (the gate, room to record,
+/// uploads, begin, the post, the record, what follows), doing each action it asks for.
 async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
     let loaded = read_loaded().await?;
-    let Ok(step) = loaded.queue.next_step(id) else {
+    let Ok(prepared) = loaded.queue.next_step(id) else {
         // Changed meanwhile (cancelled, sent): nothing to do.
         return Ok(());
     };
-    // The core's gate: contents that do not open, a missing account, a pasted key.
     let has_contents = loaded.has_contents(id);
+    drop(loaded);
     let unlocked = has_contents || at_rest::current_dek().await.is_some();
-    let account = open.doc.get(&step.account_id);
+    let account = open.doc.get(&prepared.account_id);
     let leak = leak::check_step(
-        step.step,
-        &step.text,
-        step.media.iter().map(|m| m.alt_text.as_str()),
+        prepared.step,
+        &prepared.text,
+        prepared.media.iter().map(|m| m.alt_text.as_str()),
         &leak::secrets_of(&open.doc),
     )
     .err();
@@ -220,89 +190,94 @@ async fn send_item(id: ItemId, open: &session::Open) -> Result<(), AppError> {
         account_known: account.is_some(),
         leak: leak.as_ref(),
     };
-    let account = match (gate::before_send(&facts), account) {
-        (Gate::Send, Some(account)) => account,
-        (Gate::Leave, _) => return Ok(()),
-        (Gate::Refuse(code), _) => return refuse(id, code).await,
-        (Gate::Send, None) => return refuse(id, "account_not_found").await,
-    };
-    let keys = account.keys.clone();
-    let creds = keys.credentials();
+    let notify_sent = session::settings().await?.notify_sent;
+    let (mut machine, mut action) = Run::start(prepared, &facts, notify_sent);
+    let keys = account.map(|a| a.keys.clone());
+    let creds = keys.as_ref().map(Keys::credentials);
     let username = account
-        .user
-        .as_ref()
+        .and_then(|a| a.user.as_ref())
         .map(|u| u.username.clone())
         .unwrap_or_default();
-    // Room to record the send, checked before any upload: when storage is full or failing,
-    // the run stops here, before media go up that could never be recorded (the next run would
-    // upload them again).
-    reserve_room().await?;
-    // Uploading is not posting: it happens before `begin`, so a stop meanwhile leaves nothing
-    // in doubt.
-    let mut media_ids = Vec::new();
-    let mut upload_error = None;
-    for media in &step.media {
-        match upload::image(&media.local_id, &media.alt_text, &creds, None).await {
-            Ok(media_id) => media_ids.push(media_id),
-            Err(e) => {
-                upload_error = Some(e);
-                break;
+    // The item as its outcome was recorded: the images to forget.
+    let mut recorded = None;
+    loop {
+        action = match action {
+            Action::Done => return Ok(()),
+            Action::ReserveRoom => {
+                // When storage is full or failing the run stops here, before media go up that
+                // could never be recorded.
+                reserve_room().await?;
+                machine.room()
             }
-        }
+            Action::Upload { local_id, alt } => {
+                let creds = creds
+                    .as_ref()
+                    .ok_or_else(|| AppError::new("account_not_found"))?;
+                let uploaded = upload::image(&local_id, &alt, creds, None)
+                    .await
+                    .map_err(|e| UploadFailed {
+                        retry_at_s: e.details.get("retry_at").and_then(Value::as_u64),
+                        code: e.code,
+                    });
+                machine.uploaded(uploaded)
+            }
+            Action::Begin(step) => {
+                // A `NeedsConfirmation` refusal is persisted by try_with_queue.
+                let begun = try_with_queue(|q, now| q.begin_prepared(&step, now)).await?;
+                machine.begun(begun.map(|_| ()))?
+            }
+            Action::Post(new_post) => {
+                let creds = creds
+                    .as_ref()
+                    .ok_or_else(|| AppError::new("account_not_found"))?;
+                // The one send path (the composer runs the same): a 401 whose keys still
+                // verify is an unknown outcome, never "not posted".
+                let attempted = send::post(&new_post, creds).await;
+                if let Ok(resp) = &attempted.answer {
+                    remember_limit(
+                        &machine.step().account_id,
+                        resp.status,
+                        &RateLimits::from_response(resp),
+                    )
+                    .await;
+                }
+                machine.posted(attempted.outcome)
+            }
+            Action::Finish(outcome) => {
+                recorded = with_queue(|q, now| {
+                    q.complete(id, outcome, now, jitter())?;
+                    q.prune_past(MAX_PAST_ITEMS);
+                    Ok(q.get(id).cloned())
+                })
+                .await?;
+                machine.finished(recorded.as_ref().map(|i| &i.state))
+            }
+            Action::ForgetMedia => {
+                if let Some(item) = &recorded {
+                    media::forget_item(item).await;
+                }
+                machine.followed()
+            }
+            Action::Notify => {
+                notify_item(id).await;
+                machine.followed()
+            }
+            Action::RecordSent { post_id } => {
+                // The popup's Sent list shows scheduled posts too. The queue, stored already,
+                // is what counts: a history that cannot be written loses only this line of it.
+                let step = machine.step();
+                let post = SentPost::new(
+                    &step.account_id,
+                    &username,
+                    &post_id,
+                    &step.text,
+                    crate::worker::clock::now().await,
+                );
+                let _ = history::record(post, &open.dek).await;
+                machine.followed()
+            }
+        };
     }
-    // Begins only if the queue still holds exactly the step prepared above: an edit made
-    // during the upload makes the next pass prepare the edited content instead.
-    match try_with_queue(|q, now| q.begin_prepared(&step, now)).await? {
-        Ok(_) => {}
-        // Persisted by try_with_queue: the user is asked.
-        Err(ScheduleError::NeedsConfirmation { .. }) => {
-            notify_item(id).await;
-            return Ok(());
-        }
-        // Edited, rescheduled, cancelled or sent meanwhile: nothing to send now.
-        Err(e) if e.is_not_sendable_now() => return Ok(()),
-        Err(e) => return Err(e.into()),
-    }
-    if let Some(e) = upload_error {
-        let retry_at_s = e.details.get("retry_at").and_then(Value::as_u64);
-        return finish(id, Outcome::before_request(&e.code, retry_at_s)).await;
-    }
-    // The queue now says `Sending` on disk: whatever happens next, no second post.
-    let new_post = x::NewPost {
-        text: step.text.clone(),
-        in_reply_to: step.in_reply_to.clone(),
-        media_ids,
-    };
-    // The one send path (the composer runs the same): a 401 whose keys still verify is an
-    // unknown outcome, never "not posted".
-    let attempted = send::post(&new_post, &creds).await;
-    if let Ok(resp) = &attempted.answer {
-        remember_limit(
-            &step.account_id,
-            resp.status,
-            &RateLimits::from_response(resp),
-        )
-        .await;
-    }
-    let outcome = attempted.outcome;
-    let posted_id = match &outcome {
-        Outcome::Posted { id } => Some(id.clone()),
-        _ => None,
-    };
-    finish(id, outcome).await?;
-    if let Some(post_id) = posted_id {
-        // The popup's Sent list shows scheduled posts too. The queue, stored above, is what
-        // counts: a history that cannot be written loses only this line of it.
-        let post = SentPost::new(
-            &step.account_id,
-            &username,
-            &post_id,
-            &step.text,
-            crate::worker::clock::now().await,
-        );
-        let _ = history::record(post, &open.dek).await;
-    }
-    Ok(())
 }
 
 /// Sets (or clears) the one `schedule` alarm from the stored queue.
