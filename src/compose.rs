@@ -7,10 +7,12 @@ use crate::text;
 mod checks;
 mod draft;
 mod outbox;
+pub mod poster;
 
 pub use checks::{MAX_CASHTAGS, MAX_GIF_BYTES, cashtag_count, check_cashtags, check_media_types};
 pub use draft::{Draft, DraftError, DraftMedia, DraftPost, MAX_DRAFT_POSTS, MAX_DRAFT_TEXT_CHARS};
 pub use outbox::{Decision, Outbox, PostFailure, Posted, ResumeError, StepResult};
+pub use poster::{Poster, Stop};
 
 const JPEG: &str = "image/jpeg";
 const PNG: &str = "image/png";

@@ -11,9 +11,9 @@ use super::progress::{self, Phase, Progress};
 use super::protocol::answers::{DraftAnswer, HistoryAnswer, PostedAnswer};
 use super::protocol::{Answer, ComposeMsg, Done, reply};
 use super::{AppError, history, media, session, upload};
-use crate::compose::{self, Draft, Outbox, PostFailure, PostInput, Posted, SentPost, StepResult};
+use crate::compose::poster::Action;
+use crate::compose::{self, Draft, Outbox, PostFailure, Posted, Poster, SentPost, Stop};
 use crate::oauth1::Credentials;
-use crate::schedule::Outcome;
 use crate::sealed::Kind;
 use crate::vault::Dek;
 use crate::{leak, x};
@@ -173,7 +173,7 @@ impl Drop for RunningGuard {
 }
 
 /// Sends what the outbox still holds, step by step, recording each success before the next.
-async fn run(mut outbox: Outbox) -> Result<PostedAnswer, AppError> {
+async fn run(outbox: Outbox) -> Result<PostedAnswer, AppError> {
     RUNNING.with(|r| r.set(true));
     let _guard = RunningGuard;
     let open = session::open(true).await?;
@@ -194,9 +194,9 @@ async fn run(mut outbox: Outbox) -> Result<PostedAnswer, AppError> {
     let dek = open.dek.clone();
     drop(open);
     let creds = keys.credentials();
-    store_outbox(&outbox, &dek).await?;
     let steps = outbox.posts.len();
-    let result = send_steps(&mut outbox, &creds, &username, &dek).await;
+    let (result, ended) = post_steps(outbox, &creds, &username, &dek).await;
+    let mut outbox = ended;
     progress::set(&Progress {
         active: false,
         step: outbox.posted.len(),
@@ -273,90 +273,89 @@ async fn store_outbox(outbox: &Outbox, began_with: &Dek) -> Result<(), AppError>
     at_rest::put(OUTBOX_KEY, Kind::Outbox, outbox, &dek).await
 }
 
-async fn send_steps(
-    outbox: &mut Outbox,
+/// Runs the core's [`Poster`] over the outbox, doing each action it asks for: stores, uploads
+/// (with the popup's progress), the post request through the one post path, the Sent list.
+/// Answers how it ended and the outbox as it stands.
+async fn post_steps(
+    outbox: Outbox,
     creds: &Credentials<'_>,
     username: &str,
     dek: &Dek,
-) -> Result<(), AppError> {
-    let steps = outbox.posts.len();
-    while let Some(step) = outbox.next_step() {
-        let Some(post) = outbox.posts.get(step).cloned() else {
-            break;
-        };
-        let in_reply_to = outbox.reply_target()?.map(str::to_owned);
-        let result = post_one(outbox, &post, in_reply_to, creds, step, steps, dek).await;
-        // What is on X (or may be) is written down before anything else can fail.
-        store_outbox(outbox, dek).await?;
-        if let StepResult::Posted(id) = result? {
-            history::record(
-                SentPost::new(
-                    &outbox.account_id,
+) -> (Result<(), AppError>, Outbox) {
+    let (mut poster, mut action) = Poster::start(outbox);
+    // The error behind a stop: the upload's, or X's answer to the post request.
+    let mut upload_error = None;
+    let mut answer = None;
+    let result = loop {
+        action = match action {
+            Action::Finished => break Ok(()),
+            Action::Stopped(stop) => {
+                break Err(match stop {
+                    Stop::Unknown { cause } => {
+                        AppError::new("post_outcome_unknown").with("cause", cause)
+                    }
+                    Stop::Upload => upload_error
+                        .take()
+                        .unwrap_or_else(|| AppError::new("internal")),
+                    Stop::NotPosted => match answer.take() {
+                        Some(Ok(resp)) => match x::parse_create_post(&resp) {
+                            Err(e) => e.into(),
+                            Ok(_) => AppError::new("internal"),
+                        },
+                        Some(Err(e)) => e,
+                        None => AppError::new("internal"),
+                    },
+                    Stop::ReplyTarget(e) => e.into(),
+                });
+            }
+            Action::Store => match store_outbox(poster.outbox(), dek).await {
+                Ok(()) => poster.stored(),
+                Err(e) => break Err(e),
+            },
+            Action::Upload {
+                step,
+                steps,
+                media_id,
+                alt,
+            } => match upload::image(&media_id, &alt, creds, Some((step, steps))).await {
+                Ok(id) => poster.uploaded(id),
+                Err(e) => {
+                    upload_error = Some(e);
+                    poster.upload_failed()
+                }
+            },
+            Action::Post { step, steps, post } => {
+                progress::set(&Progress {
+                    active: true,
+                    step,
+                    steps,
+                    phase: Phase::Posting,
+                    uploaded_bytes: 0,
+                    total_bytes: 0,
+                })
+                .await;
+                // The one send path (the scheduler runs the same): a 401 whose keys still
+                // verify is an unknown outcome, never "not posted".
+                let attempted = super::send::post(&post, creds).await;
+                answer = Some(attempted.answer);
+                poster.posted(&attempted.outcome)
+            }
+            Action::RecordSent { post_id, text } => {
+                // The outbox, stored already, is what counts: a Sent list that cannot be
+                // written loses only this line of it (as for scheduled posts).
+                let sent = SentPost::new(
+                    &poster.outbox().account_id,
                     username,
-                    &id,
-                    &post.text,
+                    &post_id,
+                    &text,
                     super::clock::now().await,
-                ),
-                dek,
-            )
-            .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Posts one step of the composer's outbox: uploads its images (with their alt text), marks
-/// the step in flight in the stored outbox, then `POST /2/tweets`, classified with the
-/// scheduler's outcome mapping and recorded by the core's [`Outbox::record`]. An unknown
-/// outcome answers `post_outcome_unknown`; any other refusal answers X's own error.
-async fn post_one(
-    outbox: &mut Outbox,
-    post: &PostInput,
-    in_reply_to: Option<String>,
-    creds: &Credentials<'_>,
-    step: usize,
-    steps: usize,
-    dek: &Dek,
-) -> Result<StepResult, AppError> {
-    let mut media_ids = Vec::new();
-    for media in &post.media {
-        media_ids
-            .push(upload::image(&media.media_id, &media.alt, creds, Some((step, steps))).await?);
-    }
-    outbox.begin(step);
-    store_outbox(outbox, dek).await?;
-    progress::set(&Progress {
-        active: true,
-        step,
-        steps,
-        phase: Phase::Posting,
-        uploaded_bytes: 0,
-        total_bytes: 0,
-    })
-    .await;
-    let new_post = x::NewPost {
-        text: post.text.clone(),
-        in_reply_to,
-        media_ids,
+                );
+                let _ = history::record(sent, dek).await;
+                poster.followed()
+            }
+        };
     };
-    // The one send path (the scheduler runs the same): a 401 whose keys still verify is an
-    // unknown outcome, never "not posted".
-    let super::send::Attempted { outcome, answer } = super::send::post(&new_post, creds).await;
-    let cause = match &outcome {
-        Outcome::Unknown { code } => Some(code.clone()),
-        _ => None,
-    };
-    match (outbox.record(&outcome), answer) {
-        (StepResult::Unknown, _) => {
-            Err(AppError::new("post_outcome_unknown").with("cause", cause.unwrap_or_default()))
-        }
-        (StepResult::NotPosted, Ok(resp)) => Err(match x::parse_create_post(&resp) {
-            Err(e) => e.into(),
-            Ok(_) => AppError::new("internal"),
-        }),
-        (StepResult::NotPosted, Err(e)) => Err(e),
-        (done, _) => Ok(done),
-    }
+    (result, poster.into_outbox())
 }
 
 /// Composes a right-click share and keeps it for the composer to pick up.

@@ -18,6 +18,7 @@ mod boundary;
 mod compose;
 mod compose_checks;
 mod compose_outbox;
+mod compose_poster;
 mod cost;
 mod csv_plan;
 mod daily_limits;

@@ -21,6 +21,7 @@ use keypost::schedule::{
 use keypost::x::NewPost;
 
 use crate::support::http;
+use crate::support::rng::Rng;
 use http::resp;
 
 /// 2027-01-15T08:00:00Z, an arbitrary "now".
@@ -1946,28 +1947,6 @@ fn error_codes_are_stable_and_distinct() {
 // ---------------------------------------------------------------------------------------------
 // Randomized simulation
 // ---------------------------------------------------------------------------------------------
-
-/// splitmix64: a small deterministic generator so every run is reproducible from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 /// A fake X: refuses the same text from the same account within 24 hours (text-only posts;
 /// posts with media get no duplicate check at all, the worst case), and records every post.

@@ -2,6 +2,7 @@
 
 pub mod http;
 pub mod keys;
+pub mod rng;
 pub mod zones;
 // Native only: they drive the worker on the in-memory browser (`keypost::worker::platform::memory`).
 #[cfg(not(target_arch = "wasm32"))]
