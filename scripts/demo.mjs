@@ -98,9 +98,17 @@ async function walkthrough() {
   };
   say(`X sandbox on ${sandbox.url}; headless Chromium with ${EXTENSION}`);
 
-  // 1. First run: the options page, choose a passphrase.
-  const options = await browser.context.newPage();
-  await options.goto(browser.url('options.html'));
+  // 1. First run: the options page, which the extension opens by itself on install (as a user
+  // sees it), choose a passphrase. Opening it from here too raced with that tab (Chromium may
+  // put it in the page being navigated: "navigation interrupted").
+  // It may be the browser's first tab, navigated there: looked for until it shows.
+  const isOptions = (p) => p.url().startsWith(browser.url('options.html'));
+  let options;
+  for (let waited = 0; !(options = browser.context.pages().find(isOptions)); waited += 100) {
+    if (waited > 15_000) throw new Error('the extension did not open its setup page on install');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await options.waitForLoadState('domcontentloaded');
   await options.locator('#setup-pass').waitFor();
   await options.fill('#setup-pass', PASSPHRASE);
   await options.fill('#setup-confirm', PASSPHRASE);
