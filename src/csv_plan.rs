@@ -231,7 +231,7 @@ impl Header {
         self.index
             .get(column)
             .and_then(|i| record.fields.get(*i))
-            .map_or("", String::as_str)
+            .map_or("", |field| unguarded(field))
     }
 }
 
@@ -523,18 +523,49 @@ pub fn export<Z: Zone>(items: &[ExportItem<'_>], zone: &Z) -> String {
             } else {
                 String::new()
             };
+            // The handle without its `@`, which the import accepts either way: a cell starting
+            // with `@` would open as a formula in a spreadsheet.
             let (handle, when) = if i == 0 {
-                (format!("@{}", item.handle), due.as_str())
+                (item.handle.to_owned(), due.as_str())
             } else {
                 (String::new(), "")
             };
             let row = [handle.as_str(), when, &post.text, &part, "", ""];
-            let fields: Vec<String> = row.iter().map(|f| quote(f)).collect();
+            let fields: Vec<String> = row.iter().map(|f| quote(&guarded(f))).collect();
             out.push_str(&fields.join(","));
             out.push_str("\r\n");
         }
     }
     out
+}
+
+/// What a spreadsheet would read as a formula when a cell starts with it (OWASP's CSV
+/// injection list): `=`, `+`, `-`, `@`, a tab or a carriage return.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as the export writes it: one a spreadsheet would run as a formula (a post starting
+/// with `=`, the `@handle` column) gets a leading `'`, so it opens as text.
+fn guarded(field: &str) -> std::borrow::Cow<'_, str> {
+    if needs_guard(field) {
+        std::borrow::Cow::Owned(format!("'{field}"))
+    } else {
+        std::borrow::Cow::Borrowed(field)
+    }
+}
+
+/// A cell as the import reads it: the export's `'` before a formula character is taken off
+/// again, so an exported file imports as it was.
+fn unguarded(field: &str) -> &str {
+    match field.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => field,
+    }
+}
+
+/// Whether a cell starts with a formula character, after any number of `'` (so a text that
+/// itself starts with `'=` keeps its `'` through an export and an import).
+fn needs_guard(field: &str) -> bool {
+    field.trim_start_matches('\'').starts_with(FORMULA_STARTS)
 }
 
 /// A field as CSV writes it: quoted when it holds a comma, a quote, a line break or edge spaces.

@@ -190,6 +190,11 @@ pub struct NewItem {
 /// Sent and cancelled items the queue keeps for its "past" view (see [`Queue::prune_past`]).
 pub const MAX_PAST_ITEMS: usize = 500;
 
+/// The most posts (items not finished) the queue holds: an add or import beyond it is refused
+/// with [`ScheduleError::QueueFull`]. At about 500 bytes an item that is 5 MB of
+/// `storage.local`, half its 10 MB quota, and the size the benchmarks measure (docs/PERFORMANCE.md).
+pub const MAX_WAITING_ITEMS: usize = 10_000;
+
 /// The whole schedule, persisted as JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
@@ -246,6 +251,22 @@ pub fn validate_due(due_at_ms: u64, now_ms: u64) -> Result<(), ScheduleError> {
 }
 
 impl Queue {
+    /// How many items are not finished (waiting, sending, or waiting for the user).
+    #[must_use]
+    pub fn waiting_count(&self) -> usize {
+        self.items.iter().filter(|i| !i.is_finished()).count()
+    }
+
+    /// Room for one more item, or [`ScheduleError::QueueFull`].
+    fn check_room(&self) -> Result<(), ScheduleError> {
+        if self.waiting_count() >= MAX_WAITING_ITEMS {
+            return Err(ScheduleError::QueueFull {
+                max: MAX_WAITING_ITEMS,
+            });
+        }
+        Ok(())
+    }
+
     /// An empty queue.
     pub fn new() -> Self {
         Queue::default()
@@ -356,6 +377,7 @@ impl Queue {
         if draft.account_id.trim().is_empty() {
             return Err(ScheduleError::NoAccount);
         }
+        self.check_room()?;
         validate_posts(&draft.posts)?;
         validate_due(draft.due_at_ms, now_ms)?;
         let id = ItemId(self.next_id);

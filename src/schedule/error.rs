@@ -106,6 +106,11 @@ pub enum ScheduleError {
     },
     /// The item names no account.
     NoAccount,
+    /// The queue holds [`super::MAX_WAITING_ITEMS`] posts not yet finished.
+    QueueFull {
+        /// That ceiling.
+        max: usize,
+    },
     /// The operation is not allowed in the item's present state.
     IllegalTransition {
         /// What was asked.
@@ -195,6 +200,7 @@ impl ScheduleError {
             ScheduleError::TooManyMedia { .. } => "schedule_too_many_media",
             ScheduleError::AltTextTooLong { .. } => "schedule_alt_text_too_long",
             ScheduleError::NoAccount => "schedule_no_account",
+            ScheduleError::QueueFull { .. } => "schedule_queue_full",
             ScheduleError::IllegalTransition { .. } => "schedule_illegal_transition",
             ScheduleError::NotDue { .. } => "schedule_not_due",
             ScheduleError::OutcomeUnknown { .. } => "schedule_outcome_unknown",
@@ -256,6 +262,7 @@ impl fmt::Display for ScheduleError {
                 crate::compose::MAX_ALT_CHARS
             ),
             ScheduleError::NoAccount => f.write_str("no account is chosen"),
+            ScheduleError::QueueFull { max } => write!(f, "the queue holds {max} posts already"),
             ScheduleError::IllegalTransition { op, from } => write!(
                 f,
                 "cannot {} an item that is {}",

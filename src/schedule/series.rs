@@ -270,6 +270,7 @@ impl Queue {
         now_ms: u64,
     ) -> Result<(SeriesId, ItemId), ScheduleError> {
         check_spec(&spec)?;
+        self.check_room()?;
         let Some((index, at)) = next_occurrence(&spec.rule, zone, None, now_ms) else {
             return Err(ScheduleError::Recur(RuleError::Empty));
         };

@@ -158,6 +158,7 @@ impl Coded for ScheduleError {
             | ScheduleError::TooManyMedia { step, .. }
             | ScheduleError::AltTextTooLong { step }
             | ScheduleError::PostedStepChanged { step } => details([("step", json!(step))]),
+            ScheduleError::QueueFull { max } => details([("max", json!(max))]),
             ScheduleError::NeedsConfirmation { reason, .. }
             | ScheduleError::InvalidResolution { reason } => {
                 details([("reason", json!(reason.as_str()))])

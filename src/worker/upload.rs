@@ -20,6 +20,12 @@ pub async fn image(
     creds: &Credentials<'_>,
     composer: Option<(usize, usize)>,
 ) -> Result<String, AppError> {
+    // Its type and size first, from the store's record: a file X would refuse (a PDF, a 1 GB
+    // file queued by mistake) is refused before its bytes are copied into the worker.
+    let info = platform::media_info(media_id)
+        .await?
+        .ok_or_else(|| AppError::new("media_missing"))?;
+    crate::compose::check_image(&info.media_type, info.size)?;
     let platform::StoredMedia { media_type, bytes } = platform::media_get(media_id)
         .await
         .ok()

@@ -97,5 +97,5 @@ test('a CSV with two bad rows lists them by line and queues nothing; fixed, it q
   const lines = exported.ok.csv.split('\r\n');
   assert.equal(lines[0], 'account,due,text,part,media,alt');
   assert.equal(lines.filter((l) => l.includes(RUN)).length, 20);
-  assert.ok(lines.some((l) => l.startsWith('@keypost_second,')));
+  assert.ok(lines.some((l) => l.startsWith('keypost_second,')), 'the handle, without the @ a spreadsheet would run');
 });

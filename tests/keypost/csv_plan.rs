@@ -216,15 +216,54 @@ fn the_export_reads_back_as_the_same_plan() {
         },
     ];
     let csv = export(&items, &zone);
-    assert!(csv.starts_with(
-        "account,due,text,part,media,alt\r\n@keypost_demo,2026-12-02T09:00:00+01:00,"
-    ));
+    assert!(
+        csv.starts_with(
+            "account,due,text,part,media,alt\r\nkeypost_demo,2026-12-02T09:00:00+01:00,"
+        )
+    );
     let planned = run(&csv).expect("its own export imports");
     assert_eq!(planned.len(), 2);
     assert_eq!(planned[0].posts[0].text, single[0].text);
     assert_eq!(planned[0].due_at_ms, due);
     assert_eq!(planned[1].posts[1].text, " two ");
     assert_eq!(planned[1].due_at_ms, due + 60_000);
+}
+
+#[test]
+fn an_exported_cell_a_spreadsheet_would_run_opens_as_text_and_imports_back_as_written() {
+    let zone = FixedOffset(0);
+    let texts = [
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        "+1 for this",
+        "-2 degrees",
+        "@someone said hi",
+        "\tindented",
+        "'quoted on purpose",
+        "'=kept as typed",
+    ];
+    let posts: Vec<PlannedPost> = texts.iter().map(|t| PlannedPost::text(*t)).collect();
+    let due = parse_date_time("2026-12-02 09:00", &zone).unwrap_or_default() as u64;
+    let items: Vec<ExportItem> = posts
+        .chunks(1)
+        .enumerate()
+        .map(|(i, p)| ExportItem {
+            handle: "keypost_demo",
+            due_at_ms: due + i as u64 * 60_000,
+            posts: p,
+        })
+        .collect();
+    let csv = export(&items, &zone);
+    for record in &parse(&csv).unwrap()[1..] {
+        for cell in &record.fields {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} would run as a formula"
+            );
+        }
+    }
+    let planned = run(&csv).expect("its own export imports");
+    let back: Vec<&str> = planned.iter().map(|i| i.posts[0].text.as_str()).collect();
+    assert_eq!(back, texts, "each text as it was written");
 }
 
 /// Fuzz-style: random bytes never panic the reader, and any field list written with the

@@ -14,9 +14,9 @@ use keypost::schedule::run::Action;
 use keypost::schedule::{
     BACKOFF_BASE_MS, BACKOFF_CAP_MS, ConfirmReason, DAY_MS, DEFAULT_RATE_LIMIT_WAIT_MS,
     DUPLICATE_GUARD_MS, HOUR_MS, ItemId, LATE_THRESHOLD_MS, LatePolicy, MAX_AHEAD_MS, MAX_ATTEMPTS,
-    MAX_RATE_LIMIT_WAIT_MS, MINUTE_MS, MediaRef, NewItem, Op, Outcome, PlannedPost, PostedVia,
-    Queue, RESET_SLACK_MS, Resolution, ResolutionInput, ResolutionKind, Run, SCHEDULE_GRACE_MS,
-    ScheduleError, State, StateKind, UploadFailed, backoff_ms,
+    MAX_RATE_LIMIT_WAIT_MS, MAX_WAITING_ITEMS, MINUTE_MS, MediaRef, NewItem, Op, Outcome,
+    PlannedPost, PostedVia, Queue, RESET_SLACK_MS, Resolution, ResolutionInput, ResolutionKind,
+    Run, SCHEDULE_GRACE_MS, ScheduleError, State, StateKind, UploadFailed, backoff_ms,
 };
 use keypost::x::NewPost;
 
@@ -2421,6 +2421,27 @@ fn simulation_nothing_is_posted_twice_and_nothing_is_lost() {
         held > 0,
         "no post ever waited behind an earlier post of its account"
     );
+}
+
+#[test]
+fn the_queue_holds_at_most_its_ceiling_of_posts_not_yet_finished() {
+    let mut q = Queue::new();
+    for i in 0..MAX_WAITING_ITEMS {
+        q.add(text_draft(&format!("post {i}"), T0 + HOUR_MS), T0)
+            .unwrap();
+    }
+    assert_eq!(q.waiting_count(), MAX_WAITING_ITEMS);
+    let refused = q.add(text_draft("one too many", T0 + HOUR_MS), T0);
+    assert_eq!(
+        refused,
+        Err(ScheduleError::QueueFull {
+            max: MAX_WAITING_ITEMS
+        })
+    );
+    assert_eq!(q.items().len(), MAX_WAITING_ITEMS, "nothing was added");
+    // A finished post makes room again.
+    q.cancel(ItemId(0), T0).unwrap();
+    q.add(text_draft("now it fits", T0 + HOUR_MS), T0).unwrap();
 }
 
 #[test]

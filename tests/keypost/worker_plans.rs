@@ -105,7 +105,7 @@ fn a_csv_with_bad_rows_queues_nothing_and_names_them_by_line() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("@keypost_second,2026-01-03T09:01:00+01:00,")),
+            .any(|l| l.starts_with("keypost_second,2026-01-03T09:01:00+01:00,")),
         "{text}"
     );
 }

@@ -12,7 +12,7 @@ use crate::leak;
 use crate::worker::platform::BrowserZone;
 use crate::worker::protocol::ImportFile;
 use crate::worker::protocol::answers::{CsvFile, Imported};
-use crate::worker::{AppError, session};
+use crate::worker::{AppError, media, session};
 
 fn row_json(e: &RowError) -> Value {
     let mut row = json!({ "line": e.line, "code": e.code });
@@ -54,6 +54,18 @@ pub async fn import(csv: String, files: Vec<ImportFile>) -> Result<Imported, App
     let leaks = csv_plan::leaking_rows(&items, &leak::secrets_of(&open.doc));
     if !leaks.is_empty() {
         return Err(invalid(&leaks));
+    }
+    // Each named image is checked as scheduling checks it (its real type and size, one GIF
+    // alone), so a picked PDF or a 1 GB file is refused now, by its line, not at the due time.
+    let mut bad_media = Vec::new();
+    for item in &items {
+        if let Err(e) = media::check(&item.posts).await {
+            let line = item.lines.first().copied().unwrap_or(1);
+            bad_media.push(json!({ "line": line, "code": e.code }));
+        }
+    }
+    if !bad_media.is_empty() {
+        return Err(AppError::new("import_invalid").with("rows", bad_media));
     }
     let used: HashSet<String> = items
         .iter()
