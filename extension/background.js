@@ -144,6 +144,8 @@ chrome.contextMenus.onClicked.addListener((info, tab) => {
   share(info, tab).catch(() => {});
 });
 
+// BEGIN test builds only: scripts/build.sh removes this block from a release build.
 // The end-to-end tests call the same handler Chrome calls (headless Chromium cannot open
 // native context menus).
 globalThis.keypostShare = share;
+// END test builds only

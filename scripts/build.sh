@@ -40,6 +40,15 @@ out="${KEYPOST_OUT:-dist/chrome}"
 rm -rf "$out"
 mkdir -p "$out"
 cp -R extension/. "$out/"
+# What only the tests use leaves a release build: the background's block marked "test builds
+# only" (the e2e tests' handle on the context-menu handler).
+if [ "${#features[@]}" -eq 0 ]; then
+  sed -i '/^\/\/ BEGIN test builds only/,/^\/\/ END test builds only/d' "$out/background.js"
+  if grep -q 'keypostShare' "$out/background.js"; then
+    echo "keypost: the test-only block is still in $out/background.js" >&2
+    exit 1
+  fi
+fi
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/pkg" \
   "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/keypost.wasm"
 # A second copy of the glue under another URL: a second module instance the background can

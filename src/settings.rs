@@ -76,6 +76,11 @@ pub struct Settings {
     /// Notify when a scheduled post is sent (failures always notify).
     #[serde(default)]
     pub notify_sent: bool,
+    /// Show the start of a post's text in notifications. Off by default: the system keeps
+    /// notifications in a history of its own (and on a lock screen), outside the vault, so a
+    /// notification names a post by its account and time unless the user asks for more.
+    #[serde(default)]
+    pub notify_text: bool,
     /// Hold posts that fell due while the browser was closed until the user confirms. Read
     /// from older settings; [`Settings::late_policy`] replaces it.
     #[serde(default)]
@@ -92,6 +97,7 @@ impl Default for Settings {
             autolock: AutoLock::default(),
             share_page_link: true,
             notify_sent: false,
+            notify_text: false,
             hold_late: false,
             late_policy: None,
         }
@@ -108,6 +114,8 @@ pub struct SettingsPatch {
     pub share_page_link: Option<bool>,
     /// See [`Settings::notify_sent`].
     pub notify_sent: Option<bool>,
+    /// See [`Settings::notify_text`].
+    pub notify_text: Option<bool>,
     /// See [`Settings::hold_late`].
     pub hold_late: Option<bool>,
     /// See [`Settings::late_policy`].
@@ -115,6 +123,20 @@ pub struct SettingsPatch {
 }
 
 impl Settings {
+    /// Whether a patch weakens protection: an auto-lock that waits longer than the current one
+    /// (the longest is "only when the browser quits"), or posts' texts shown in notifications.
+    /// Such a change needs the owner: an unlocked vault, never a locked one at an unattended
+    /// browser.
+    #[must_use]
+    pub fn weakened_by(&self, patch: &SettingsPatch) -> bool {
+        let wait = |a: AutoLock| a.idle_ms().unwrap_or(u64::MAX);
+        let longer = patch
+            .autolock
+            .is_some_and(|next| wait(next) > wait(self.autolock));
+        let texts_out = patch.notify_text == Some(true) && !self.notify_text;
+        longer || texts_out
+    }
+
     /// Applies a patch.
     pub fn apply(&mut self, patch: SettingsPatch) {
         if let Some(v) = patch.autolock {
@@ -125,6 +147,9 @@ impl Settings {
         }
         if let Some(v) = patch.notify_sent {
             self.notify_sent = v;
+        }
+        if let Some(v) = patch.notify_text {
+            self.notify_text = v;
         }
         if let Some(v) = patch.hold_late {
             self.hold_late = v;
@@ -155,6 +180,30 @@ mod tests {
         assert_eq!(s, Settings::default());
         assert_eq!(s.autolock, AutoLock::Minutes60);
         assert!(s.share_page_link && !s.notify_sent && !s.hold_late);
+    }
+
+    #[test]
+    fn only_a_longer_auto_lock_weakens_protection() {
+        let s = Settings::default(); // an hour
+        let patch = |json: &str| serde_json::from_str::<SettingsPatch>(json).unwrap();
+        assert!(s.weakened_by(&patch(r#"{"autolock":"240"}"#)));
+        assert!(s.weakened_by(&patch(r#"{"autolock":"restart"}"#)));
+        assert!(!s.weakened_by(&patch(r#"{"autolock":"60"}"#)), "the same");
+        assert!(
+            !s.weakened_by(&patch(r#"{"autolock":"5"}"#)),
+            "shorter is stronger"
+        );
+        assert!(!s.weakened_by(&patch(r#"{"notify_sent":true,"share_page_link":false}"#)));
+        assert!(
+            s.weakened_by(&patch(r#"{"notify_text":true}"#)),
+            "texts leave the vault"
+        );
+        assert!(!s.weakened_by(&patch(r#"{"notify_text":false}"#)));
+        let unattended = Settings {
+            autolock: AutoLock::OnRestart,
+            ..Settings::default()
+        };
+        assert!(!unattended.weakened_by(&patch(r#"{"autolock":"restart"}"#)));
     }
 
     #[test]

@@ -32,6 +32,8 @@ function detailArgs(error) {
     const when = new Date(error.retry_at * 1000);
     args.push(when.toLocaleTimeString(uiLanguage()), relativeMinutes(error.retry_at * 1000));
   }
+  // How long a throttled unlock must wait, in whole seconds (vault_throttled).
+  if (error.wait_ms != null) args.push(String(Math.ceil(Number(error.wait_ms) / 1000)));
   if (error.field) args.push(fieldLabel(error.field));
   if (error.detail) args.push(String(error.detail));
   // A limit the core names (slot_too_many's max, slot_none_free's weeks): the text never repeats it.

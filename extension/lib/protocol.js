@@ -10,7 +10,7 @@ export {};
 
 /** @typedef {"5"|"15"|"60"|"240"|"restart"} Autolock */
 /** @typedef {{kind: "post_late"} | {kind: "ask"} | {kind: "skip_after", minutes: number}} LatePolicy */
-/** @typedef {{autolock: Autolock, share_page_link: boolean, notify_sent: boolean, hold_late: boolean, late_policy?: LatePolicy|null}} Settings */
+/** @typedef {{autolock: Autolock, share_page_link: boolean, notify_sent: boolean, notify_text?: boolean, hold_late: boolean, late_policy?: LatePolicy|null}} Settings */
 /** @typedef {{id: string, name: string, username: string, profile_image_url?: string}} XUser */
 /** @typedef {"verified"|"read_only"|"unverified"|"needs_attention"} DisplayState */
 /**
@@ -38,8 +38,9 @@ export {};
  * @property {{replaced_ms: number, expires_ms: number|null}|null} [previous] the vault an import replaced, while it is kept
  */
 /**
- * The core's estimate of a passphrase being chosen and whether its floor accepts it (the pure
- * `passphrase_strength()` export, and the message of the same name).
+ * The core's estimate of a passphrase being chosen and whether its floor accepts it (the pages'
+ * pure `passphrase_strength()` export; the worker takes no such message, so a candidate
+ * passphrase never travels to it).
  * @typedef {object} StrengthReport
  * @property {number} score 0..4
  * @property {string} hint a strengthHint_* code
@@ -120,7 +121,6 @@ export {};
  * @property {{passphrase: string}} vault_unlock
  * @property {{}} vault_lock
  * @property {{old: string, new: string}} vault_change_passphrase
- * @property {{passphrase: string}} passphrase_strength
  * @property {{}} vault_export
  * @property {{json: string, replace: boolean, passphrase?: string}} vault_import
  * @property {{}} vault_restore_previous
@@ -164,10 +164,9 @@ export {};
  * @typedef {object} Responses
  * @property {VaultStatus} vault_status
  * @property {VaultStatus} vault_create
- * @property {VaultStatus} vault_unlock
+ * @property {VaultStatus & {passphrase_below_floor: boolean}} vault_unlock
  * @property {VaultStatus} vault_lock
  * @property {VaultStatus & {unopenable?: {records: string[], items: number[], series: number[]}}} vault_change_passphrase
- * @property {StrengthReport} passphrase_strength
  * @property {{file_name: string, json: string}} vault_export
  * @property {VaultStatus} vault_import
  * @property {VaultStatus} vault_restore_previous

@@ -72,9 +72,14 @@ export function createEffects({ dispatch, getState }) {
       showStatus(answer.ok, { message: null });
     },
 
-    /** The unlock form (lib/unlock-form.js) opened the vault. @param {VaultStatus} status */
+    /**
+     * The unlock form (lib/unlock-form.js) opened the vault.
+     * @param {VaultStatus & {passphrase_below_floor?: boolean}} status
+     */
     unlocked(status) {
-      showStatus(status, { message: null });
+      // A passphrase below today's floor still opens its vault: say so, and where to change it.
+      const weak = 'passphrase_below_floor' in status && status.passphrase_below_floor;
+      showStatus(status, { message: weak ? { kind: 'warning', key: 'passphraseBelowFloor' } : null });
     },
 
     async lock() {

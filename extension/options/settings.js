@@ -1,5 +1,5 @@
 // Auto-lock (with the risk of "unattended" stated where it is chosen), the default late policy
-// and the switches (share link, notify when sent): each change is saved at once, and the page
+// and the switches (share link, notify when sent, posts' texts in notifications): each change is saved at once, and the page
 // says so.
 import { $, show } from '../lib/dom.js';
 import { latePolicyFields } from '../lib/late-policy.js';
@@ -9,6 +9,7 @@ import { panes } from './store.js';
 const SWITCHES = /** @type {const} */ ({
   'share-page-link': 'share_page_link',
   'notify-sent': 'notify_sent',
+  'notify-text': 'notify_text',
 });
 
 /**

@@ -19,6 +19,14 @@ pub fn snippet(text: &str) -> String {
     short
 }
 
+/// The words that name a post in a notification: its first words ([`snippet`]) only when the
+/// user chose to see texts there (`Settings::notify_text`); otherwise none, and the account
+/// and the time name it (the system keeps notifications outside the vault).
+#[must_use]
+pub fn words(text: &str, notify_text: bool) -> Option<String> {
+    (notify_text && !text.trim().is_empty()).then(|| snippet(text))
+}
+
 /// Which notification an item's new state is worth.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Notice {

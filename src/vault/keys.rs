@@ -22,6 +22,14 @@ impl Passphrase {
         self.0.trim().is_empty()
     }
 
+    /// Whether today's floor for a new passphrase ([`check_new_passphrase`]) would refuse it: a
+    /// vault made before the floor still opens with it, and its owner is told after unlocking
+    /// that it should change.
+    #[must_use]
+    pub fn below_floor(&self) -> bool {
+        check_new_passphrase(&self.0).is_err()
+    }
+
     /// The bytes fed to the KDF: the NFC form, in a zeroizing buffer.
     pub(super) fn kdf_input(&self) -> Zeroizing<Vec<u8>> {
         if is_nfc(&self.0) {

@@ -33,6 +33,7 @@ mod keys;
 mod previous;
 mod record;
 mod strength;
+mod throttle;
 
 pub use crypto::*;
 pub use error::*;
@@ -41,6 +42,7 @@ pub use keys::*;
 pub use previous::*;
 pub use record::*;
 pub use strength::*;
+pub use throttle::{FREE_ATTEMPTS, MAX_WAIT_MS, Throttle};
 
 use core::fmt;
 

@@ -11,7 +11,7 @@ use super::AppError;
 use super::changes::{self, Change};
 use super::error::Coded;
 use super::platform::{self, Area, BrowserEntropy};
-use super::protocol::answers::{BackupFile, PassphraseChanged, VaultStatus};
+use super::protocol::answers::{BackupFile, PassphraseChanged, Unlocked, VaultStatus};
 use super::protocol::{Answer, VaultMsg, reply};
 use super::{session, status};
 use crate::accounts::AccountsDoc;
@@ -56,6 +56,22 @@ fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
+/// What cannot be undone, or weakens protection, needs the owner: an unlocked session. Replacing
+/// the vault by an import, restoring or discarding the vault an import replaced, exporting
+/// either one, and a longer auto-lock: a person at a locked browser is refused with
+/// `vault_owner_required` (the options page offers these only while unlocked).
+async fn owner_present() -> Result<(), AppError> {
+    if session::is_unlocked().await? {
+        Ok(())
+    } else {
+        Err(owner_required())
+    }
+}
+
+fn owner_required() -> AppError {
+    AppError::new("vault_owner_required")
+}
+
 /// The stored record, or `vault_missing`.
 async fn stored_record() -> Result<VaultRecord, AppError> {
     session::record()
@@ -73,17 +89,27 @@ pub async fn handle(msg: VaultMsg) -> Result<Answer, AppError> {
         VaultMsg::VaultChangePassphrase { old, new } => {
             reply(&change_passphrase(Passphrase::new(old), Passphrase::new(new)).await?)
         }
-        // The same answer as the pure `passphrase_strength` export.
-        VaultMsg::PassphraseStrength { passphrase } => reply(&vault::strength_report(&passphrase)),
-        VaultMsg::VaultExport => reply(&export().await?),
+        VaultMsg::VaultExport => {
+            owner_present().await?;
+            reply(&export().await?)
+        }
         VaultMsg::VaultImport {
             json,
             replace,
             passphrase,
         } => reply(&import(&json, replace, passphrase.map(Passphrase::new)).await?),
-        VaultMsg::VaultRestorePrevious => reply(&restore_previous().await?),
-        VaultMsg::VaultExportPrevious => reply(&export_previous().await?),
-        VaultMsg::VaultDiscardPrevious => reply(&discard_previous().await?),
+        VaultMsg::VaultRestorePrevious => {
+            owner_present().await?;
+            reply(&restore_previous().await?)
+        }
+        VaultMsg::VaultExportPrevious => {
+            owner_present().await?;
+            reply(&export_previous().await?)
+        }
+        VaultMsg::VaultDiscardPrevious => {
+            owner_present().await?;
+            reply(&discard_previous().await?)
+        }
         VaultMsg::SettingsSet { settings } => reply(&set_settings(settings).await?),
     }
 }
@@ -104,10 +130,12 @@ async fn create(passphrase: Passphrase) -> Result<VaultStatus, AppError> {
 
 /// Unlocks, storing the record re-wrapped when it was made with weaker parameters than
 /// [`TARGET_KDF`], and lets the scheduler send what waited for the unlock.
-async fn unlock(passphrase: Passphrase) -> Result<VaultStatus, AppError> {
+async fn unlock(passphrase: Passphrase) -> Result<Unlocked, AppError> {
     let vault_lock = session::write_lock().await;
     let record = stored_record().await?;
-    let unlocked = vault::unlock(&record, &passphrase, TARGET_KDF, &mut BrowserEntropy)?;
+    let unlocked =
+        session::throttled(|| vault::unlock(&record, &passphrase, TARGET_KDF, &mut BrowserEntropy))
+            .await?;
     if let Some(upgraded) = &unlocked.upgraded {
         session::store_record(upgraded).await?;
     }
@@ -116,7 +144,10 @@ async fn unlock(passphrase: Passphrase) -> Result<VaultStatus, AppError> {
     drop(vault_lock);
     // The posts that waited for the unlock go out (the driver starts them).
     changes::mark(Change::Unlocked);
-    status::status().await
+    Ok(Unlocked {
+        status: status::status().await?,
+        passphrase_below_floor: passphrase.below_floor(),
+    })
 }
 
 /// Locks now.
@@ -157,7 +188,10 @@ async fn change_passphrase(
     // A record made with stronger parameters than this build's target keeps them (within the
     // bounds every stored record meets).
     let params = record.kdf_params().at_least(TARGET_KDF);
-    let rotation = vault::change_passphrase(&record, &old, &new, params, &mut BrowserEntropy)?;
+    let rotation = session::throttled(|| {
+        vault::change_passphrase(&record, &old, &new, params, &mut BrowserEntropy)
+    })
+    .await?;
     let unopenable = super::rekey::apply(&rotation).await?;
     drop(vault_lock);
     session::publish_state().await?;
@@ -196,6 +230,15 @@ async fn import(
             return Err(AppError::new("vault_exists"));
         }
         return Err(AppError::new("vault_import_passphrase_required"));
+    }
+    // Replacing a vault that can be unlocked needs its owner; one whose record does not even
+    // parse protects nothing, and a backup is the way back from it.
+    if replace
+        && session::raw_record()
+            .await?
+            .is_some_and(|stored| VaultRecord::from_json(&stored).is_ok())
+    {
+        owner_present().await?;
     }
     if let Some(passphrase) = &passphrase {
         vault::check_opens(&record, passphrase)?;
@@ -278,7 +321,16 @@ async fn set_settings(patch: SettingsPatch) -> Result<VaultStatus, AppError> {
     if let Some(policy) = patch.late_policy {
         policy.validate()?;
     }
-    session::change_settings(|current| current.apply(patch)).await?;
+    // Decided under the settings' lock, against the settings as they are then.
+    let unlocked = session::is_unlocked().await?;
+    session::change_settings(|current| {
+        if !unlocked && current.weakened_by(&patch) {
+            return Err(owner_required());
+        }
+        current.apply(patch);
+        Ok(())
+    })
+    .await?;
     status::status().await
 }
 

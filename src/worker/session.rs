@@ -12,7 +12,7 @@ use super::changes::{self, Change};
 use super::platform::{self, Area, BrowserEntropy};
 use crate::accounts::AccountsDoc;
 use crate::settings::Settings;
-use crate::vault::{self, Dek, PreviousVault, VaultRecord, VaultState};
+use crate::vault::{self, Dek, PreviousVault, Throttle, VaultError, VaultRecord, VaultState};
 
 /// `storage.local` key of the encrypted vault record.
 pub const VAULT_KEY: &str = "vault";
@@ -20,6 +20,9 @@ pub const VAULT_KEY: &str = "vault";
 pub const PREVIOUS_KEY: &str = "vault_previous";
 /// `storage.local` key of the settings.
 pub const SETTINGS_KEY: &str = "settings";
+/// `storage.local` key of the wrong passphrases in a row ([`Throttle`]): kept across worker
+/// and browser restarts.
+const THROTTLE_KEY: &str = "unlock_throttle";
 /// `storage.session` key of the unlocked session (the data key). Only unlocking writes it and
 /// only locking removes it: activity is recorded beside it, so a request that counts as
 /// activity can never bring back a key that "Lock now" or auto-lock removed meanwhile.
@@ -66,6 +69,38 @@ pub struct Open {
     pub doc: AccountsDoc,
 }
 
+/// The throttle's one owner: a passphrase check reads, checks and stores the count under it.
+static THROTTLE_WRITE: async_lock::Mutex<()> = async_lock::Mutex::new(());
+
+/// Runs `check`, a check of the vault's passphrase, under the throttle ([`Throttle`]): while the
+/// count of wrong passphrases asks to wait, it is refused with `vault_throttled` (`wait_ms`)
+/// without being run; a wrong passphrase (`vault_wrong_passphrase`) counts, a right one clears
+/// the count. Checks run one at a time, so two pages cannot guess in parallel.
+pub async fn throttled<T>(check: impl FnOnce() -> Result<T, VaultError>) -> Result<T, AppError> {
+    let _guard = THROTTLE_WRITE.lock().await;
+    let mut throttle: Throttle = platform::get(Area::Local, THROTTLE_KEY)
+        .await?
+        .unwrap_or_default();
+    let now = super::clock::now().await;
+    if let Some(wait_ms) = throttle.wait_ms(now) {
+        return Err(AppError::new("vault_throttled").with("wait_ms", wait_ms));
+    }
+    match check() {
+        Err(VaultError::WrongPassphrase) => {
+            throttle.failed(now);
+            platform::set(Area::Local, THROTTLE_KEY, &throttle).await?;
+            Err(VaultError::WrongPassphrase.into())
+        }
+        Err(other) => Err(other.into()),
+        Ok(done) => {
+            if !throttle.is_clear() {
+                platform::remove(Area::Local, THROTTLE_KEY).await?;
+            }
+            Ok(done)
+        }
+    }
+}
+
 /// The stored settings, or the defaults.
 pub async fn settings() -> Result<Settings, AppError> {
     Ok(platform::get(Area::Local, SETTINGS_KEY)
@@ -77,11 +112,13 @@ pub async fn settings() -> Result<Settings, AppError> {
 static SETTINGS_WRITE: async_lock::Mutex<()> = async_lock::Mutex::new(());
 
 /// Applies `change` to the stored settings and stores them, serialised with every other
-/// settings change, and re-arms auto-lock for them.
-pub async fn change_settings(change: impl FnOnce(&mut Settings)) -> Result<Settings, AppError> {
+/// settings change, and re-arms auto-lock for them; a change that refuses stores nothing.
+pub async fn change_settings(
+    change: impl FnOnce(&mut Settings) -> Result<(), AppError>,
+) -> Result<Settings, AppError> {
     let _guard = SETTINGS_WRITE.lock().await;
     let mut current = settings().await?;
-    change(&mut current);
+    change(&mut current)?;
     save_settings(&current).await?;
     Ok(current)
 }

@@ -29,10 +29,6 @@ pub fn page_messages() -> Vec<(Value, &'static str)> {
             json!({ "type": "vault_change_passphrase", "old": "a", "new": "b" }),
             "vault",
         ),
-        (
-            json!({ "type": "passphrase_strength", "passphrase": "p" }),
-            "vault",
-        ),
         (json!({ "type": "vault_export" }), "vault"),
         (
             json!({ "type": "vault_import", "json": "{}", "replace": true }),

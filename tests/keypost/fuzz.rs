@@ -526,13 +526,12 @@ mod messages {
         "bad_message",
         "message_too_large",
     ];
-    const TYPES: [&str; 34] = [
+    const TYPES: [&str; 33] = [
         "vault_status",
         "vault_create",
         "vault_unlock",
         "vault_lock",
         "vault_change_passphrase",
-        "passphrase_strength",
         "vault_export",
         "vault_import",
         "settings_set",

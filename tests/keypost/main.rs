@@ -58,6 +58,8 @@ mod worker_late;
 #[cfg(not(target_arch = "wasm32"))]
 mod worker_native;
 #[cfg(not(target_arch = "wasm32"))]
+mod worker_owner;
+#[cfg(not(target_arch = "wasm32"))]
 mod worker_plans;
 #[cfg(not(target_arch = "wasm32"))]
 mod worker_rekey;

@@ -6,7 +6,9 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use keypost::schedule::State;
-use keypost::schedule::notice::{Notice, SNIPPET_CHARS, is_storage_fault, notice_for, snippet};
+use keypost::schedule::notice::{
+    Notice, SNIPPET_CHARS, is_storage_fault, notice_for, snippet, words,
+};
 
 #[test]
 fn a_post_is_named_by_its_first_60_characters_everywhere() {
@@ -16,6 +18,24 @@ fn a_post_is_named_by_its_first_60_characters_everywhere() {
     let long = format!("{exact}and more");
     assert_eq!(snippet(&long), format!("{exact}…"));
     assert_eq!(snippet(""), "");
+}
+
+#[test]
+fn a_post_s_words_reach_a_notification_only_when_the_user_chose_so() {
+    assert_eq!(
+        words("a private plan", false),
+        None,
+        "the default: account and time"
+    );
+    assert_eq!(
+        words("a private plan", true).as_deref(),
+        Some("a private plan")
+    );
+    assert_eq!(
+        words("   ", true),
+        None,
+        "a sealed (empty) text names nothing"
+    );
 }
 
 #[test]

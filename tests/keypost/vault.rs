@@ -118,6 +118,14 @@ fn wrong_passphrase_is_a_clean_error_and_the_record_still_opens_with_the_right_o
 }
 
 #[test]
+fn a_passphrase_below_todays_floor_is_known_after_it_opened_its_vault() {
+    // Vaults made before the floor keep opening with such a passphrase; its owner is told.
+    assert!(pass("hunter2").below_floor());
+    assert!(pass("password password").below_floor());
+    assert!(!pass("tangerine orbit falcon marble quietly 47").below_floor());
+}
+
+#[test]
 fn empty_or_blank_passphrases_are_refused() {
     for blank in ["", " ", "\t\n"] {
         let err = vault::create(&pass(blank), FAST, PAYLOAD, &mut SplitMix(6)).unwrap_err();

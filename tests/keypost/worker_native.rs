@@ -173,9 +173,14 @@ fn the_clock_drives_auto_lock_through_its_alarm() {
     });
     assert_eq!(browser.stored(Area::Session, "session"), None);
 
-    // The backup file is named after the browser's day.
+    // The backup file is named after the browser's day (exporting needs the owner: unlocked).
     browser.set_now(1_772_366_400_000); // 2026-03-01T12:00:00Z
-    let file = browser.run_worker(|| ok(send(json!({ "type": "vault_export" }))));
+    let file = browser.run_worker(|| {
+        ok(send(
+            json!({ "type": "vault_unlock", "passphrase": PASSPHRASE }),
+        ));
+        ok(send(json!({ "type": "vault_export" })))
+    });
     assert_eq!(file["file_name"], "keypost-vault-2026-03-01.json");
 }
 

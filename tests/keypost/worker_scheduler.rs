@@ -326,15 +326,31 @@ fn with_notify_sent_on_a_sent_post_raises_a_notification_and_off_it_does_not() {
         .find(|(n, ..)| *n == format!("schedule_item_{loud}"))
         .unwrap_or_else(|| panic!("no notification: {shown:?}"));
     assert_eq!(note.1, "scheduleNotifySentTitle");
+    // By default a notification names the post by account and time: its text stays sealed.
     assert!(
-        note.2.starts_with("scheduleNotifySentText|tell me"),
+        note.2
+            .starts_with("scheduleNotifySentText|scheduleNotifyPostOf|@keypost_demo|"),
+        "{note:?}"
+    );
+    assert!(!note.2.contains("tell me"), "{note:?}");
+    // With texts in notifications chosen, its first words name it.
+    settings(&w, json!({ "notify_text": true }));
+    let words = w.schedule(json!([post("tell me more", &[])]), MINUTE, json!({}));
+    w.pass(MINUTE);
+    let shown = w.notifications();
+    let note = shown
+        .iter()
+        .find(|(n, ..)| *n == format!("schedule_item_{words}"))
+        .unwrap_or_else(|| panic!("no notification: {shown:?}"));
+    assert!(
+        note.2.starts_with("scheduleNotifySentText|“tell me more”"),
         "{note:?}"
     );
 
     settings(&w, json!({ "notify_sent": false }));
     let quiet = w.schedule(json!([post("do not tell me", &[])]), MINUTE, json!({}));
     w.pass(MINUTE);
-    assert_eq!(w.x.texts(), ["tell me", "do not tell me"]);
+    assert_eq!(w.x.texts(), ["tell me", "tell me more", "do not tell me"]);
     assert!(
         !w.notifications()
             .iter()
@@ -433,7 +449,8 @@ fn keys_x_no_longer_accepts_fail_the_post_and_say_so() {
             .iter()
             .any(|(n, t, text)| *n == format!("schedule_item_{id}")
                 && t == "scheduleNotifyFailedTitle"
-                && text.starts_with("scheduleNotifyFailedText|with old keys")),
+                && text
+                    .starts_with("scheduleNotifyFailedText|scheduleNotifyPostOf|@keypost_demo|")),
         "{shown:?}"
     );
     // A failed post can be tried again; X still refuses the keys.

@@ -31,3 +31,12 @@ for (const [code, details, shown, notShown] of X_WORDS) {
     assert.notEqual(text, errorText({ code: 'internal' }), 'a message of its own, not the generic one');
   });
 }
+
+// The vault's own refusals that carry a number: the wait of a throttled unlock, in whole
+// seconds, and the queue's ceiling.
+test('vault_throttled says how many seconds to wait; schedule_queue_full names the ceiling', () => {
+  assert.match(errorText({ code: 'vault_throttled', wait_ms: 1_200 }), /Wait 2 seconds/);
+  assert.match(errorText({ code: 'vault_throttled', wait_ms: 900_000 }), /Wait 900 seconds/);
+  assert.match(errorText({ code: 'vault_owner_required' }), /^Unlock Keypost first/);
+  assert.match(errorText({ code: 'schedule_queue_full', max: 10_000 }), /already holds 10000 posts/);
+});

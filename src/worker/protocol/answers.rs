@@ -119,6 +119,18 @@ pub struct PreviousView {
     pub expires_ms: Option<u64>,
 }
 
+/// `vault_unlock`: the status, and whether the passphrase that unlocked is below today's floor
+/// for a new one (the page then suggests changing it).
+#[derive(Serialize)]
+pub struct Unlocked {
+    /// The vault status after the unlock.
+    #[serde(flatten)]
+    pub status: VaultStatus,
+    /// The passphrase would not be accepted as a new one today.
+    pub passphrase_below_floor: bool,
+}
+impl Reply for Unlocked {}
+
 /// `vault_change_passphrase`: the status, and what the change kept as it was because it opened
 /// with neither key (`unopenable`, all counts 0 when nothing was).
 #[derive(Serialize)]
@@ -130,9 +142,6 @@ pub struct PassphraseChanged {
     pub unopenable: crate::rekey::Unopenable,
 }
 impl Reply for PassphraseChanged {}
-
-/// `passphrase_strength`: the estimator's verdict.
-impl Reply for crate::vault::StrengthReport {}
 
 /// `vault_export` and `vault_export_previous`: a backup file to save.
 #[derive(Serialize)]

@@ -38,12 +38,6 @@ pub enum VaultMsg {
         /// The new one.
         new: String,
     },
-    /// How strong a passphrase looks. Kept for older pages: pages call the pure
-    /// `passphrase_strength` export instead, so the passphrase is not sent on every keystroke.
-    PassphraseStrength {
-        /// The candidate.
-        passphrase: String,
-    },
     /// The encrypted record, for a backup file.
     VaultExport,
     /// Replace (or create) the vault from a backup file.

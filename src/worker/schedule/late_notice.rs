@@ -19,19 +19,24 @@ pub async fn apply() -> Result<(), AppError> {
     Ok(())
 }
 
-/// A post's first words (while locked its text is sealed: then its time alone names it).
-fn name(queue: &Queue, id: crate::schedule::ItemId) -> String {
+/// A post's first words, when the user chose to see texts in notifications (else, and while
+/// locked, when its text is sealed, its time alone names it).
+fn name(queue: &Queue, id: crate::schedule::ItemId, notify_text: bool) -> Option<String> {
     let text = queue
         .get(id)
         .and_then(|i| i.posts.first())
         .map(|p| p.text.as_str())
         .unwrap_or("");
-    crate::schedule::notice::snippet(text)
+    crate::schedule::notice::words(text, notify_text)
 }
 
 /// One line per late post: its original time, its first words and what was done.
 async fn notify(report: &LateReport) {
     let queue = store::read().await.unwrap_or_default();
+    let notify_text = session::settings()
+        .await
+        .map(|s| s.notify_text)
+        .unwrap_or(false);
     let lines: Vec<String> = report
         .entries
         .iter()
@@ -43,11 +48,9 @@ async fn notify(report: &LateReport) {
             };
             let minutes = (e.late_by_ms / 60_000).to_string();
             let line = platform::message(key, &[&platform::local_time(e.due_at_ms), &minutes]);
-            let words = name(&queue, e.id);
-            if words.is_empty() {
-                line
-            } else {
-                format!("{line}: “{words}”")
+            match name(&queue, e.id, notify_text) {
+                Some(words) => format!("{line}: “{words}”"),
+                None => line,
             }
         })
         .collect();

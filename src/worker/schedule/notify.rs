@@ -4,7 +4,7 @@
 use super::store;
 use crate::schedule::notice::{self, ClickTarget, UNLOCK_NOTIFICATION};
 use crate::schedule::{ConfirmReason, Item, ItemId, State};
-use crate::worker::platform;
+use crate::worker::{platform, session};
 
 /// The notification that says scheduled posts are paused because storage failed.
 const STORAGE_NOTIFICATION: &str = "schedule_storage";
@@ -32,9 +32,25 @@ pub async fn notify_storage_fault() {
     let _ = platform::notify(STORAGE_NOTIFICATION, &title, &text).await;
 }
 
-/// The start of an item's first post, for a notification (the core's one width).
-fn preview(item: &Item) -> String {
-    notice::snippet(item.posts.first().map_or("", |p| p.text.as_str()))
+/// How a notification names an item: its first words in quotes when the user chose to see
+/// texts in notifications (the core's rule, [`notice::words`]), else its account and time.
+async fn name(item: &Item) -> String {
+    let notify_text = session::settings()
+        .await
+        .map(|s| s.notify_text)
+        .unwrap_or(false);
+    let text = item.posts.first().map_or("", |p| p.text.as_str());
+    if let Some(words) = notice::words(text, notify_text) {
+        return format!("“{words}”");
+    }
+    let names = store::usernames().await.unwrap_or_default();
+    let account = names
+        .get(&item.account_id)
+        .map_or_else(|| item.account_id.clone(), |u| format!("@{u}"));
+    platform::message(
+        "scheduleNotifyPostOf",
+        &[&account, &platform::local_time(item.due_at_ms)],
+    )
 }
 
 /// Tells the user about one item's state (sent, failed, waiting for a decision).
@@ -45,7 +61,7 @@ pub async fn notify_item(id: ItemId) {
     let Some(item) = queue.get(id) else {
         return;
     };
-    let text = preview(item);
+    let text = name(item).await;
     let (key, detail) = match &item.state {
         State::Sent { .. } => ("scheduleNotifySent", String::new()),
         State::Failed { code, .. } => ("scheduleNotifyFailed", error_text(code)),

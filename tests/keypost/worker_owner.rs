@@ -1,0 +1,129 @@
+//! What cannot be undone needs the owner, natively through the worker's message entry: a
+//! locked vault cannot be exported, replaced, restored or discarded, nor its auto-lock
+//! lengthened; wrong passphrases are throttled, across worker and browser restarts; an unlock
+//! says when the passphrase is below today's floor. Each was possible on the code before it.
+
+use keypost::worker::platform::Area;
+use serde_json::{Value, json};
+
+use crate::support::worker::{PASSPHRASE, World, error_code, ok};
+
+const OTHER_PASSPHRASE: &str = "violet harbour lantern seventeen owls";
+
+/// A backup of another vault (another browser's), and its passphrase.
+fn foreign_backup(w: &World) -> String {
+    let other = w.another_browser();
+    ok(other.send(json!({ "type": "vault_create", "passphrase": OTHER_PASSPHRASE })));
+    let file = ok(other.send(json!({ "type": "vault_export" })));
+    file["json"].as_str().expect("the record").to_owned()
+}
+
+fn stored(w: &World, key: &str) -> Option<Value> {
+    w.browser.stored(Area::Local, key)
+}
+
+#[test]
+fn a_locked_vault_cannot_be_exported_replaced_restored_discarded_nor_left_unlocked_longer() {
+    let w = World::new();
+    let backup = foreign_backup(&w);
+    // While unlocked, the owner may replace it: the old one is kept as the previous vault.
+    let first = stored(&w, "vault");
+    ok(w.send(
+        json!({ "type": "vault_import", "json": backup, "replace": true,
+        "passphrase": OTHER_PASSPHRASE }),
+    ));
+    assert!(stored(&w, "vault_previous").is_some());
+    // The import locked it. Nobody who does not know its passphrase may go further.
+    let vault = stored(&w, "vault");
+    let previous = stored(&w, "vault_previous");
+    let settings = stored(&w, "settings");
+    for msg in [
+        json!({ "type": "vault_export" }),
+        json!({ "type": "vault_export_previous" }),
+        json!({ "type": "vault_restore_previous" }),
+        json!({ "type": "vault_discard_previous" }),
+        json!({ "type": "vault_import", "json": first.as_ref().and_then(Value::as_str).unwrap(),
+            "replace": true, "passphrase": PASSPHRASE }),
+        json!({ "type": "settings_set", "settings": { "autolock": "restart" } }),
+        json!({ "type": "settings_set", "settings": { "autolock": "240", "notify_sent": true } }),
+    ] {
+        let answer = w.send(msg.clone());
+        assert_eq!(error_code(&answer), "vault_owner_required", "{msg}");
+    }
+    assert_eq!(stored(&w, "vault"), vault, "the vault is as it was");
+    assert_eq!(
+        stored(&w, "vault_previous"),
+        previous,
+        "the previous vault is kept"
+    );
+    assert_eq!(stored(&w, "settings"), settings, "no setting changed");
+    // What does not weaken anything stays possible while locked.
+    let shorter = w.send(json!({ "type": "settings_set", "settings": { "autolock": "5" } }));
+    assert_eq!(ok(shorter)["settings"]["autolock"], "5");
+    // Its owner unlocks it, and may.
+    ok(w.send(json!({ "type": "vault_unlock", "passphrase": OTHER_PASSPHRASE })));
+    let file = ok(w.send(json!({ "type": "vault_export_previous" })));
+    assert!(file["json"].as_str().is_some());
+    ok(w.send(json!({ "type": "settings_set", "settings": { "autolock": "restart" } })));
+    ok(w.send(json!({ "type": "vault_discard_previous" })));
+    assert_eq!(stored(&w, "vault_previous"), None);
+}
+
+#[test]
+fn a_damaged_vault_can_still_be_replaced_from_a_backup() {
+    let w = World::new();
+    let backup = foreign_backup(&w);
+    ok(w.send(json!({ "type": "vault_lock" })));
+    w.browser
+        .put(Area::Local, "vault", json!("{ not a vault record"));
+    let answer = w.send(
+        json!({ "type": "vault_import", "json": backup, "replace": true,
+        "passphrase": OTHER_PASSPHRASE }),
+    );
+    assert_eq!(ok(answer)["exists"], true);
+    ok(w.send(json!({ "type": "vault_unlock", "passphrase": OTHER_PASSPHRASE })));
+}
+
+#[test]
+fn the_sixth_wrong_passphrase_waits_and_the_count_survives_a_restart() {
+    let w = World::new();
+    ok(w.send(json!({ "type": "vault_lock" })));
+    let unlock = |p: &str| w.send(json!({ "type": "vault_unlock", "passphrase": p }));
+    for i in 0..5 {
+        let answer = unlock("not the passphrase at all");
+        assert_eq!(error_code(&answer), "vault_wrong_passphrase", "try {i}");
+    }
+    let sixth = unlock("not the passphrase at all");
+    assert_eq!(error_code(&sixth), "vault_throttled");
+    assert_eq!(sixth["error"]["wait_ms"], 2_000);
+    // Even the right one waits: the throttle answers before any check, so it tells nothing.
+    assert_eq!(error_code(&unlock(PASSPHRASE)), "vault_throttled");
+    // Closing the browser does not reset it.
+    w.browser.browser_restart();
+    w.start_worker();
+    assert_eq!(error_code(&unlock(PASSPHRASE)), "vault_throttled");
+    w.browser.set_now(w.browser.now_ms() + 2_000);
+    let opened = ok(unlock(PASSPHRASE));
+    assert_eq!(opened["unlocked"], true);
+    assert_eq!(opened["passphrase_below_floor"], false);
+    // A right passphrase clears the count: the next mistake is free again.
+    ok(w.send(json!({ "type": "vault_lock" })));
+    assert_eq!(error_code(&unlock("wrong again")), "vault_wrong_passphrase");
+    assert_eq!(stored(&w, "unlock_throttle").unwrap()["failures"], 1);
+}
+
+#[test]
+fn a_passphrase_change_with_a_wrong_old_passphrase_counts_too() {
+    let w = World::new();
+    let change = |old: &str| {
+        w.send(json!({ "type": "vault_change_passphrase", "old": old,
+            "new": "a brand new passphrase of some length 2026" }))
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            error_code(&change("a wrong old one")),
+            "vault_wrong_passphrase"
+        );
+    }
+    assert_eq!(error_code(&change(PASSPHRASE)), "vault_throttled");
+}
