@@ -568,7 +568,21 @@ pub enum AccountsError {
     },
     /// The payload is not a valid accounts document.
     Malformed,
+    /// More than [`MAX_ACCOUNTS`] accounts.
+    TooMany {
+        /// That ceiling.
+        max: usize,
+    },
+    /// An account's avatar is not on X's image host: a backup made to make the pages load
+    /// images from elsewhere.
+    ForeignImage,
 }
+
+/// The most accounts a vault holds (an add beyond it, or a backup with more, is refused).
+pub const MAX_ACCOUNTS: usize = 50;
+
+/// Where X serves avatars: the only image origin an account may name.
+pub const X_IMAGE_ORIGIN: &str = "https://pbs.twimg.com";
 
 impl AccountsError {
     /// A stable snake_case code.
@@ -579,6 +593,8 @@ impl AccountsError {
             Self::DuplicateId => "account_duplicate_id",
             Self::AlreadyAdded { .. } => "account_already_added",
             Self::Malformed => "accounts_malformed",
+            Self::TooMany { .. } => "accounts_too_many",
+            Self::ForeignImage => "accounts_foreign_image",
         }
     }
 }
@@ -592,6 +608,8 @@ impl fmt::Display for AccountsError {
                 write!(f, "these keys are already saved as account {existing_id}")
             }
             Self::Malformed => f.write_str("the accounts document is malformed"),
+            Self::TooMany { max } => write!(f, "more than {max} accounts"),
+            Self::ForeignImage => f.write_str("an avatar is not on X's image host"),
         }
     }
 }
@@ -661,13 +679,56 @@ impl AccountsDoc {
     /// [`AccountsError::Malformed`] for invalid JSON or duplicate ids.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, AccountsError> {
         let mut doc: Self = serde_json::from_slice(bytes).map_err(|_| AccountsError::Malformed)?;
-        for (i, a) in doc.accounts.iter().enumerate() {
-            if doc.accounts.iter().skip(i + 1).any(|b| b.id == a.id) {
-                return Err(AccountsError::Malformed);
-            }
+        // One pass, not one per pair: a document of 10,000 accounts is refused at once.
+        let mut ids = std::collections::HashSet::with_capacity(doc.accounts.len());
+        if !doc.accounts.iter().all(|a| ids.insert(a.id.as_str())) {
+            return Err(AccountsError::Malformed);
         }
         doc.repair_default();
         Ok(doc)
+    }
+
+    /// Checks a document that came from outside this browser's own writes (a backup being
+    /// imported, a record opened with a passphrase) before anything is stored or a session
+    /// begins: at most [`MAX_ACCOUNTS`] accounts; each X account once (its Access Token); every
+    /// account's keys exactly as the form's normalisation and checks would store them; avatars
+    /// only from `image_origins` (X's image host, `https://pbs.twimg.com`).
+    ///
+    /// # Errors
+    /// [`AccountsError::TooMany`], [`AccountsError::Malformed`],
+    /// [`AccountsError::ForeignImage`].
+    pub fn check_foreign(&self, image_origins: &[&str]) -> Result<(), AccountsError> {
+        if self.accounts.len() > MAX_ACCOUNTS {
+            return Err(AccountsError::TooMany { max: MAX_ACCOUNTS });
+        }
+        let mut tokens = std::collections::HashSet::with_capacity(self.accounts.len());
+        for account in &self.accounts {
+            if !tokens.insert(account.keys.access_token.as_str()) {
+                return Err(AccountsError::Malformed);
+            }
+            let form = KeysForm {
+                api_key: account.keys.api_key.clone(),
+                api_secret: account.keys.api_secret.clone(),
+                access_token: account.keys.access_token.clone(),
+                access_token_secret: account.keys.access_token_secret.clone(),
+            };
+            match normalize_and_validate(&form) {
+                Ok(keys) if keys == account.keys => {}
+                _ => return Err(AccountsError::Malformed),
+            }
+            let avatar = account
+                .user
+                .as_ref()
+                .and_then(|u| u.profile_image_url.as_deref());
+            if let Some(url) = avatar
+                && !image_origins
+                    .iter()
+                    .any(|origin| url.strip_prefix(origin).is_some_and(|p| p.starts_with('/')))
+            {
+                return Err(AccountsError::ForeignImage);
+            }
+        }
+        Ok(())
     }
 
     fn repair_default(&mut self) {
@@ -736,6 +797,9 @@ impl AccountsDoc {
     ) -> Result<&Account, AccountsError> {
         if self.get(&id).is_some() {
             return Err(AccountsError::DuplicateId);
+        }
+        if self.accounts.len() >= MAX_ACCOUNTS {
+            return Err(AccountsError::TooMany { max: MAX_ACCOUNTS });
         }
         self.ensure_token_free(&keys, None)?;
         if self.default_id.is_none() {

@@ -223,16 +223,20 @@ pub fn unlock<E: Entropy + ?Sized>(
 }
 
 /// Proves that `passphrase` opens `record` (the KDF, the DEK and the accounts all check out)
-/// without keeping or upgrading anything: what an import checks before it replaces a vault.
+/// without keeping or upgrading anything, and gives back the accounts payload: what an import
+/// checks (and then checks the accounts of) before it replaces a vault.
 ///
 /// # Errors
 /// As [`unlock`]: [`VaultError::WrongPassphrase`], [`VaultError::Tampered`],
 /// [`VaultError::EmptyPassphrase`], [`VaultError::KdfFailed`].
-pub fn check_opens(record: &VaultRecord, passphrase: &Passphrase) -> Result<(), VaultError> {
+pub fn check_opens(
+    record: &VaultRecord,
+    passphrase: &Passphrase,
+) -> Result<Zeroizing<Vec<u8>>, VaultError> {
     if passphrase.is_blank() {
         return Err(VaultError::EmptyPassphrase);
     }
-    open_with_passphrase(record, passphrase).map(drop)
+    open_with_passphrase(record, passphrase).map(|(_, payload)| payload)
 }
 
 /// Opens the payload with a DEK kept from an earlier unlock (the session path: no KDF).

@@ -25,6 +25,19 @@ pub async fn api_base() -> String {
     compiled_api_base().to_owned()
 }
 
+/// Where an account's avatar may come from: X's image host; in a sandbox build also the
+/// sandbox, which serves its accounts' avatars.
+pub async fn image_origins() -> Vec<String> {
+    let origins = vec![crate::accounts::X_IMAGE_ORIGIN.to_owned()];
+    #[cfg(feature = "test-hooks")]
+    let origins = {
+        let mut origins = origins;
+        origins.push(api_base().await);
+        origins
+    };
+    origins
+}
+
 /// How long one request may take before it is abandoned.
 pub async fn request_timeout_ms() -> u32 {
     #[cfg(feature = "test-hooks")]

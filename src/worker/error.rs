@@ -113,6 +113,7 @@ impl Coded for AccountsError {
         match self {
             // The options page names the account that has these keys.
             AccountsError::AlreadyAdded { existing_id } => details([("id", json!(existing_id))]),
+            AccountsError::TooMany { max } => details([("max", json!(max))]),
             _ => Map::new(),
         }
     }

@@ -68,6 +68,15 @@ async fn owner_present() -> Result<(), AppError> {
     }
 }
 
+/// A vault's accounts as they came from outside this browser's own writes
+/// ([`AccountsDoc::check_foreign`]).
+async fn check_accounts(payload: &[u8]) -> Result<(), AppError> {
+    let origins = super::config::image_origins().await;
+    let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
+    AccountsDoc::from_bytes(payload)?.check_foreign(&origins)?;
+    Ok(())
+}
+
 fn owner_required() -> AppError {
     AppError::new("vault_owner_required")
 }
@@ -139,6 +148,9 @@ async fn unlock(passphrase: Passphrase) -> Result<Unlocked, AppError> {
     if let Some(upgraded) = &unlocked.upgraded {
         session::store_record(upgraded).await?;
     }
+    // The accounts are checked before the session begins (a backup imported into an empty
+    // browser is first opened here).
+    check_accounts(&unlocked.payload).await?;
     note_unlock_for_previous().await?;
     session::begin(&unlocked.dek).await?;
     drop(vault_lock);
@@ -241,7 +253,10 @@ async fn import(
         owner_present().await?;
     }
     if let Some(passphrase) = &passphrase {
-        vault::check_opens(&record, passphrase)?;
+        // The backup's accounts are checked before anything is stored: a crafted one (10,000
+        // accounts, keys no form would save, avatars from elsewhere) changes nothing.
+        let payload = vault::check_opens(&record, passphrase)?;
+        check_accounts(&payload).await?;
     }
     let vault_lock = session::write_lock().await;
     let current = session::raw_record().await?;

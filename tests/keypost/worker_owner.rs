@@ -127,3 +127,102 @@ fn a_passphrase_change_with_a_wrong_old_passphrase_counts_too() {
     }
     assert_eq!(error_code(&change(PASSPHRASE)), "vault_throttled");
 }
+
+/// A backup file whose accounts payload is `accounts` (JSON), sealed with `OTHER_PASSPHRASE`
+/// by the core as a real backup is, with the shipped KDF parameters.
+fn crafted_backup(accounts: Vec<Value>) -> String {
+    let payload = json!({ "accounts": accounts, "default_id": null }).to_string();
+    let mut entropy = crate::support::keys::Counter(7, 13);
+    let (record, _) = keypost::vault::create(
+        &keypost::vault::Passphrase::from(OTHER_PASSPHRASE),
+        keypost::vault::KdfParams::DEFAULT,
+        payload.as_bytes(),
+        &mut entropy,
+    )
+    .expect("a record");
+    record.to_json()
+}
+
+/// An account as a vault stores it, with keys that pass the form's checks.
+fn stored_account(i: usize, avatar: &str) -> Value {
+    json!({
+        "id": format!("a{i}"), "label": "", "premium": false,
+        "keys": { "api_key": format!("ConsumerKey{i:06}Q7w2"),
+            "api_secret": format!("ConsumerSecret{i:06}Z3k9p"),
+            "access_token": format!("{}-AccessToken{i:06}R4t8", 1000 + i),
+            "access_token_secret": format!("TokenSecret{i:06}M5n1b") },
+        "user": { "id": format!("{}", 1000 + i), "username": format!("user{i}"), "name": "A",
+            "profile_image_url": avatar },
+    })
+}
+
+#[test]
+fn a_crafted_backup_is_refused_before_anything_is_stored_and_quickly() {
+    let w = World::new();
+    let x_avatar = "https://pbs.twimg.com/profile_images/1/a.png";
+    let cases = [
+        (
+            (0..10_000)
+                .map(|i| stored_account(i, x_avatar))
+                .collect::<Vec<_>>(),
+            "accounts_too_many",
+        ),
+        (
+            vec![stored_account(1, "https://tracker.example/pixel.png")],
+            "accounts_foreign_image",
+        ),
+        (
+            vec![stored_account(
+                1,
+                "https://pbs.twimg.com.tracker.example/a.png",
+            )],
+            "accounts_foreign_image",
+        ),
+        (
+            vec![stored_account(1, x_avatar), stored_account(1, x_avatar)],
+            "accounts_malformed",
+        ),
+        (
+            {
+                let mut odd = stored_account(2, x_avatar);
+                odd["keys"]["api_key"] = json!(" spaces and\u{200b}hidden characters ");
+                vec![odd]
+            },
+            "accounts_malformed",
+        ),
+    ];
+    let vault = stored(&w, "vault");
+    for (accounts, code) in cases {
+        let n = accounts.len();
+        let backup = crafted_backup(accounts);
+        let started = std::time::Instant::now();
+        let answer = w.send(
+            json!({ "type": "vault_import", "json": backup, "replace": true,
+            "passphrase": OTHER_PASSPHRASE }),
+        );
+        let took = started.elapsed();
+        assert_eq!(error_code(&answer), code, "{n} accounts");
+        assert!(
+            took.as_millis() < 1_000,
+            "{n} accounts: refused in {took:?}"
+        );
+        assert_eq!(stored(&w, "vault"), vault, "{code}: the vault is as it was");
+        assert_eq!(
+            stored(&w, "vault_previous"),
+            None,
+            "{code}: nothing was set aside"
+        );
+    }
+}
+
+#[test]
+fn a_crafted_backup_imported_into_an_empty_browser_never_opens_a_session() {
+    let w = World::new();
+    let fresh = w.another_browser();
+    let backup = crafted_backup(vec![stored_account(3, "https://tracker.example/p.png")]);
+    // Without a vault there is nothing to protect, and no passphrase is asked at import.
+    ok(fresh.send(json!({ "type": "vault_import", "json": backup })));
+    let answer = fresh.send(json!({ "type": "vault_unlock", "passphrase": OTHER_PASSPHRASE }));
+    assert_eq!(error_code(&answer), "accounts_foreign_image");
+    assert!(!fresh.key_in_session(), "no session began");
+}

@@ -70,4 +70,10 @@ test('the release zip has no test export or test message, and talks to X only', 
   const manifest = JSON.parse(entries.get('manifest.json').toString('utf8'));
   const hosts = JSON.stringify(manifest.host_permissions ?? []);
   assert.ok(!/127\.0\.0\.1|localhost|http:/.test(hosts), `host permissions: ${hosts}`);
+  // The pages and the worker connect to X's API only, and load images only from the extension,
+  // its blobs and X's image host (a crafted backup cannot make a page load a tracker).
+  const csp = manifest.content_security_policy?.extension_pages ?? '';
+  const directive = (name) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
+  assert.equal(directive('connect-src'), "connect-src 'self' https://api.x.com", csp);
+  assert.equal(directive('img-src'), "img-src 'self' blob: https://pbs.twimg.com", csp);
 });
