@@ -197,9 +197,9 @@ async fn change_passphrase(
 ) -> Result<PassphraseChanged, AppError> {
     let vault_lock = session::write_lock().await;
     let record = stored_record().await?;
-    // A record made with stronger parameters than this build's target keeps them (within the
-    // bounds every stored record meets).
-    let params = record.kdf_params().at_least(TARGET_KDF);
+    // Today's parameters, whatever the record had: a backup made with costs at the edge of the
+    // accepted bounds (256 MiB, 10 passes: a slow unlock on every device) comes back to them.
+    let params = TARGET_KDF;
     let rotation = session::throttled(|| {
         vault::change_passphrase(&record, &old, &new, params, &mut BrowserEntropy)
     })

@@ -226,3 +226,37 @@ fn a_crafted_backup_imported_into_an_empty_browser_never_opens_a_session() {
     assert_eq!(error_code(&answer), "accounts_foreign_image");
     assert!(!fresh.key_in_session(), "no session began");
 }
+
+#[test]
+fn a_passphrase_change_brings_a_costly_backup_back_to_today_s_parameters() {
+    let base = World::new(); // holds the right to drive the worker
+    let w = base.another_browser();
+    // A backup at the edge of what is accepted: four times the memory, 6 passes.
+    let costly = keypost::vault::KdfParams {
+        m_kib: 4 * 47_104,
+        t: 6,
+        p: 1,
+    };
+    let payload = json!({ "accounts": [], "default_id": null }).to_string();
+    let (record, _) = keypost::vault::create(
+        &keypost::vault::Passphrase::from(OTHER_PASSPHRASE),
+        costly,
+        payload.as_bytes(),
+        &mut crate::support::keys::Counter(3, 5),
+    )
+    .expect("a record");
+    ok(w.send(json!({ "type": "vault_import", "json": record.to_json() })));
+    ok(w.send(json!({ "type": "vault_unlock", "passphrase": OTHER_PASSPHRASE })));
+    let kdf_of = |w: &World| {
+        let json = stored(w, "vault").and_then(|v| v.as_str().map(str::to_owned));
+        keypost::vault::VaultRecord::from_json(&json.expect("a vault"))
+            .expect("a record")
+            .kdf_params()
+    };
+    assert_eq!(kdf_of(&w), costly, "an unlock keeps stronger parameters");
+    ok(w.send(
+        json!({ "type": "vault_change_passphrase", "old": OTHER_PASSPHRASE,
+        "new": "a new and rather long passphrase 2026" }),
+    ));
+    assert_eq!(kdf_of(&w), keypost::vault::KdfParams::DEFAULT);
+}
