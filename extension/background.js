@@ -78,6 +78,18 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true;
 });
 
+// Pages follow the vault's state, the composer's progress and a pending right-click share by
+// this message (lib/announce.js), never through storage.onChanged, which would also hand every
+// open page the session's data key when the vault is unlocked.
+const ANNOUNCED = ['vault_state', 'post_progress', 'share'];
+chrome.storage.session.onChanged.addListener((changes) => {
+  for (const key of ANNOUNCED) {
+    if (!changes[key]) continue;
+    const { newValue, oldValue } = changes[key];
+    chrome.runtime.sendMessage({ announce: key, newValue, oldValue }).catch(() => {}); // no page open
+  }
+});
+
 chrome.alarms.onAlarm.addListener((alarm) => {
   quietly((c) => c.on_alarm(alarm.name));
 });

@@ -2,7 +2,7 @@
 // passphrase change, backups. Boot: one store, one set of effects, one view per pane.
 //
 //   DOM events ──► effects (the only callers of the core) ──► dispatch(action)
-//   vault_state in storage.session (lib/vault-watch.js), or the record (`vault` in
+//   vault_state, as the worker announces it (lib/vault-watch.js), or the record (`vault` in
 //   storage.local) while the accounts show ──► effects.refresh()
 //   an answer "locked" (lib/rpc.js onLocked) ──► dispatch({type: 'locked'})
 //   store.reduce(state, action) ──► every view renders (state, prev)
@@ -50,8 +50,8 @@ watchVault((vault) => {
   if (!shown || shown.exists !== vault.exists || shown.unlocked !== vault.unlocked) fx.refresh();
 });
 // The record changed (an account saved, verified or removed, here or on another page).
-chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes.vault && store.getState().vault?.unlocked) fx.refresh();
+chrome.storage.local.onChanged.addListener((changes) => {
+  if (changes.vault && store.getState().vault?.unlocked) fx.refresh();
 });
 
 mountPrices();

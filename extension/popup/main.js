@@ -8,6 +8,7 @@ import { bindReveal } from '../lib/reveal.js';
 import { loadCore, showDamaged } from '../lib/core.js';
 import { ask, onLocked } from '../lib/rpc.js';
 import { watchVault } from '../lib/vault-watch.js';
+import { onAnnounce } from '../lib/announce.js';
 import { createStore } from './store.js';
 import { createEffects } from './effects.js';
 import { mountVault } from './views/vault.js';
@@ -44,10 +45,10 @@ if (!core) {
   onLocked(() => fx.refreshVault());
   // Created, imported, unlocked or locked elsewhere: follow it.
   watchVault(() => fx.refreshVault());
-  chrome.storage.onChanged.addListener((changes, area) => {
-    if (area === 'session' && changes.post_progress) fx.progressChanged(/** @type {import('../lib/protocol.js').Progress|undefined} */ (changes.post_progress.newValue));
-    if (area === 'session' && changes.share?.newValue) fx.takeShare();
-    if (area === 'local' && changes.history && store.getState().tab === 'sent') fx.loadHistory();
+  onAnnounce('post_progress', (/** @type {import('../lib/protocol.js').Progress|undefined} */ progress) => fx.progressChanged(progress));
+  onAnnounce('share', (shared) => { if (shared) fx.takeShare(); });
+  chrome.storage.local.onChanged.addListener((changes) => {
+    if (changes.history && store.getState().tab === 'sent') fx.loadHistory();
   });
   // The popup can close at any moment: what is pending is saved as it goes.
   addEventListener('pagehide', () => fx.saveOnHide());

@@ -82,7 +82,7 @@ export function createPostEffects(store, draft) {
   }
 
 
-  /** Progress written by the worker to storage.session. @param {import('../lib/protocol.js').Progress|undefined} p */
+  /** Progress the worker announced (lib/announce.js). @param {import('../lib/protocol.js').Progress|undefined} p */
   async function progressChanged(p) {
     const s = getState();
     if (s.watching) {

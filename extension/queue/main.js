@@ -79,8 +79,8 @@ document.addEventListener('keydown', (e) => {
 });
 
 // The worker changes the queue on its own; storage tells the page when.
-chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes.queue) {
+chrome.storage.local.onChanged.addListener((changes) => {
+  if (changes.queue) {
     fx.refresh();
     void week();
   }

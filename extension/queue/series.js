@@ -157,8 +157,8 @@ export function mountSeries() {
     }
   });
 
-  chrome.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && changes.queue) void load();
+  chrome.storage.local.onChanged.addListener((changes) => {
+    if (changes.queue) void load();
   });
   void load();
 }

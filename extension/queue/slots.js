@@ -94,8 +94,8 @@ export function mountSlots() {
     drawRows();
     say(t('slotsSaved'));
   });
-  chrome.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && changes.slots) void ask('slots_get').then((a) => { if (a.ok) stored = a.ok.accounts; });
+  chrome.storage.local.onChanged.addListener((changes) => {
+    if (changes.slots) void ask('slots_get').then((a) => { if (a.ok) stored = a.ok.accounts; });
   });
   void load();
 }

@@ -23,27 +23,40 @@ function getMessage(key, args = []) {
 /** @param {{answer?: (message: any) => Promise<any>}} [options] */
 export function installChrome({ answer = async () => ({ ok: {} }) } = {}) {
   const sent = [];
-  const listeners = new Set();
+  const local = new Set();
+  const messages = new Set();
+  const id = 'keypost-test-id';
   globalThis.chrome = /** @type {any} */ ({
     i18n: { getMessage, getUILanguage: () => 'en' },
     runtime: {
+      id,
       async sendMessage(message) {
         sent.push(message);
         return answer(message);
       },
+      onMessage: {
+        addListener: (fn) => messages.add(fn),
+        removeListener: (fn) => messages.delete(fn),
+      },
     },
     storage: {
-      onChanged: {
-        addListener: (fn) => listeners.add(fn),
-        removeListener: (fn) => listeners.delete(fn),
+      local: {
+        onChanged: {
+          addListener: (fn) => local.add(fn),
+          removeListener: (fn) => local.delete(fn),
+        },
       },
     },
   });
   return {
     sent,
-    /** Fires chrome.storage.onChanged as the worker's writes would. */
-    storageChange(changes, area) {
-      for (const fn of listeners) fn(changes, area);
+    /** Fires chrome.storage.local.onChanged as the worker's writes would. */
+    localChange(changes) {
+      for (const fn of local) fn(changes);
+    },
+    /** Delivers a message to the page's listeners, as from `sender` (the worker by default). */
+    message(message, sender = { id }) {
+      for (const fn of messages) fn(message, sender);
     },
   };
 }

@@ -39,15 +39,19 @@ test('onLocked fires once per locked answer, and stops after unsubscribing', asy
   assert.equal(fired, 1);
 });
 
-test('the vault watch wakes only when the vault is created, unlocked or locked', () => {
+test('the vault watch wakes only when the worker announces the vault created, unlocked or locked', () => {
   const seen = [];
   const stop = watchVault((s) => seen.push(s.unlocked));
-  chrome.storageChange({ draft: { newValue: {} } }, 'local'); // a draft save: not the vault
-  chrome.storageChange({ vault_state: { oldValue: { exists: true, unlocked: false, rev: 1 }, newValue: { exists: true, unlocked: true, rev: 2 } } }, 'session');
-  chrome.storageChange({ vault_state: { oldValue: { exists: true, unlocked: true, rev: 2 }, newValue: { exists: true, unlocked: true, rev: 3 } } }, 'session');
-  chrome.storageChange({ vault_state: { oldValue: { exists: true, unlocked: true, rev: 3 }, newValue: { exists: true, unlocked: false, rev: 4 } } }, 'session');
+  const state = (oldValue, newValue) => chrome.message({ announce: 'vault_state', oldValue, newValue });
+  chrome.message({ type: 'draft_save', draft: {} }); // another page's request to the worker
+  chrome.message({ announce: 'post_progress', newValue: { active: true } }); // not the vault
+  state({ exists: true, unlocked: false, rev: 1 }, { exists: true, unlocked: true, rev: 2 });
+  state({ exists: true, unlocked: true, rev: 2 }, { exists: true, unlocked: true, rev: 3 });
+  // Only the extension itself announces: a message from elsewhere changes nothing.
+  chrome.message({ announce: 'vault_state', oldValue: null, newValue: { exists: false, unlocked: false, rev: 9 } }, { id: 'another-extension' });
+  state({ exists: true, unlocked: true, rev: 3 }, { exists: true, unlocked: false, rev: 4 });
   stop();
-  chrome.storageChange({ vault_state: { oldValue: { exists: true, unlocked: false, rev: 4 }, newValue: { exists: true, unlocked: true, rev: 5 } } }, 'session');
+  state({ exists: true, unlocked: false, rev: 4 }, { exists: true, unlocked: true, rev: 5 });
   assert.deepEqual(seen, [true, false]);
 });
 
@@ -89,4 +93,23 @@ test('a post link uses the URL X gave, else the handle', () => {
 test('a limit the core names in its refusal is the number the message shows', () => {
   assert.equal(errorText({ code: 'slot_too_many', index: 28, count: 29, max: 28 }), 'An account can have at most 28 slots.');
   assert.match(errorText({ code: 'slot_none_free', weeks: 12 }), /^Every slot of the next 12 weeks /);
+});
+
+// The session area holds the data key while unlocked: no page may listen to it (or to
+// storage.onChanged, which carries every area's changes), so no page ever receives the key.
+test('no page listens to storage changes of the session area', async () => {
+  const { readdirSync, readFileSync, statSync } = await import('node:fs');
+  const root = new URL('../../extension/', import.meta.url);
+  /** @param {URL} dir @returns {string[]} */
+  const scripts = (dir) => readdirSync(dir).flatMap((name) => {
+    const path = new URL(name, dir);
+    if (statSync(path).isDirectory()) return scripts(new URL(`${name}/`, dir));
+    return name.endsWith('.js') ? [path.pathname] : [];
+  });
+  const pages = scripts(root).filter((p) => !p.endsWith('/background.js') && !p.includes('/pkg/'));
+  assert.ok(pages.length > 20, `the page scripts were found (${pages.length})`);
+  for (const path of pages) {
+    const text = readFileSync(path, 'utf8');
+    assert.ok(!/chrome\.storage\.(onChanged|session)/.test(text), `${path} listens to or reads storage.session`);
+  }
 });
