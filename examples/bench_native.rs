@@ -21,13 +21,14 @@ use serde::Deserialize;
 struct Stream(u64);
 
 impl Entropy for Stream {
-    fn fill(&mut self, buf: &mut [u8]) {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), keypost::vault::NoEntropy> {
         for b in buf {
             self.0 ^= self.0 << 13;
             self.0 ^= self.0 >> 7;
             self.0 ^= self.0 << 17;
             *b = (self.0 >> 24) as u8;
         }
+        Ok(())
     }
 }
 

@@ -19,15 +19,23 @@ let stopped = false;
 // Which instance an error came from: its stack names the glue file it passed through.
 const fromSpare = (error) => String(error?.stack ?? '').includes('/pkg/keypost_spare.js');
 
+// The trapped instance's memory is wiped: whatever it held (the data key, an account's keys, a
+// draft) does not stay in this worker for the rest of its life, since no destructor ran.
+const wipe = (instance) => instance.then((exports) => {
+  new Uint8Array(exports.memory.buffer).fill(0);
+}).catch(() => {});
+
 function onCoreFailure(error) {
   if (!(error instanceof WebAssembly.RuntimeError) || stopped) return;
   if (fromSpare(error) !== (core === spare)) return; // the abandoned instance: nothing new
   if (core === first) {
+    wipe(ready);
     core = spare;
     ready = spare.default({ module_or_path: WASM });
     quietly((c) => c.on_worker_start());
     return;
   }
+  wipe(ready);
   stopped = true;
   chrome.notifications.create('core_trap', {
     type: 'basic',

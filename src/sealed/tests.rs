@@ -7,11 +7,12 @@ use crate::schedule::{MediaRef, NewItem, PlannedPost, Queue};
 struct Counter(u8);
 
 impl Entropy for Counter {
-    fn fill(&mut self, buf: &mut [u8]) {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), crate::vault::NoEntropy> {
         for b in buf.iter_mut() {
             self.0 = self.0.wrapping_add(1);
             *b = self.0;
         }
+        Ok(())
     }
 }
 

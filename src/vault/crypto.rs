@@ -89,7 +89,7 @@ pub(super) fn seal<E: Entropy + ?Sized>(
     entropy: &mut E,
 ) -> Result<Sealed, VaultError> {
     let mut nonce = [0u8; NONCE_LEN];
-    entropy.fill(&mut nonce);
+    entropy.fill(&mut nonce)?;
     let cipher = Aes256Gcm::new_from_slice(key).map_err(|_| VaultError::EncryptionFailed)?;
     let ct = cipher
         .encrypt(
@@ -206,7 +206,7 @@ pub(super) fn build_record<E: Entropy + ?Sized>(
     entropy: &mut E,
 ) -> Result<VaultRecord, VaultError> {
     let mut salt = [0u8; SALT_LEN];
-    entropy.fill(&mut salt);
+    entropy.fill(&mut salt)?;
     let kek = derive_kek(passphrase, &salt, &kdf)?;
     let wrapped_dek = seal(
         &kek,

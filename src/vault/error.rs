@@ -66,6 +66,8 @@ pub enum VaultError {
     KdfFailed,
     /// Encryption failed (the payload is beyond AES-GCM's limits).
     EncryptionFailed,
+    /// The platform gave no random bytes: nothing was written rather than something weak.
+    EntropyUnavailable,
 }
 
 impl VaultError {
@@ -87,6 +89,7 @@ impl VaultError {
             Self::Tampered => "vault_tampered",
             Self::DekMismatch => "vault_dek_mismatch",
             Self::KdfFailed => "vault_kdf_failed",
+            Self::EntropyUnavailable => "vault_entropy_unavailable",
             Self::EncryptionFailed => "vault_encryption_failed",
         }
     }
@@ -129,6 +132,7 @@ impl fmt::Display for VaultError {
             Self::Tampered => f.write_str("the vault's accounts were altered or corrupted"),
             Self::DekMismatch => f.write_str("this key does not open the vault"),
             Self::KdfFailed => f.write_str("the key derivation could not run"),
+            Self::EntropyUnavailable => f.write_str("no random bytes were available"),
             Self::EncryptionFailed => f.write_str("encryption failed"),
         }
     }

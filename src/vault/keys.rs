@@ -69,10 +69,10 @@ impl fmt::Debug for Passphrase {
 pub struct Dek(pub(super) Zeroizing<[u8; KEY_LEN]>);
 
 impl Dek {
-    pub(super) fn random<E: Entropy + ?Sized>(entropy: &mut E) -> Self {
+    pub(super) fn random<E: Entropy + ?Sized>(entropy: &mut E) -> Result<Self, VaultError> {
         let mut key = Zeroizing::new([0u8; KEY_LEN]);
-        entropy.fill(&mut key[..]);
-        Self(key)
+        entropy.fill(&mut key[..])?;
+        Ok(Self(key))
     }
 
     /// Whether both are the same key.

@@ -68,12 +68,26 @@ const KDF_ALG: &str = "argon2id";
 /// The wasm layer implements it on `crypto.getRandomValues`; tests use a seeded generator.
 pub trait Entropy {
     /// Fills `buf` entirely with random bytes.
-    fn fill(&mut self, buf: &mut [u8]);
+    ///
+    /// # Errors
+    /// [`NoEntropy`] when the source has none to give: the caller stops (an error, never weak
+    /// bytes and never an exception that skips destructors).
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), NoEntropy>;
+}
+
+/// An entropy source that could not fill a buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoEntropy;
+
+impl From<NoEntropy> for VaultError {
+    fn from(_: NoEntropy) -> Self {
+        VaultError::EntropyUnavailable
+    }
 }
 
 impl<E: Entropy + ?Sized> Entropy for &mut E {
-    fn fill(&mut self, buf: &mut [u8]) {
-        (**self).fill(buf);
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), NoEntropy> {
+        (**self).fill(buf)
     }
 }
 
@@ -178,7 +192,7 @@ pub fn create<E: Entropy + ?Sized>(
 ) -> Result<(VaultRecord, Dek), VaultError> {
     check_new_passphrase(&passphrase.0)?;
     params.check_for_new_record()?;
-    let dek = Dek::random(entropy);
+    let dek = Dek::random(entropy)?;
     let record = build_record(passphrase, params, 1, &dek, payload, entropy)?;
     Ok((record, dek))
 }
@@ -292,7 +306,7 @@ pub fn change_passphrase<E: Entropy + ?Sized>(
     check_new_passphrase(&new.0)?;
     params.check_for_new_record()?;
     let (old_dek, payload) = open_with_passphrase(record, old)?;
-    let new_dek = Dek::random(entropy);
+    let new_dek = Dek::random(entropy)?;
     let generation = record.generation.saturating_add(1);
     let changed = build_record(new, params, generation, &new_dek, &payload, entropy)?;
     Ok(Rotation {

@@ -115,7 +115,7 @@ mod vault_record {
 
     struct Counter(u64);
     impl Entropy for Counter {
-        fn fill(&mut self, buf: &mut [u8]) {
+        fn fill(&mut self, buf: &mut [u8]) -> Result<(), keypost::vault::NoEntropy> {
             for b in buf {
                 self.0 = self
                     .0
@@ -123,6 +123,7 @@ mod vault_record {
                     .wrapping_add(1);
                 *b = (self.0 >> 56) as u8;
             }
+            Ok(())
         }
     }
 

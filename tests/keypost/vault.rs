@@ -15,7 +15,7 @@ use keypost::vault::{
 struct SplitMix(u64);
 
 impl Entropy for SplitMix {
-    fn fill(&mut self, buf: &mut [u8]) {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), keypost::vault::NoEntropy> {
         for chunk in buf.chunks_mut(8) {
             self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
             let mut z = self.0;
@@ -25,6 +25,7 @@ impl Entropy for SplitMix {
             let bytes = z.to_le_bytes();
             chunk.copy_from_slice(&bytes[..chunk.len()]);
         }
+        Ok(())
     }
 }
 
@@ -123,6 +124,30 @@ fn a_passphrase_below_todays_floor_is_known_after_it_opened_its_vault() {
     assert!(pass("hunter2").below_floor());
     assert!(pass("password password").below_floor());
     assert!(!pass("tangerine orbit falcon marble quietly 47").below_floor());
+}
+
+/// A source with no bytes to give.
+struct Dry;
+
+impl Entropy for Dry {
+    fn fill(&mut self, _buf: &mut [u8]) -> Result<(), vault::NoEntropy> {
+        Err(vault::NoEntropy)
+    }
+}
+
+#[test]
+fn no_randomness_is_an_error_and_nothing_is_made_of_weak_bytes() {
+    let made = vault::create(&pass(PASS), FAST, PAYLOAD, &mut Dry);
+    assert_eq!(made.err(), Some(VaultError::EntropyUnavailable));
+    let (record, _) = new_vault(120, PAYLOAD);
+    let changed = vault::change_passphrase(
+        &record,
+        &pass(PASS),
+        &pass("another passphrase that is long 88"),
+        FAST,
+        &mut Dry,
+    );
+    assert_eq!(changed.err(), Some(VaultError::EntropyUnavailable));
 }
 
 #[test]

@@ -753,10 +753,6 @@ pub(super) fn fill_random(buf: &mut [u8]) -> Result<(), AppError> {
     Ok(())
 }
 
-pub(super) fn abort(message: &str) -> ! {
-    panic!("{message}")
-}
-
 /// Moves the clock by `ms` and yields once.
 pub(super) async fn sleep_awake(ms: u64) {
     with(|s| s.now_ms = s.now_ms.saturating_add(ms));

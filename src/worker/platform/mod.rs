@@ -36,10 +36,13 @@ pub use types::{Area, MediaInfo, StoredMedia};
 pub struct BrowserEntropy;
 
 impl crate::vault::Entropy for BrowserEntropy {
-    fn fill(&mut self, buf: &mut [u8]) {
-        // It cannot fail in an extension context; if it ever did, this call aborts instead of
-        // using weak bytes.
-        fill_random_or_abort(buf);
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), crate::vault::NoEntropy> {
+        // It cannot fail in an extension context; if it ever did, the caller gets an error
+        // (and writes nothing) instead of weak bytes or an exception that skips destructors.
+        for chunk in buf.chunks_mut(65_536) {
+            fill_random(chunk).map_err(|_| crate::vault::NoEntropy)?;
+        }
+        Ok(())
     }
 }
 
@@ -220,19 +223,6 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
     let mut buf = [0u8; N];
     fill_random(&mut buf)?;
     Ok(buf)
-}
-
-/// Fills a buffer of any size from the platform's CSPRNG, or aborts the current call (a
-/// JavaScript exception in the extension, a panic natively) instead of going on with weak
-/// bytes. `crypto.getRandomValues` cannot fail in an extension context; for the core's
-/// [`crate::vault::Entropy`], which has no error path.
-pub fn fill_random_or_abort(buf: &mut [u8]) {
-    // getRandomValues takes at most 65,536 bytes at a time.
-    for chunk in buf.chunks_mut(65_536) {
-        if fill_random(chunk).is_err() {
-            imp::abort("crypto.getRandomValues is unavailable");
-        }
-    }
 }
 
 /// Waits `ms`, keeping the service worker alive: cut into the core's keep-alive slices

@@ -217,11 +217,6 @@ pub(super) fn spawn(task: impl std::future::Future<Output = ()> + 'static) {
     wasm_bindgen_futures::spawn_local(task);
 }
 
-/// Throws a JavaScript exception: the current call into the core ends here.
-pub(super) fn abort(message: &str) -> ! {
-    wasm_bindgen::throw_str(message)
-}
-
 /// A time as the user's locale writes it, with the weekday: "Tue 14:30".
 pub(super) fn local_time(ms: u64) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));

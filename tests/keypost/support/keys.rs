@@ -6,11 +6,12 @@ use keypost::vault::{Dek, Entropy};
 pub struct Counter(pub u8, pub u8);
 
 impl Entropy for Counter {
-    fn fill(&mut self, buf: &mut [u8]) {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), keypost::vault::NoEntropy> {
         for b in buf.iter_mut() {
             self.0 = self.0.wrapping_add(self.1);
             *b = self.0;
         }
+        Ok(())
     }
 }
 
