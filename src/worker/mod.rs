@@ -28,6 +28,7 @@ mod rekey;
 mod schedule;
 mod send;
 mod session;
+mod set_aside;
 mod status;
 mod upload;
 

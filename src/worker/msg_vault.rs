@@ -13,7 +13,7 @@ use super::error::Coded;
 use super::platform::{self, Area, BrowserEntropy};
 use super::protocol::answers::{BackupFile, PassphraseChanged, Unlocked, VaultStatus};
 use super::protocol::{Answer, VaultMsg, reply};
-use super::{session, status};
+use super::{session, set_aside, status};
 use crate::accounts::AccountsDoc;
 use crate::settings::SettingsPatch;
 use crate::vault::{self, KdfParams, Passphrase, PreviousVault, VaultError, VaultRecord};
@@ -268,13 +268,21 @@ async fn import(
         current,
         super::clock::now().await,
     );
+    let held = set_aside::hold().await;
     session::lock().await?;
     let mut writes = vec![(session::VAULT_KEY, Value::String(record.to_json()))];
     if let Some(kept) = &kept {
+        // The replaced vault's records go aside with it, in the same write: the new vault
+        // starts with none, and nothing of the old one is overwritten or failed meanwhile.
         writes.push((session::PREVIOUS_KEY, to_value(kept)));
+        let records = set_aside::current(&held).await?;
+        writes.push((session::PREVIOUS_RECORDS_KEY, Value::Object(records)));
+        writes.extend(set_aside::swap_to(&Map::new()));
     }
     platform::set_many(Area::Local, &writes).await?;
+    drop(held);
     drop(vault_lock);
+    changes::mark(Change::Plans);
     // The vault may exist only now (an import into an empty browser).
     session::publish_state().await?;
     status::status().await
@@ -295,11 +303,17 @@ async fn restore_previous() -> Result<VaultStatus, AppError> {
     let vault_lock = session::write_lock().await;
     let previous = kept_previous().await?;
     let current = session::raw_record().await?;
+    let held = set_aside::hold().await;
     session::lock().await?;
+    // The vaults swap, each with its records, in one write.
+    let theirs = set_aside::kept(&held).await?;
+    let ours = set_aside::current(&held).await?;
     let mut writes = vec![(session::VAULT_KEY, Value::String(previous.record))];
+    writes.extend(set_aside::swap_to(&theirs));
     match PreviousVault::on_replace(None, current, super::clock::now().await) {
         Some(kept) => {
             writes.push((session::PREVIOUS_KEY, to_value(&kept)));
+            writes.push((session::PREVIOUS_RECORDS_KEY, Value::Object(ours)));
             platform::set_many(Area::Local, &writes).await?;
         }
         None => {
@@ -307,7 +321,9 @@ async fn restore_previous() -> Result<VaultStatus, AppError> {
             session::store_previous(None).await?;
         }
     }
+    drop(held);
     drop(vault_lock);
+    changes::mark(Change::Plans);
     session::publish_state().await?;
     status::status().await
 }

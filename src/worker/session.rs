@@ -18,6 +18,9 @@ use crate::vault::{self, Dek, PreviousVault, Throttle, VaultError, VaultRecord, 
 pub const VAULT_KEY: &str = "vault";
 /// `storage.local` key of the vault an import replaced ([`PreviousVault`]), while it is kept.
 pub const PREVIOUS_KEY: &str = "vault_previous";
+/// `storage.local` key of the records sealed under the previous vault's data key, set aside
+/// with it by an import (`set_aside`): `{storage key: stored value}`, dropped with it.
+pub const PREVIOUS_RECORDS_KEY: &str = "vault_previous_records";
 /// `storage.local` key of the settings.
 pub const SETTINGS_KEY: &str = "settings";
 /// `storage.local` key of the wrong passphrases in a row ([`Throttle`]): kept across worker
@@ -187,7 +190,11 @@ pub async fn previous() -> Result<Option<PreviousVault>, AppError> {
 pub async fn store_previous(previous: Option<&PreviousVault>) -> Result<(), AppError> {
     match previous {
         Some(p) => platform::set(Area::Local, PREVIOUS_KEY, p).await,
-        None => platform::remove(Area::Local, PREVIOUS_KEY).await,
+        None => {
+            // Its records go with it.
+            platform::remove(Area::Local, PREVIOUS_RECORDS_KEY).await?;
+            platform::remove(Area::Local, PREVIOUS_KEY).await
+        }
     }
 }
 

@@ -86,6 +86,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "worker::send",
             "worker::upload",
             "worker::rekey",
+            "worker::set_aside",
             "worker::schedule::run",
             "worker::schedule::late_notice",
             "worker::schedule::notify",

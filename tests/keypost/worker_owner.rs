@@ -260,3 +260,76 @@ fn a_passphrase_change_brings_a_costly_backup_back_to_today_s_parameters() {
     ));
     assert_eq!(kdf_of(&w), keypost::vault::KdfParams::DEFAULT);
 }
+
+#[test]
+fn restoring_the_replaced_vault_brings_back_its_draft_sent_list_and_scheduled_posts() {
+    use crate::support::worker::post;
+    let w = World::new();
+    // This vault's world: a post sent (on the Sent list), one scheduled for later, a draft.
+    ok(w.send(json!({ "type": "post_send", "account_id": w.demo,
+        "posts": [post("already out", &[])] })));
+    let queued = w.schedule(
+        json!([post("due tomorrow", &[])]),
+        24 * 3_600_000,
+        json!({}),
+    );
+    ok(w.send(
+        json!({ "type": "draft_save", "draft": { "account_id": w.demo,
+        "posts": [{ "text": "half written", "media": [] }], "updated_ms": 1 } }),
+    ));
+    let backup = foreign_backup(&w);
+    ok(w.send(
+        json!({ "type": "vault_import", "json": backup, "replace": true,
+        "passphrase": OTHER_PASSPHRASE }),
+    ));
+    // The new vault starts with none of it, and none of it is failed or dropped meanwhile.
+    ok(w.send(json!({ "type": "vault_unlock", "passphrase": OTHER_PASSPHRASE })));
+    assert!(
+        w.items().is_empty(),
+        "the replaced vault's posts are set aside"
+    );
+    assert_eq!(
+        ok(w.send(json!({ "type": "history_list" })))["items"],
+        json!([])
+    );
+    assert_eq!(
+        ok(w.send(json!({ "type": "draft_get" })))["draft"],
+        Value::Null
+    );
+    ok(
+        w.send(json!({ "type": "draft_save", "draft": { "account_id": null,
+        "posts": [{ "text": "the new vault's draft", "media": [] }], "updated_ms": 2 } })),
+    );
+    w.pass(48 * 3_600_000);
+    assert_eq!(
+        w.x.texts(),
+        ["already out"],
+        "the set-aside post did not go out"
+    );
+    // Restored (by its owner: auto-lock struck meanwhile), everything of it is back, and the
+    // scheduled post goes out as planned.
+    ok(w.send(json!({ "type": "vault_unlock", "passphrase": OTHER_PASSPHRASE })));
+    ok(w.send(json!({ "type": "vault_restore_previous" })));
+    ok(w.send(json!({ "type": "vault_unlock", "passphrase": PASSPHRASE })));
+    let draft = ok(w.send(json!({ "type": "draft_get" })));
+    assert_eq!(draft["draft"]["posts"][0]["text"], "half written");
+    // It fell due while set aside: late now, it goes out by the default late policy.
+    w.pass(3 * 60_000);
+    assert_eq!(w.x.texts(), ["already out", "due tomorrow"]);
+    assert_eq!(w.item(queued)["state"]["kind"], "sent");
+    let sent = ok(w.send(json!({ "type": "history_list" })));
+    let texts: Vec<&str> = sent["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["text"].as_str())
+        .collect();
+    assert_eq!(
+        texts,
+        ["due tomorrow", "already out"],
+        "the Sent list, newest first"
+    );
+    // And the other vault's draft waits beside it, in its turn.
+    let aside = stored(&w, "vault_previous_records").expect("the other vault's records");
+    assert!(aside.get("draft").is_some());
+}
