@@ -190,7 +190,7 @@ export {};
  * @property {{}} series_edit
  * @property {{cancelled: number|null}} series_stop
  * @property {ScheduleList} schedule_list
- * @property {ScheduleSummary} schedule_summary
+ * @property {ScheduleSummary & {max_queued: number}} schedule_summary
  * @property {{}} schedule_edit
  * @property {{}} schedule_reschedule
  * @property {{}} schedule_late_policy

@@ -36,7 +36,10 @@ export function mountBackup(fx) {
     if (state.storage === prev.storage || !state.storage) return;
     const { used, quota } = state.storage;
     const kb = (/** @type {number} */ n) => String(Math.max(1, Math.round(n / 1024)));
-    $('storage-used').textContent = t('storageUsed', [kb(used), kb(quota), String(Math.round((used * 100) / quota))]);
+    const { queued, maxQueued } = state.storage;
+    const queue = queued !== null && maxQueued !== null
+      ? ` ${t('queueUsed', [queued.toLocaleString(), maxQueued.toLocaleString()])}` : '';
+    $('storage-used').textContent = t('storageUsed', [kb(used), kb(quota), String(Math.round((used * 100) / quota))]) + queue;
   };
 }
 

@@ -39,7 +39,11 @@ export function createEffects({ dispatch, getState }) {
 
   async function measureStorage() {
     const used = await chrome.storage.local.getBytesInUse(null).catch(() => null);
-    if (used !== null) dispatch({ type: 'storage', used, quota: chrome.storage.local.QUOTA_BYTES });
+    // The queue against its ceiling (the core's number).
+    const summary = await ask('schedule_summary');
+    const queued = summary.ok?.queued ?? null;
+    const maxQueued = summary.ok?.max_queued ?? null;
+    if (used !== null) dispatch({ type: 'storage', used, quota: chrome.storage.local.QUOTA_BYTES, queued, maxQueued });
   }
 
   return {

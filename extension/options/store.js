@@ -25,7 +25,7 @@ import { makeStore } from '../lib/store.js';
  * @property {{busy: boolean, error: CoreError|null}} setup
  * @property {{busy: boolean, error: CoreError|null, field: 'old'|'new'|'confirm'|null, done: number}} passphrase
  * @property {{setup: Strength|null, change: Strength|null}} strength
- * @property {{used: number, quota: number}|null} storage
+ * @property {{used: number, quota: number, queued: number|null, maxQueued: number|null}|null} storage
  */
 /**
  * @typedef {{type: 'vault', status: VaultStatus, message?: Note|null, keepNotes?: boolean}
@@ -38,7 +38,7 @@ import { makeStore } from '../lib/store.js';
  *   | {type: 'passphraseBusy'} | {type: 'passphraseFailed', error: CoreError, field: 'old'|'new'|'confirm'|null}
  *   | {type: 'passphraseChanged', kept: string[]|null}
  *   | {type: 'strength', which: 'setup'|'change', result: Strength|null}
- *   | {type: 'storage', used: number, quota: number}} Action
+ *   | {type: 'storage', used: number, quota: number, queued: number|null, maxQueued: number|null}} Action
  */
 
 /** @returns {State} */
@@ -132,7 +132,7 @@ export function reduce(state, action) {
     case 'strength':
       return { ...state, strength: { ...state.strength, [action.which]: action.result } };
     case 'storage':
-      return { ...state, storage: { used: action.used, quota: action.quota } };
+      return { ...state, storage: { used: action.used, quota: action.quota, queued: action.queued, maxQueued: action.maxQueued } };
     default:
       return state;
   }

@@ -461,3 +461,13 @@ fn keys_x_no_longer_accepts_fail_the_post_and_say_so() {
     assert_eq!(error_code(&refused), "schedule_not_found");
     assert!(w.browser.stored(Area::Local, "queue").is_some());
 }
+
+#[test]
+fn the_summary_gives_the_queue_s_use_against_its_ceiling() {
+    let w = World::new();
+    w.schedule(json!([post("one", &[])]), HOUR, json!({}));
+    w.schedule(json!([post("two", &[])]), HOUR, json!({}));
+    let summary = ok(w.send(json!({ "type": "schedule_summary" })));
+    assert_eq!(summary["queued"], 2);
+    assert_eq!(summary["max_queued"], keypost::schedule::MAX_WAITING_ITEMS);
+}

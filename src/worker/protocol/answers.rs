@@ -337,8 +337,17 @@ pub struct QueueList<'a> {
 }
 impl Reply for QueueList<'_> {}
 
-/// `schedule_summary`: what the toolbar badge shows.
-impl Reply for Badge {}
+/// `schedule_summary`: what the toolbar badge shows, and how many unfinished posts the queue
+/// may hold (the options page shows the queue's use against it).
+#[derive(Serialize)]
+pub struct Summary {
+    /// The badge.
+    #[serde(flatten)]
+    pub badge: Badge,
+    /// [`crate::schedule::MAX_WAITING_ITEMS`].
+    pub max_queued: usize,
+}
+impl Reply for Summary {}
 
 /// One item as the queue view draws it.
 #[derive(Serialize)]

@@ -30,6 +30,7 @@ pub mod toolbar;
 mod view;
 
 use super::changes::{self, Change};
+use super::protocol::answers::Summary;
 use super::protocol::{Answer, Done, ScheduleMsg, reply};
 use super::{AppError, media};
 use crate::compose::PostInput;
@@ -81,7 +82,10 @@ pub async fn handle(msg: ScheduleMsg) -> Result<Answer, AppError> {
         ScheduleMsg::SeriesStop { id } => reply(&series::stop(id).await?)?,
         ScheduleMsg::ScheduleList { limit } => return view::list(limit).await,
         ScheduleMsg::ScheduleSummary => {
-            return reply(&toolbar::current().await?);
+            return reply(&Summary {
+                badge: toolbar::current().await?,
+                max_queued: crate::schedule::MAX_WAITING_ITEMS,
+            });
         }
         ScheduleMsg::ScheduleEdit { id, posts } => {
             edit(ItemId(id), posts).await?;
