@@ -19,7 +19,7 @@ if (origin.origin !== 'https://api.x.com') {
   const csp = manifest.content_security_policy;
   csp.extension_pages = csp.extension_pages
     .replace('connect-src \'self\' https://api.x.com', `connect-src 'self' ${sandbox}`)
-    .replace('img-src \'self\' blob: https://pbs.twimg.com', `img-src 'self' blob: https://pbs.twimg.com ${sandbox}`);
+    .replace('https://abs.twimg.com;', `https://abs.twimg.com ${sandbox};`);
   if (!csp.extension_pages.includes(sandbox)) throw new Error('the CSP of the built manifest did not take the API origin');
 }
 writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -581,8 +581,9 @@ pub enum AccountsError {
 /// The most accounts a vault holds (an add beyond it, or a backup with more, is refused).
 pub const MAX_ACCOUNTS: usize = 50;
 
-/// Where X serves avatars: the only image origin an account may name.
-pub const X_IMAGE_ORIGIN: &str = "https://pbs.twimg.com";
+/// Where X serves avatars, the only image origins an account may name: `pbs.twimg.com` for an
+/// uploaded picture, `abs.twimg.com` for the default one of an account that never set one.
+pub const X_IMAGE_ORIGINS: [&str; 2] = ["https://pbs.twimg.com", "https://abs.twimg.com"];
 
 impl AccountsError {
     /// A stable snake_case code.
@@ -692,7 +693,7 @@ impl AccountsDoc {
     /// imported, a record opened with a passphrase) before anything is stored or a session
     /// begins: at most [`MAX_ACCOUNTS`] accounts; each X account once (its Access Token); every
     /// account's keys exactly as the form's normalisation and checks would store them; avatars
-    /// only from `image_origins` (X's image host, `https://pbs.twimg.com`).
+    /// only from `image_origins` (X's image hosts, [`X_IMAGE_ORIGINS`]).
     ///
     /// # Errors
     /// [`AccountsError::TooMany`], [`AccountsError::Malformed`],

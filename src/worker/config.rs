@@ -28,7 +28,10 @@ pub async fn api_base() -> String {
 /// Where an account's avatar may come from: X's image host; in a sandbox build also the
 /// sandbox, which serves its accounts' avatars.
 pub async fn image_origins() -> Vec<String> {
-    let origins = vec![crate::accounts::X_IMAGE_ORIGIN.to_owned()];
+    let origins: Vec<String> = crate::accounts::X_IMAGE_ORIGINS
+        .iter()
+        .map(|o| (*o).to_owned())
+        .collect();
     #[cfg(feature = "test-hooks")]
     let origins = {
         let mut origins = origins;

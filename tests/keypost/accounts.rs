@@ -648,3 +648,44 @@ fn debug_output_is_redacted() {
     }
     assert!(shown.contains("redacted"));
 }
+
+/// A payload of `n` accounts as a vault stores them, every id and Access Token different.
+fn payload_of(n: usize) -> String {
+    let accounts: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({ "id": format!("a{i}"), "label": "",
+                "keys": { "api_key": API_KEY, "api_secret": "s", "access_token": format!("{i}-t"),
+                    "access_token_secret": "ts" } })
+        })
+        .collect();
+    serde_json::json!({ "accounts": accounts, "default_id": null }).to_string()
+}
+
+#[test]
+fn a_backup_of_20000_accounts_is_refused_in_one_pass() {
+    let payload = payload_of(20_000);
+    // Timed natively (wasm32-unknown-unknown has no clock in std).
+    #[cfg(not(target_arch = "wasm32"))]
+    let started = std::time::Instant::now();
+    let doc = AccountsDoc::from_bytes(payload.as_bytes()).expect("well-formed");
+    let refused = doc.check_foreign(&keypost::accounts::X_IMAGE_ORIGINS);
+    assert_eq!(
+        refused,
+        Err(AccountsError::TooMany {
+            max: keypost::accounts::MAX_ACCOUNTS
+        })
+    );
+    // Read and refused in one pass: pairwise duplicate checks took seconds at this size.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let took = started.elapsed();
+        println!("20,000 accounts read and refused in {took:?}");
+        assert!(took.as_millis() < 1_000, "{took:?}");
+    }
+    // A duplicate id anywhere is still found.
+    let twice = payload.replacen("\"a19999\"", "\"a0\"", 1);
+    assert_eq!(
+        AccountsDoc::from_bytes(twice.as_bytes()).err(),
+        Some(AccountsError::Malformed)
+    );
+}

@@ -75,5 +75,5 @@ test('the release zip has no test export or test message, and talks to X only', 
   const csp = manifest.content_security_policy?.extension_pages ?? '';
   const directive = (name) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
   assert.equal(directive('connect-src'), "connect-src 'self' https://api.x.com", csp);
-  assert.equal(directive('img-src'), "img-src 'self' blob: https://pbs.twimg.com", csp);
+  assert.equal(directive('img-src'), "img-src 'self' blob: https://pbs.twimg.com https://abs.twimg.com", csp);
 });
